@@ -1,0 +1,1328 @@
+//! The catalog: attribute sets, attribute definitions and their allowed values (RULES.md §2),
+//! parsed from Graph's JSON, validated once, then indexed for case-insensitive hash lookups.
+
+use std::fmt;
+
+use hashbrown::HashMap;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::json::{self, IntText, Kind, Member, Node};
+use crate::names::{check_name, names_eq, utf16_len, Name, NameRef};
+use crate::policy::Policy;
+use crate::value::AttributeType;
+use crate::violation::{
+    sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
+};
+
+/// Most attribute sets in a tenant.
+pub const MAX_ATTRIBUTE_SETS: usize = 500;
+/// Most definitions with `status = Available` in a tenant.
+pub const MAX_ACTIVE_DEFINITIONS: usize = 500;
+/// Most allowed values per definition (active and inactive).
+pub const MAX_ALLOWED_VALUES: usize = 100;
+/// Longest description, in UTF-16 code units.
+pub const MAX_DESCRIPTION_LEN: usize = 128;
+/// Longest allowed value id, in UTF-16 code units.
+pub const MAX_ALLOWED_VALUE_LEN: usize = 64;
+
+/// Whether a definition can be assigned anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// Active: can be assigned.
+    Available,
+    /// Deactivated: existing assignments stay, nothing new can be set.
+    Deprecated,
+}
+
+impl Status {
+    /// Graph's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Available => "Available",
+            Status::Deprecated => "Deprecated",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An attribute set (`microsoft.graph.attributeSet`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeSet {
+    pub(crate) id: Name,
+    pub(crate) description: Option<String>,
+    pub(crate) max_attributes_per_set: Option<u32>,
+}
+
+impl AttributeSet {
+    /// The set's name, as stored.
+    pub fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    /// Its description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// The most active definitions it may hold, when limited.
+    pub fn max_attributes_per_set(&self) -> Option<u32> {
+        self.max_attributes_per_set
+    }
+}
+
+impl Serialize for AttributeSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("description", &self.description)?;
+        m.serialize_entry("maxAttributesPerSet", &self.max_attributes_per_set)?;
+        m.end()
+    }
+}
+
+/// A predefined value of a definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedValue {
+    pub(crate) id: String,
+    pub(crate) is_active: bool,
+}
+
+impl AllowedValue {
+    /// The value (case-sensitive).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// Whether it can be assigned anew.
+    pub fn is_active(&self) -> bool {
+        self.is_active
+    }
+}
+
+impl Serialize for AllowedValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("isActive", &self.is_active)?;
+        m.end()
+    }
+}
+
+/// An attribute definition (`microsoft.graph.customSecurityAttributeDefinition`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeDefinition {
+    pub(crate) attribute_set: Name,
+    pub(crate) name: Name,
+    pub(crate) description: Option<String>,
+    pub(crate) attribute_type: AttributeType,
+    pub(crate) is_collection: bool,
+    pub(crate) is_searchable: bool,
+    pub(crate) status: Status,
+    pub(crate) use_predefined_values_only: bool,
+    pub(crate) allowed_values: Vec<AllowedValue>,
+    /// Allowed value id → index in `allowed_values` (case-sensitive; Integer ids are canonical).
+    pub(crate) value_index: HashMap<Box<str>, usize>,
+}
+
+impl AttributeDefinition {
+    /// The set it belongs to, in catalog casing.
+    pub fn attribute_set(&self) -> &str {
+        self.attribute_set.as_str()
+    }
+    /// Its name, in catalog casing.
+    pub fn name(&self) -> &str {
+        self.name.as_str()
+    }
+    /// `{attributeSet}_{name}`.
+    pub fn id(&self) -> String {
+        format!("{}_{}", self.attribute_set, self.name)
+    }
+    /// Its description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Its data type.
+    pub fn attribute_type(&self) -> AttributeType {
+        self.attribute_type
+    }
+    /// Whether it is multi-valued.
+    pub fn is_collection(&self) -> bool {
+        self.is_collection
+    }
+    /// Whether `$filter` may use it.
+    pub fn is_searchable(&self) -> bool {
+        self.is_searchable
+    }
+    /// Active or deactivated.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    /// Whether only allowed values may be assigned.
+    pub fn use_predefined_values_only(&self) -> bool {
+        self.use_predefined_values_only
+    }
+    /// Its allowed values, active and inactive.
+    pub fn allowed_values(&self) -> &[AllowedValue] {
+        &self.allowed_values
+    }
+    /// The allowed value with exactly this id (case-sensitive).
+    pub fn allowed_value(&self, id: &str) -> Option<&AllowedValue> {
+        self.value_index
+            .get(id)
+            .and_then(|&i| self.allowed_values.get(i))
+    }
+
+    pub(crate) fn rebuild_value_index(&mut self) {
+        self.value_index = self
+            .allowed_values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Box::from(v.id.as_str()), i))
+            .collect();
+    }
+}
+
+impl Serialize for AttributeDefinition {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(10))?;
+        m.serialize_entry("id", &self.id())?;
+        m.serialize_entry("attributeSet", &self.attribute_set)?;
+        m.serialize_entry("name", &self.name)?;
+        m.serialize_entry("description", &self.description)?;
+        m.serialize_entry("type", &self.attribute_type)?;
+        m.serialize_entry("isCollection", &self.is_collection)?;
+        m.serialize_entry("isSearchable", &self.is_searchable)?;
+        m.serialize_entry("status", &self.status)?;
+        m.serialize_entry("usePreDefinedValuesOnly", &self.use_predefined_values_only)?;
+        m.serialize_entry("allowedValues", &self.allowed_values)?;
+        m.end()
+    }
+}
+
+/// A validated, indexed, immutable catalog. Cheap to share across threads (`Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub(crate) sets: Vec<AttributeSet>,
+    pub(crate) definitions: Vec<AttributeDefinition>,
+    set_index: HashMap<Name, usize>,
+    /// Per set (parallel to `sets`): attribute name → index in `definitions`.
+    def_index: Vec<HashMap<Name, usize>>,
+    warnings: Vec<Warning>,
+}
+
+/// The catalog given is not valid; every problem found is listed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid catalog: {}", first_message(.violations))]
+pub struct CatalogError {
+    violations: Vec<Violation>,
+    warnings: Vec<Warning>,
+}
+
+fn first_message(v: &[Violation]) -> String {
+    match v.first() {
+        Some(first) if v.len() > 1 => format!("{first} (and {} more)", v.len() - 1),
+        Some(first) => first.to_string(),
+        None => "no violation recorded".to_owned(),
+    }
+}
+
+impl CatalogError {
+    /// Every violation, ordered by pointer then code.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    /// The warnings found alongside.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+/// What `csa lint` reports: validity, every violation and every warning.
+#[derive(Debug, Clone, Serialize)]
+pub struct LintReport {
+    valid: bool,
+    violations: Vec<Violation>,
+    warnings: Vec<Warning>,
+}
+
+impl LintReport {
+    /// Whether the catalog is valid.
+    pub fn is_valid(&self) -> bool {
+        self.valid
+    }
+    /// Every violation.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    /// Every warning.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+impl Catalog {
+    /// Parses and validates a catalog with the default policy.
+    pub fn from_json(bytes: &[u8]) -> Result<Catalog, CatalogError> {
+        Self::from_json_with(bytes, &Policy::default())
+    }
+
+    /// Parses and validates a catalog, refusing inputs over `policy.max_catalog_bytes`.
+    pub fn from_json_with(bytes: &[u8], policy: &Policy) -> Result<Catalog, CatalogError> {
+        let mut d = Diag::default();
+        let parsed = parse_catalog(bytes, policy, &mut d);
+        sort_violations(&mut d.violations);
+        sort_warnings(&mut d.warnings);
+        match parsed {
+            Some((sets, defs)) if d.violations.is_empty() => {
+                let mut c = Catalog::build(sets, defs);
+                c.warnings = d.warnings;
+                Ok(c)
+            }
+            _ => Err(CatalogError {
+                violations: d.violations,
+                warnings: d.warnings,
+            }),
+        }
+    }
+
+    /// Validates a catalog and reports everything (what `csa lint` prints).
+    pub fn lint(bytes: &[u8], policy: &Policy) -> LintReport {
+        match Self::from_json_with(bytes, policy) {
+            Ok(c) => LintReport {
+                valid: true,
+                violations: Vec::new(),
+                warnings: c.warnings,
+            },
+            Err(e) => LintReport {
+                valid: false,
+                violations: e.violations,
+                warnings: e.warnings,
+            },
+        }
+    }
+
+    /// Builds the indexes. The inputs must be valid (names unique, sets exist).
+    pub(crate) fn build(
+        sets: Vec<AttributeSet>,
+        mut definitions: Vec<AttributeDefinition>,
+    ) -> Self {
+        let mut set_index = HashMap::with_capacity(sets.len());
+        for (i, s) in sets.iter().enumerate() {
+            set_index.entry(s.id.clone()).or_insert(i);
+        }
+        let mut def_index: Vec<HashMap<Name, usize>> = vec![HashMap::new(); sets.len()];
+        for (i, d) in definitions.iter_mut().enumerate() {
+            d.rebuild_value_index();
+            if let Some(map) = set_index
+                .get(&NameRef(d.attribute_set.as_str()))
+                .and_then(|&si| def_index.get_mut(si))
+            {
+                map.entry(d.name.clone()).or_insert(i);
+            }
+        }
+        Catalog {
+            sets,
+            definitions,
+            set_index,
+            def_index,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// An empty catalog.
+    pub fn empty() -> Self {
+        Self::build(Vec::new(), Vec::new())
+    }
+
+    /// Warnings found while parsing.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// All attribute sets, in input order.
+    pub fn attribute_sets(&self) -> &[AttributeSet] {
+        &self.sets
+    }
+
+    /// All definitions, in input order.
+    pub fn definitions(&self) -> &[AttributeDefinition] {
+        &self.definitions
+    }
+
+    /// The set with this name (case-insensitive).
+    pub fn attribute_set(&self, name: &str) -> Option<&AttributeSet> {
+        self.set_index
+            .get(&NameRef(name))
+            .and_then(|&i| self.sets.get(i))
+    }
+
+    pub(crate) fn set_position(&self, name: &str) -> Option<usize> {
+        self.set_index.get(&NameRef(name)).copied()
+    }
+
+    /// The definition `set`/`name` (case-insensitive).
+    pub fn definition(&self, set: &str, name: &str) -> Option<&AttributeDefinition> {
+        let si = self.set_position(set)?;
+        self.definition_in(si, name)
+    }
+
+    pub(crate) fn definition_in(&self, set_pos: usize, name: &str) -> Option<&AttributeDefinition> {
+        self.def_index
+            .get(set_pos)?
+            .get(&NameRef(name))
+            .and_then(|&i| self.definitions.get(i))
+    }
+
+    /// The definition with id `{set}_{name}` (case-insensitive).
+    pub fn definition_by_id(&self, id: &str) -> Option<&AttributeDefinition> {
+        let (set, name) = id.split_once('_')?;
+        self.definition(set, name)
+    }
+
+    /// The definitions of one set, in input order.
+    pub fn definitions_in<'c>(
+        &'c self,
+        set: &str,
+    ) -> impl Iterator<Item = &'c AttributeDefinition> + 'c {
+        let set = self.attribute_set(set).map(|s| s.id.clone());
+        self.definitions
+            .iter()
+            .filter(move |d| set.as_ref().is_some_and(|s| *s == d.attribute_set))
+    }
+
+    /// The catalog in Graph's list-response form, as `csa` reads it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for Catalog {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct List<'a, T>(&'a str, &'a [T]);
+        impl<T: Serialize> Serialize for List<'_, T> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("@odata.context", self.0)?;
+                m.serialize_entry("value", self.1)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry(
+            "attributeSets",
+            &List(
+                "https://graph.microsoft.com/v1.0/$metadata#directory/attributeSets",
+                &self.sets,
+            ),
+        )?;
+        m.serialize_entry(
+            "customSecurityAttributeDefinitions",
+            &List(
+                "https://graph.microsoft.com/v1.0/$metadata#directory/customSecurityAttributeDefinitions(allowedValues())",
+                &self.definitions,
+            ),
+        )?;
+        m.end()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and validation
+
+/// Violations and warnings collected while reading one document.
+#[derive(Debug, Default)]
+pub(crate) struct Diag {
+    pub(crate) violations: Vec<Violation>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) document: Option<Document>,
+}
+
+impl Diag {
+    pub(crate) fn for_doc(document: Document) -> Self {
+        Self {
+            document: Some(document),
+            ..Self::default()
+        }
+    }
+    pub(crate) fn push(&mut self, v: Violation) {
+        let doc = self.document.unwrap_or(Document::Catalog);
+        self.violations.push(v.in_doc(doc));
+    }
+    pub(crate) fn warn(&mut self, w: Warning) {
+        let doc = self.document.unwrap_or(Document::Catalog);
+        self.warnings.push(w.in_doc(doc));
+    }
+    fn err(&mut self, code: Code, ptr: &Pointer, node_span: (usize, usize), msg: String) {
+        self.push(Violation::new(code, ptr, msg).span(node_span.0..node_span.1));
+    }
+}
+
+fn span(n: &Node<'_>) -> (usize, usize) {
+    (n.start, n.end)
+}
+
+/// Whether a key is OData control information, which csa ignores silently.
+pub(crate) fn is_odata_key(key: &str) -> bool {
+    key.starts_with("@odata.") || key.contains("@odata.")
+}
+
+fn parse_catalog(
+    bytes: &[u8],
+    policy: &Policy,
+    d: &mut Diag,
+) -> Option<(Vec<AttributeSet>, Vec<AttributeDefinition>)> {
+    if bytes.len() > policy.max_catalog_bytes {
+        d.push(
+            Violation::new(
+                Code::PayloadTooLarge,
+                "",
+                format!(
+                    "the catalog is {} bytes, more than the {} bytes allowed",
+                    bytes.len(),
+                    policy.max_catalog_bytes
+                ),
+            )
+            .with_hint("raise `maxCatalogBytes` in the policy if this catalog is trusted"),
+        );
+        return None;
+    }
+    let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
+        Ok(n) => n,
+        Err(e) => {
+            d.push(
+                Violation::new(
+                    Code::InvalidJson,
+                    "",
+                    format!("the catalog is not valid JSON: {}", e.message),
+                )
+                .span(e.offset..e.offset.saturating_add(1)),
+            );
+            return None;
+        }
+    };
+    let root_ptr = Pointer::root();
+    let Some(members) = root.as_object() else {
+        d.err(
+            Code::InvalidJson,
+            &root_ptr,
+            span(&root),
+            format!(
+                "the catalog must be a JSON object, not {}",
+                root.kind_name()
+            ),
+        );
+        return None;
+    };
+    let mut set_list = None;
+    let mut def_list = None;
+    for m in members {
+        match m.key.as_ref() {
+            "attributeSets" => set_list = Some(m),
+            "customSecurityAttributeDefinitions" => def_list = Some(m),
+            k if is_odata_key(k) => {}
+            k => d.warn(
+                Warning::new(
+                    WarningCode::IgnoredProperty,
+                    root_ptr.key(k),
+                    format!("the property `{k}` is not part of a catalog and was ignored"),
+                )
+                .span(m.key_start..m.key_end),
+            ),
+        }
+    }
+    let mut sets = Vec::new();
+    let mut defs = Vec::new();
+    for (key, member) in [
+        ("attributeSets", set_list),
+        ("customSecurityAttributeDefinitions", def_list),
+    ] {
+        let Some(member) = member else {
+            d.err(
+                Code::MissingProperty,
+                &root_ptr,
+                span(&root),
+                format!("the catalog has no `{key}`"),
+            );
+            continue;
+        };
+        let ptr = root_ptr.key(key);
+        let Some((items, list_ptr)) = list_items(&member.value, &ptr, d) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let p = list_ptr.index(i);
+            if key == "attributeSets" {
+                if let Some(s) = parse_set(item, &p, d) {
+                    sets.push((s, p));
+                }
+            } else if let Some(def) = parse_definition(item, &p, d) {
+                defs.push((def, p));
+            }
+        }
+    }
+    validate_catalog(&sets, &defs, d);
+    Some((
+        sets.into_iter().map(|(s, _)| s).collect(),
+        defs.into_iter().map(|(x, _)| x).collect(),
+    ))
+}
+
+/// A list bare or as a list response (`{"value": [...]}`).
+fn list_items<'n, 'a>(
+    node: &'n Node<'a>,
+    ptr: &Pointer,
+    d: &mut Diag,
+) -> Option<(&'n [Node<'a>], Pointer)> {
+    if let Some(items) = node.as_array() {
+        return Some((items, ptr.clone()));
+    }
+    if let Some(members) = node.as_object() {
+        let mut value = None;
+        for m in members {
+            match m.key.as_ref() {
+                "value" => value = Some(&m.value),
+                k if is_odata_key(k) => {}
+                k => d.warn(
+                    Warning::new(
+                        WarningCode::IgnoredProperty,
+                        ptr.key(k),
+                        format!(
+                            "the property `{k}` is not part of a list response and was ignored"
+                        ),
+                    )
+                    .span(m.key_start..m.key_end),
+                ),
+            }
+        }
+        let vp = ptr.key("value");
+        return match value.map(|v| (v, v.as_array())) {
+            Some((_, Some(items))) => Some((items, vp)),
+            Some((v, None)) => {
+                d.err(
+                    Code::InvalidProperty,
+                    &vp,
+                    span(v),
+                    format!("`value` must be an array, not {}", v.kind_name()),
+                );
+                None
+            }
+            None => {
+                d.err(
+                    Code::MissingProperty,
+                    ptr,
+                    span(node),
+                    "a list response needs `value`".to_owned(),
+                );
+                None
+            }
+        };
+    }
+    d.err(
+        Code::InvalidProperty,
+        ptr,
+        span(node),
+        format!(
+            "expected an array or a list response, not {}",
+            node.kind_name()
+        ),
+    );
+    None
+}
+
+/// Reads the properties of one item, flagging unknown ones.
+pub(crate) struct Props<'n, 'a> {
+    pub(crate) node: &'n Node<'a>,
+    pub(crate) members: &'n [Member<'a>],
+    pub(crate) ptr: Pointer,
+}
+
+impl<'n, 'a> Props<'n, 'a> {
+    /// `None` (with an `invalid_property` violation) when the item is not an object.
+    pub(crate) fn new(node: &'n Node<'a>, ptr: &Pointer, what: &str, d: &mut Diag) -> Option<Self> {
+        match node.as_object() {
+            Some(members) => Some(Self {
+                node,
+                members,
+                ptr: ptr.clone(),
+            }),
+            None => {
+                d.err(
+                    Code::InvalidProperty,
+                    ptr,
+                    span(node),
+                    format!("{what} must be a JSON object, not {}", node.kind_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Warns about every member not in `known` (OData keys are ignored silently) and about
+    /// duplicate keys.
+    pub(crate) fn check_unknown(&self, known: &[&str], what: &str, d: &mut Diag) {
+        for (i, m) in self.members.iter().enumerate() {
+            let k = m.key.as_ref();
+            if is_odata_key(k) {
+                continue;
+            }
+            if !known.contains(&k) {
+                d.warn(
+                    Warning::new(
+                        WarningCode::IgnoredProperty,
+                        self.ptr.key(k),
+                        format!("the property `{k}` is not part of {what} and was ignored"),
+                    )
+                    .span(m.key_start..m.key_end),
+                );
+            } else if self.members.iter().take(i).any(|p| p.key == m.key) {
+                d.push(
+                    Violation::new(
+                        Code::DuplicateKey,
+                        self.ptr.key(k),
+                        format!("the property `{k}` appears more than once"),
+                    )
+                    .with_hint("keep one of them")
+                    .span(m.key_start..m.key_end),
+                );
+            }
+        }
+    }
+
+    /// The first member named `key`, `None` when absent.
+    pub(crate) fn get(&self, key: &str) -> Option<&'n Node<'a>> {
+        self.members.iter().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    /// A required, non-null property.
+    pub(crate) fn required(&self, key: &str, what: &str, d: &mut Diag) -> Option<&'n Node<'a>> {
+        match self.get(key) {
+            Some(n) if !n.is_null() => Some(n),
+            Some(n) => {
+                d.err(
+                    Code::MissingProperty,
+                    &self.ptr.key(key),
+                    span(n),
+                    format!("{what} needs `{key}`, which is null"),
+                );
+                None
+            }
+            None => {
+                d.err(
+                    Code::MissingProperty,
+                    &self.ptr,
+                    span(self.node),
+                    format!("{what} needs `{key}`"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn string(&self, key: &str, node: &'n Node<'a>, d: &mut Diag) -> Option<&'n str> {
+        match node.as_str() {
+            Some(s) => Some(s),
+            None => {
+                d.err(
+                    Code::InvalidProperty,
+                    &self.ptr.key(key),
+                    span(node),
+                    format!("`{key}` must be a string, not {}", node.kind_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A Boolean, also accepting the strings `"true"` / `"false"` with a warning.
+    pub(crate) fn boolean(&self, key: &str, node: &'n Node<'a>, d: &mut Diag) -> Option<bool> {
+        if let Some(b) = node.as_bool() {
+            return Some(b);
+        }
+        let coerced = match node.as_str() {
+            Some(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Some(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        };
+        match coerced {
+            Some(b) => {
+                d.warn(
+                    Warning::new(
+                        WarningCode::CoercedBoolean,
+                        self.ptr.key(key),
+                        format!("`{key}` was given as the string `\"{b}\"` and read as the Boolean `{b}`"),
+                    )
+                    .span(node.start..node.end),
+                );
+                Some(b)
+            }
+            None => {
+                d.err(
+                    Code::InvalidProperty,
+                    &self.ptr.key(key),
+                    span(node),
+                    format!("`{key}` must be a Boolean, not {}", node.kind_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional string (absent or `null` is `None`).
+    pub(crate) fn opt_string(&self, key: &str, d: &mut Diag) -> Result<Option<String>, ()> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(n) if n.is_null() => Ok(None),
+            Some(n) => self.string(key, n, d).map(|s| Some(s.to_owned())).ok_or(()),
+        }
+    }
+
+    /// An optional description, checked for length.
+    pub(crate) fn description(&self, d: &mut Diag) -> Result<Option<String>, ()> {
+        let desc = self.opt_string("description", d)?;
+        if let (Some(text), Some(node)) = (&desc, self.get("description")) {
+            if utf16_len(text) > MAX_DESCRIPTION_LEN {
+                d.err(
+                    Code::DescriptionTooLong,
+                    &self.ptr.key("description"),
+                    span(node),
+                    format!(
+                        "the description is {} characters long, more than {MAX_DESCRIPTION_LEN}",
+                        utf16_len(text)
+                    ),
+                );
+                return Err(());
+            }
+        }
+        Ok(desc)
+    }
+}
+
+pub(crate) fn check_name_at(
+    name: &str,
+    ptr: &Pointer,
+    node: &Node<'_>,
+    what: &str,
+    d: &mut Diag,
+) -> bool {
+    match check_name(name) {
+        Ok(()) => true,
+        Err(e) => {
+            d.err(
+                Code::InvalidName,
+                ptr,
+                span(node),
+                format!("`{name}` is not a valid {what} name: {e}"),
+            );
+            false
+        }
+    }
+}
+
+pub(crate) const SET_PROPS: &[&str] = &["id", "description", "maxAttributesPerSet"];
+
+/// Parses `maxAttributesPerSet` (absent or `null` is `None`).
+pub(crate) fn parse_max_attributes(p: &Props<'_, '_>, d: &mut Diag) -> Result<Option<u32>, ()> {
+    let Some(n) = p.get("maxAttributesPerSet") else {
+        return Ok(None);
+    };
+    if n.is_null() {
+        return Ok(None);
+    }
+    let ok = match &n.kind {
+        Kind::Number(t) => match json::int_text(t) {
+            IntText::Int(v) if (1..=500).contains(&v) => u32::try_from(v).ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    match ok {
+        Some(v) => Ok(Some(v)),
+        None => {
+            d.err(
+                Code::InvalidProperty,
+                &p.ptr.key("maxAttributesPerSet"),
+                span(n),
+                "`maxAttributesPerSet` must be an integer from 1 to 500".to_owned(),
+            );
+            Err(())
+        }
+    }
+}
+
+pub(crate) fn parse_set(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<AttributeSet> {
+    let p = Props::new(node, ptr, "an attribute set", d)?;
+    p.check_unknown(SET_PROPS, "an attribute set", d);
+    let id = p
+        .required("id", "an attribute set", d)
+        .and_then(|n| p.string("id", n, d).map(|s| (s, n)));
+    let description = p.description(d);
+    let max = parse_max_attributes(&p, d);
+    let (id, id_node) = id?;
+    let valid = check_name_at(id, &ptr.key("id"), id_node, "attribute set", d);
+    if !valid {
+        return None;
+    }
+    Some(AttributeSet {
+        id: Name::unchecked(id),
+        description: description.ok()?,
+        max_attributes_per_set: max.ok()?,
+    })
+}
+
+pub(crate) const DEF_PROPS: &[&str] = &[
+    "id",
+    "attributeSet",
+    "name",
+    "description",
+    "type",
+    "isCollection",
+    "isSearchable",
+    "status",
+    "usePreDefinedValuesOnly",
+    "allowedValues",
+];
+
+pub(crate) fn parse_type(s: &str) -> Option<AttributeType> {
+    match s {
+        "String" => Some(AttributeType::String),
+        "Integer" => Some(AttributeType::Integer),
+        "Boolean" => Some(AttributeType::Boolean),
+        _ => None,
+    }
+}
+
+pub(crate) fn parse_status(s: &str) -> Option<Status> {
+    match s {
+        "Available" => Some(Status::Available),
+        "Deprecated" => Some(Status::Deprecated),
+        _ => None,
+    }
+}
+
+/// Parses one definition with its inline allowed values, checking every per-definition rule.
+pub(crate) fn parse_definition(
+    node: &Node<'_>,
+    ptr: &Pointer,
+    d: &mut Diag,
+) -> Option<AttributeDefinition> {
+    let what = "a definition";
+    let p = Props::new(node, ptr, what, d)?;
+    p.check_unknown(DEF_PROPS, what, d);
+    let before = d.violations.len();
+
+    let set = p
+        .required("attributeSet", what, d)
+        .and_then(|n| p.string("attributeSet", n, d).map(|s| (s, n)));
+    let name = p
+        .required("name", what, d)
+        .and_then(|n| p.string("name", n, d).map(|s| (s, n)));
+    let ty_node = p.required("type", what, d);
+    let ty = ty_node.and_then(|n| {
+        let s = p.string("type", n, d)?;
+        let t = parse_type(s);
+        if t.is_none() {
+            d.err(
+                Code::InvalidType,
+                &ptr.key("type"),
+                span(n),
+                format!("`{s}` is not a type; use `String`, `Integer` or `Boolean`"),
+            );
+        }
+        t
+    });
+    let flag = |key: &str, d: &mut Diag| {
+        p.required(key, what, d)
+            .and_then(|n| p.boolean(key, n, d).map(|b| (b, n)))
+    };
+    let is_collection = flag("isCollection", d);
+    let is_searchable = flag("isSearchable", d);
+    let predefined = flag("usePreDefinedValuesOnly", d);
+    let status = p.required("status", what, d).and_then(|n| {
+        let s = p.string("status", n, d)?;
+        let st = parse_status(s);
+        if st.is_none() {
+            d.err(
+                Code::InvalidStatus,
+                &ptr.key("status"),
+                span(n),
+                format!("`{s}` is not a status; use `Available` or `Deprecated`"),
+            );
+        }
+        st
+    });
+    let description = p.description(d);
+
+    if let Some((s, n)) = set {
+        check_name_at(s, &ptr.key("attributeSet"), n, "attribute set", d);
+    }
+    if let Some((s, n)) = name {
+        check_name_at(s, &ptr.key("name"), n, "attribute", d);
+    }
+    if let (Some((set_s, _)), Some((name_s, _)), Some(id_node)) = (set, name, p.get("id")) {
+        if !id_node.is_null() {
+            if let Some(id) = p.string("id", id_node, d) {
+                let expected = format!("{set_s}_{name_s}");
+                if !names_eq(id, &expected) {
+                    d.push(
+                        Violation::new(
+                            Code::IdMismatch,
+                            ptr.key("id"),
+                            format!("the id `{id}` does not match its set and name"),
+                        )
+                        .with_hint(format!("the id of `{name_s}` in `{set_s}` is `{expected}`"))
+                        .span(id_node.start..id_node.end),
+                    );
+                }
+            }
+        }
+    }
+    if ty == Some(AttributeType::Boolean) {
+        if let Some((true, n)) = is_collection {
+            d.err(
+                Code::BooleanCollection,
+                &ptr.key("isCollection"),
+                span(n),
+                "a Boolean attribute cannot be multi-valued".to_owned(),
+            );
+        }
+        if let Some((true, n)) = predefined {
+            d.err(
+                Code::BooleanPredefined,
+                &ptr.key("usePreDefinedValuesOnly"),
+                span(n),
+                "a Boolean attribute cannot be limited to predefined values".to_owned(),
+            );
+        }
+    }
+
+    let allowed = parse_allowed_values(&p, ty, d);
+
+    if d.violations.len() != before {
+        return None;
+    }
+    let mut def = AttributeDefinition {
+        attribute_set: Name::unchecked(set?.0),
+        name: Name::unchecked(name?.0),
+        description: description.ok()?,
+        attribute_type: ty?,
+        is_collection: is_collection?.0,
+        is_searchable: is_searchable?.0,
+        status: status?,
+        use_predefined_values_only: predefined?.0,
+        allowed_values: allowed,
+        value_index: HashMap::new(),
+    };
+    def.rebuild_value_index();
+    Some(def)
+}
+
+fn parse_allowed_values(
+    p: &Props<'_, '_>,
+    ty: Option<AttributeType>,
+    d: &mut Diag,
+) -> Vec<AllowedValue> {
+    let mut out: Vec<AllowedValue> = Vec::new();
+    let Some(node) = p.get("allowedValues") else {
+        return out;
+    };
+    if node.is_null() {
+        return out;
+    }
+    let lp = p.ptr.key("allowedValues");
+    let Some(items) = node.as_array() else {
+        d.err(
+            Code::InvalidProperty,
+            &lp,
+            span(node),
+            format!("`allowedValues` must be an array, not {}", node.kind_name()),
+        );
+        return out;
+    };
+    if ty == Some(AttributeType::Boolean) && !items.is_empty() {
+        d.err(
+            Code::InvalidAllowedValue,
+            &lp,
+            span(node),
+            "a Boolean attribute has no predefined values".to_owned(),
+        );
+        return out;
+    }
+    if items.len() > MAX_ALLOWED_VALUES {
+        d.err(
+            Code::TooManyAllowedValues,
+            &lp,
+            span(node),
+            format!(
+                "the definition has {} allowed values, more than {MAX_ALLOWED_VALUES}",
+                items.len()
+            ),
+        );
+    }
+    for (i, item) in items.iter().enumerate() {
+        let ip = lp.index(i);
+        let Some(v) = parse_allowed_value(item, &ip, ty, d) else {
+            continue;
+        };
+        if out.iter().any(|o| o.id == v.id) {
+            d.err(
+                Code::DuplicateName,
+                &ip.key("id"),
+                span(item),
+                format!("the allowed value `{}` is defined twice", v.id),
+            );
+            continue;
+        }
+        out.push(v);
+    }
+    out
+}
+
+pub(crate) const VALUE_PROPS: &[&str] = &["id", "isActive"];
+
+/// Checks an allowed value id for a definition of type `ty`; `Err` holds the reason.
+pub(crate) fn check_allowed_value_id(id: &str, ty: Option<AttributeType>) -> Result<(), String> {
+    let len = utf16_len(id);
+    if len == 0 {
+        return Err("an allowed value cannot be empty".to_owned());
+    }
+    if len > MAX_ALLOWED_VALUE_LEN {
+        return Err(format!(
+            "the allowed value is {len} characters long, more than {MAX_ALLOWED_VALUE_LEN}"
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err("an allowed value cannot contain control characters".to_owned());
+    }
+    match ty {
+        Some(AttributeType::Integer) if !is_canonical_int32(id) => Err(format!(
+            "`{id}` is not an Int32 written in canonical decimal (like `12` or `-5`)"
+        )),
+        Some(AttributeType::Boolean) => {
+            Err("a Boolean attribute has no predefined values".to_owned())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `12`, `-5`, `0`; not `012`, `+1`, `-0`, `1.0`, or anything outside Int32.
+pub(crate) fn is_canonical_int32(s: &str) -> bool {
+    match s.parse::<i32>() {
+        Ok(v) => v.to_string() == s,
+        Err(_) => false,
+    }
+}
+
+pub(crate) fn parse_allowed_value(
+    node: &Node<'_>,
+    ptr: &Pointer,
+    ty: Option<AttributeType>,
+    d: &mut Diag,
+) -> Option<AllowedValue> {
+    let what = "an allowed value";
+    let p = Props::new(node, ptr, what, d)?;
+    p.check_unknown(VALUE_PROPS, what, d);
+    let id = p
+        .required("id", what, d)
+        .and_then(|n| p.string("id", n, d).map(|s| (s, n)));
+    let active = p
+        .required("isActive", what, d)
+        .and_then(|n| p.boolean("isActive", n, d));
+    let (id, id_node) = id?;
+    if let Err(reason) = check_allowed_value_id(id, ty) {
+        d.err(
+            Code::InvalidAllowedValue,
+            &ptr.key("id"),
+            span(id_node),
+            reason,
+        );
+        return None;
+    }
+    Some(AllowedValue {
+        id: id.to_owned(),
+        is_active: active?,
+    })
+}
+
+/// Cross-item rules: uniqueness, set existence, tenant and per-set limits.
+fn validate_catalog(
+    sets: &[(AttributeSet, Pointer)],
+    defs: &[(AttributeDefinition, Pointer)],
+    d: &mut Diag,
+) {
+    let mut seen: HashMap<Name, usize> = HashMap::new();
+    for (i, (s, p)) in sets.iter().enumerate() {
+        if let Some(&first) = seen.get(&s.id) {
+            let other = sets
+                .get(first)
+                .map(|(o, _)| o.id.as_str())
+                .unwrap_or_default();
+            d.push(
+                Violation::new(
+                    Code::DuplicateName,
+                    p.key("id"),
+                    format!(
+                        "the attribute set `{}` is defined twice (as `{other}` before)",
+                        s.id
+                    ),
+                )
+                .with_hint("attribute set names are case-insensitive: keep one of them"),
+            );
+        } else {
+            seen.insert(s.id.clone(), i);
+        }
+    }
+    if sets.len() > MAX_ATTRIBUTE_SETS {
+        if let Some((_, p)) = sets.get(MAX_ATTRIBUTE_SETS) {
+            d.push(Violation::new(
+                Code::LimitExceeded,
+                p,
+                format!(
+                    "the tenant has {} attribute sets, more than {MAX_ATTRIBUTE_SETS}",
+                    sets.len()
+                ),
+            ));
+        }
+    }
+    let mut defs_seen: HashMap<(Name, Name), ()> = HashMap::new();
+    let mut active_per_set: HashMap<Name, u32> = HashMap::new();
+    let mut active = 0usize;
+    for (def, p) in defs {
+        let Some(&si) = seen.get(&def.attribute_set) else {
+            d.push(
+                Violation::new(
+                    Code::UnknownAttributeSet,
+                    p.key("attributeSet"),
+                    format!("the attribute set `{}` does not exist", def.attribute_set),
+                )
+                .maybe_hint(set_hint(
+                    def.attribute_set.as_str(),
+                    sets.iter().map(|(s, _)| s.id.as_str()),
+                ))
+                .attr(def.id()),
+            );
+            continue;
+        };
+        let key = (def.attribute_set.clone(), def.name.clone());
+        if defs_seen.contains_key(&key) {
+            d.push(
+                Violation::new(
+                    Code::DuplicateName,
+                    p.key("name"),
+                    format!(
+                        "the attribute `{}` is defined twice in `{}`",
+                        def.name, def.attribute_set
+                    ),
+                )
+                .with_hint(
+                    "attribute names are case-insensitive and unique per set: keep one of them",
+                )
+                .attr(def.id()),
+            );
+            continue;
+        }
+        defs_seen.insert(key, ());
+        if def.status != Status::Available {
+            continue;
+        }
+        active += 1;
+        if active == MAX_ACTIVE_DEFINITIONS + 1 {
+            d.push(
+                Violation::new(
+                    Code::LimitExceeded,
+                    p.key("status"),
+                    format!("the tenant has more than {MAX_ACTIVE_DEFINITIONS} active definitions"),
+                )
+                .with_hint(
+                    "deactivate definitions (`status: Deprecated`) that are no longer needed",
+                )
+                .attr(def.id()),
+            );
+        }
+        let count = active_per_set.entry(def.attribute_set.clone()).or_insert(0);
+        *count += 1;
+        let max = sets.get(si).and_then(|(s, _)| s.max_attributes_per_set);
+        if let Some(max) = max {
+            if *count == max + 1 {
+                d.push(
+                    Violation::new(
+                        Code::LimitExceeded,
+                        p.key("status"),
+                        format!(
+                            "the attribute set `{}` has more than {max} active definitions (its `maxAttributesPerSet`)",
+                            def.attribute_set
+                        ),
+                    )
+                    .with_hint("raise the set's `maxAttributesPerSet` or deactivate definitions")
+                    .attr(def.id()),
+                );
+            }
+        }
+    }
+}
+
+/// "did you mean" for a set name, among the given candidates.
+pub(crate) fn set_hint<'c>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
+    crate::names::closest(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = include_str!("../tests/data/graph-examples/sample-catalog.json");
+
+    #[test]
+    fn sample_catalog_is_valid() {
+        let c = Catalog::from_json(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(c.attribute_sets().len(), 5);
+        assert_eq!(c.definitions().len(), 11);
+        let d = c.definition("engineering", "PROJECT").unwrap();
+        assert_eq!(d.id(), "Engineering_Project");
+        assert!(d.allowed_value("Baker").is_some());
+        assert!(d.allowed_value("baker").is_none());
+        assert!(c.definition_by_id("operations_project").is_some());
+        // The sample's top-level `description` is not part of a catalog.
+        assert_eq!(c.warnings().len(), 1);
+        assert_eq!(c.warnings()[0].code(), WarningCode::IgnoredProperty);
+    }
+
+    #[test]
+    fn catalog_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Catalog>();
+    }
+
+    #[test]
+    fn canonical_int32() {
+        assert!(is_canonical_int32("12"));
+        assert!(is_canonical_int32("-5"));
+        assert!(is_canonical_int32("0"));
+        assert!(!is_canonical_int32("012"));
+        assert!(!is_canonical_int32("+1"));
+        assert!(!is_canonical_int32("-0"));
+        assert!(!is_canonical_int32("1.0"));
+        assert!(!is_canonical_int32("2147483648"));
+    }
+
+    #[test]
+    fn serialises_back_to_a_valid_catalog() {
+        let c = Catalog::from_json(SAMPLE.as_bytes()).unwrap();
+        let bytes = serde_json::to_vec(&c).unwrap();
+        let again = Catalog::from_json(&bytes).unwrap();
+        assert_eq!(again.definitions(), c.definitions());
+        assert!(again.warnings().is_empty());
+    }
+}

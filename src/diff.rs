@@ -1,0 +1,267 @@
+//! Changes, diffs, the canonical request body, and `apply`.
+
+use std::fmt;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::value::{State, Value, REQUEST_SET_TYPE};
+
+/// What a change does to one attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Op {
+    /// The attribute was not assigned and now is.
+    Add,
+    /// The attribute's value changes.
+    Replace,
+    /// The assignment is removed.
+    Remove,
+}
+
+impl Op {
+    /// `add`, `replace` or `remove`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Add => "add",
+            Op::Replace => "replace",
+            Op::Remove => "remove",
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Op {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One attribute actually changed, with its value before and after (catalog casing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub(crate) op: Op,
+    pub(crate) attribute_set: String,
+    pub(crate) name: String,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
+}
+
+impl Change {
+    /// A change from `before` to `after` (`None` = not assigned); `None` when they are equal.
+    pub fn between(
+        set: &str,
+        name: &str,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) -> Option<Change> {
+        let op = match (&before, &after) {
+            (None, None) => return None,
+            (Some(b), Some(a)) if b.same_as(a) => return None,
+            (None, Some(_)) => Op::Add,
+            (Some(_), None) => Op::Remove,
+            (Some(_), Some(_)) => Op::Replace,
+        };
+        Some(Change {
+            op,
+            attribute_set: set.to_owned(),
+            name: name.to_owned(),
+            before,
+            after,
+        })
+    }
+
+    /// `add`, `replace` or `remove`.
+    pub fn op(&self) -> Op {
+        self.op
+    }
+    /// The attribute set, in catalog casing.
+    pub fn attribute_set(&self) -> &str {
+        &self.attribute_set
+    }
+    /// The attribute name, in catalog casing.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// `Set_Name`.
+    pub fn attribute(&self) -> String {
+        format!("{}_{}", self.attribute_set, self.name)
+    }
+    /// The value before (`None` when not assigned).
+    pub fn before(&self) -> Option<&Value> {
+        self.before.as_ref()
+    }
+    /// The value after (`None` when removed).
+    pub fn after(&self) -> Option<&Value> {
+        self.after.as_ref()
+    }
+}
+
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("op", &self.op)?;
+        m.serialize_entry("attribute", &self.attribute())?;
+        m.serialize_entry("attributeSet", &self.attribute_set)?;
+        m.serialize_entry("name", &self.name)?;
+        m.serialize_entry("before", &self.before)?;
+        m.serialize_entry("after", &self.after)?;
+        m.end()
+    }
+}
+
+/// Applies changes to a state: the new state. Changes name attributes case-insensitively.
+pub fn apply(state: &State, changes: &[Change]) -> State {
+    let mut out = state.clone();
+    for c in changes {
+        match &c.after {
+            Some(v) => out.insert(&c.attribute_set, &c.name, v.clone()),
+            None => {
+                out.remove(&c.attribute_set, &c.name);
+            }
+        }
+    }
+    out
+}
+
+/// An accepted PATCH: what changes and the whole resulting state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    pub(crate) changes: Vec<Change>,
+    pub(crate) after: State,
+}
+
+impl Diff {
+    /// One change per attribute actually changed, in body order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+    /// The complete resulting state (not projected to any actor).
+    pub fn after(&self) -> &State {
+        &self.after
+    }
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+    /// Applies this diff's changes to `before`.
+    pub fn apply(&self, before: &State) -> State {
+        apply(before, &self.changes)
+    }
+    /// The canonical request body holding exactly the changes, `None` when nothing changes.
+    pub fn request(&self) -> Option<RequestBody<'_>> {
+        (!self.changes.is_empty()).then_some(RequestBody(&self.changes))
+    }
+}
+
+/// The canonical Graph PATCH body for a list of changes (request form, catalog casing,
+/// annotations as the Graph examples write them).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestBody<'a>(pub(crate) &'a [Change]);
+
+impl RequestBody<'_> {
+    /// As a `serde_json::Value`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for RequestBody<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Sets<'a>(&'a [Change]);
+        struct OneSet<'a>(&'a [Change], &'a str);
+        impl Serialize for Sets<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                let mut seen: Vec<&str> = Vec::new();
+                for c in self.0 {
+                    if seen.contains(&c.attribute_set.as_str()) {
+                        continue;
+                    }
+                    seen.push(&c.attribute_set);
+                    m.serialize_entry(&c.attribute_set, &OneSet(self.0, &c.attribute_set))?;
+                }
+                m.end()
+            }
+        }
+        impl Serialize for OneSet<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("@odata.type", REQUEST_SET_TYPE)?;
+                for c in self.0.iter().filter(|c| c.attribute_set == self.1) {
+                    match &c.after {
+                        Some(v) => {
+                            if let Some(ann) = v.request_annotation() {
+                                m.serialize_entry(&format!("{}@odata.type", c.name), ann)?;
+                            }
+                            m.serialize_entry(&c.name, v)?;
+                        }
+                        // Removal: `[]` for collections, `null` for single values, no annotation.
+                        None => match &c.before {
+                            Some(b) if b.is_collection() => {
+                                m.serialize_entry(&c.name, &[(); 0])?;
+                            }
+                            _ => m.serialize_entry(&c.name, &())?,
+                        },
+                    }
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("customSecurityAttributes", &Sets(self.0))?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_body_is_canonical() {
+        let changes = vec![
+            Change::between("Engineering", "NumVendors", None, Some(Value::Integer(4))).unwrap(),
+            Change::between(
+                "Engineering",
+                "Project",
+                Some(Value::Strings(vec!["A".into()])),
+                None,
+            )
+            .unwrap(),
+            Change::between(
+                "Marketing",
+                "EmployeeId",
+                Some(Value::String("x".into())),
+                None,
+            )
+            .unwrap(),
+        ];
+        let body = RequestBody(&changes).to_json();
+        assert_eq!(
+            body,
+            serde_json::json!({"customSecurityAttributes": {
+                "Engineering": {"@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+                    "NumVendors@odata.type": "#Int32", "NumVendors": 4, "Project": []},
+                "Marketing": {"@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+                    "EmployeeId": null}}})
+        );
+    }
+
+    #[test]
+    fn equal_values_are_no_change() {
+        assert!(Change::between(
+            "E",
+            "P",
+            Some(Value::Strings(vec!["a".into(), "b".into()])),
+            Some(Value::Strings(vec!["b".into(), "a".into()]))
+        )
+        .is_none());
+        assert!(Change::between("E", "P", None, None).is_none());
+    }
+}

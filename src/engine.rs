@@ -1,0 +1,1040 @@
+//! The assignment rules (RULES.md §3, §4): from PATCH body bytes to a diff or all violations.
+//!
+//! Flow: bytes → [`json`](crate::json) tree (one pass, spans kept) → [`wire`](crate::wire)
+//! request (sets, attributes, annotations; structural problems noted per set) → rules against
+//! the catalog, the object and the actor → [`Diff`] or violations, never half-applied.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::auth::Actor;
+use crate::catalog::{set_hint, AttributeDefinition, Catalog, Status};
+use crate::diff::{Change, Diff};
+use crate::json::{self, IntText, Kind, Node};
+use crate::names::{closest, utf16_len};
+use crate::object::{Object, ObjectKind};
+use crate::policy::Policy;
+use crate::value::{AttributeType, ResponseForm, State, Value};
+use crate::violation::{
+    sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
+};
+use crate::wire::{self, Annotation, AttrEntry, SetEntry};
+
+/// Most values an object may hold across all its attributes.
+pub const MAX_VALUES_PER_OBJECT: usize = 50;
+/// Longest string value, in UTF-16 code units.
+pub const MAX_VALUE_LEN: usize = 64;
+/// What a redacted value is replaced with in messages and hints.
+pub const REDACTED: &str = "***";
+
+/// Whether authorization was evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Authorization {
+    /// An actor was given and its permissions were checked.
+    Checked,
+    /// No actor was given: only validity was checked.
+    NotChecked,
+}
+
+impl Authorization {
+    /// `checked` / `not_checked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authorization::Checked => "checked",
+            Authorization::NotChecked => "not_checked",
+        }
+    }
+}
+
+impl Serialize for Authorization {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The result of evaluating one PATCH: a diff, or every violation. Warnings either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    authorization: Authorization,
+    warnings: Vec<Warning>,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Accepted { diff: Diff, visible: State },
+    Refused(Vec<Violation>),
+}
+
+impl Evaluation {
+    /// Whether the PATCH is accepted.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self.outcome, Outcome::Accepted { .. })
+    }
+    /// Whether the actor's permissions were checked.
+    pub fn authorization(&self) -> Authorization {
+        self.authorization
+    }
+    /// The diff, when accepted.
+    pub fn diff(&self) -> Option<&Diff> {
+        match &self.outcome {
+            Outcome::Accepted { diff, .. } => Some(diff),
+            Outcome::Refused(_) => None,
+        }
+    }
+    /// The resulting state as the actor may read it (the whole state without an actor).
+    pub fn visible_state(&self) -> Option<&State> {
+        match &self.outcome {
+            Outcome::Accepted { visible, .. } => Some(visible),
+            Outcome::Refused(_) => None,
+        }
+    }
+    /// Every violation (empty when accepted), ordered by pointer then code.
+    pub fn violations(&self) -> &[Violation] {
+        match &self.outcome {
+            Outcome::Refused(v) => v,
+            Outcome::Accepted { .. } => &[],
+        }
+    }
+    /// Warnings, ordered by pointer then code.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+    /// The outcome as a `Result`.
+    pub fn result(&self) -> Result<&Diff, &[Violation]> {
+        match &self.outcome {
+            Outcome::Accepted { diff, .. } => Ok(diff),
+            Outcome::Refused(v) => Err(v),
+        }
+    }
+}
+
+/// Serialises as `csa check --format json` prints it (RULES.md §9).
+impl Serialize for Evaluation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("allowed", &self.is_allowed())?;
+        m.serialize_entry("authorization", &self.authorization)?;
+        match &self.outcome {
+            Outcome::Accepted { diff, visible } => {
+                m.serialize_entry("changes", &diff.changes)?;
+                m.serialize_entry("warnings", &self.warnings)?;
+                m.serialize_entry("customSecurityAttributes", &ResponseForm(visible))?;
+                m.serialize_entry("request", &diff.request())?;
+            }
+            Outcome::Refused(v) => {
+                m.serialize_entry("violations", v)?;
+                m.serialize_entry("warnings", &self.warnings)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// A compiled catalog with a policy: evaluates many requests without re-parsing anything.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    catalog: Catalog,
+    policy: Policy,
+}
+
+impl Engine {
+    /// An engine for `catalog` under `policy`.
+    pub fn new(catalog: Catalog, policy: Policy) -> Self {
+        Self { catalog, policy }
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// What `GET /{kind}/{id}?$select=customSecurityAttributes` returns to `actor`: only the
+    /// sets it may read; without an actor, everything. Catalog casing. Never an error.
+    pub fn view(&self, object: &Object, actor: Option<&Actor>) -> State {
+        let (mut state, _) = self.normalise(object);
+        if let Some(actor) = actor {
+            state.retain_sets(|set| actor.can_read_assignments(&object.kind, set));
+        }
+        state
+    }
+
+    /// The object's state in catalog casing, with a warning per attribute the catalog lacks.
+    fn normalise(&self, object: &Object) -> (State, Vec<Warning>) {
+        let mut out = State::new();
+        let mut warnings = Vec::new();
+        for (set, name, value) in object.state.iter() {
+            match self.catalog.definition(set, name) {
+                Some(d) => out.insert(d.attribute_set(), d.name(), value.clone()),
+                None => {
+                    let set_name = self.catalog.attribute_set(set).map_or(set, |s| s.id());
+                    out.insert(set_name, name, value.clone());
+                    warnings.push(
+                        Warning::new(
+                            WarningCode::UnknownCurrentAttribute,
+                            Pointer::root()
+                                .key("customSecurityAttributes")
+                                .key(set)
+                                .key(name),
+                            format!(
+                                "the object holds `{set}_{name}`, which the catalog does not define; it is kept as it is"
+                            ),
+                        )
+                        .attr(format!("{set}_{name}"))
+                        .in_doc(Document::Object),
+                    );
+                }
+            }
+        }
+        (out, warnings)
+    }
+
+    /// Evaluates a PATCH body against the object's current state, as `actor` (or, with `None`,
+    /// validity only). Decides every rule; returns the diff or every violation.
+    pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
+        let mut cx = Cx {
+            engine: self,
+            object,
+            actor,
+            violations: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let (current, state_warnings) = self.normalise(object);
+        let mut changes = cx.run(&current, body);
+        let authorization = if actor.is_some() {
+            Authorization::Checked
+        } else {
+            Authorization::NotChecked
+        };
+        let mut warnings = cx.warnings;
+        if let Some(a) = actor {
+            warnings.extend(a.warnings().iter().cloned());
+        }
+        // Warnings about the object only matter for attributes the actor may read.
+        warnings.extend(state_warnings.into_iter().filter(|w| {
+            let set = w
+                .attribute()
+                .and_then(|a| a.split_once('_'))
+                .map(|(s, _)| s);
+            match (actor, set) {
+                (Some(a), Some(set)) => a.can_read_assignments(&object.kind, set),
+                _ => true,
+            }
+        }));
+        sort_warnings(&mut warnings);
+        let mut violations = cx.violations;
+        if !violations.is_empty() {
+            sort_violations(&mut violations);
+            return Evaluation {
+                authorization,
+                warnings,
+                outcome: Outcome::Refused(violations),
+            };
+        }
+        let mut after = current.clone();
+        changes.retain(|c| c.is_some());
+        let changes: Vec<Change> = changes.into_iter().flatten().collect();
+        for c in &changes {
+            match &c.after {
+                Some(v) => after.insert(&c.attribute_set, &c.name, v.clone()),
+                None => {
+                    after.remove(&c.attribute_set, &c.name);
+                }
+            }
+        }
+        let mut visible = after.clone();
+        if let Some(a) = actor {
+            visible.retain_sets(|set| a.can_read_assignments(&object.kind, set));
+        }
+        Evaluation {
+            authorization,
+            warnings,
+            outcome: Outcome::Accepted {
+                diff: Diff { changes, after },
+                visible,
+            },
+        }
+    }
+}
+
+/// One evaluation in progress.
+struct Cx<'e> {
+    engine: &'e Engine,
+    object: &'e Object,
+    actor: Option<&'e Actor>,
+    violations: Vec<Violation>,
+    warnings: Vec<Warning>,
+}
+
+impl<'e> Cx<'e> {
+    fn policy(&self) -> &'e Policy {
+        &self.engine.policy
+    }
+
+    fn catalog(&self) -> &'e Catalog {
+        &self.engine.catalog
+    }
+
+    fn push(&mut self, v: Violation) {
+        self.violations.push(v);
+    }
+
+    fn run(&mut self, current: &State, body: &[u8]) -> Vec<Option<Change>> {
+        self.check_object();
+        if body.len() > self.policy().max_body_bytes {
+            self.push(
+                Violation::new(
+                    Code::PayloadTooLarge,
+                    "",
+                    format!(
+                        "the body is {} bytes, more than the {} bytes allowed",
+                        body.len(),
+                        self.policy().max_body_bytes
+                    ),
+                )
+                .with_hint("send fewer attributes per request"),
+            );
+            return Vec::new();
+        }
+        let root = match json::parse(body, json::DEFAULT_MAX_DEPTH) {
+            Ok(r) => r,
+            Err(e) => {
+                self.push(
+                    Violation::new(
+                        Code::InvalidJson,
+                        "",
+                        format!("the body is not valid JSON: {}", e.message),
+                    )
+                    .with_hint("send a JSON object like `{\"customSecurityAttributes\": {...}}`")
+                    .span(e.offset..e.offset.saturating_add(1)),
+                );
+                return Vec::new();
+            }
+        };
+        let request = wire::read_request(&root, &mut self.violations, &mut self.warnings);
+        let Some(request) = request else {
+            return Vec::new();
+        };
+        let mut changes = Vec::new();
+        let mut new_values = current.clone();
+        for set in &request.sets {
+            self.check_set(set, current, &mut new_values, &mut changes);
+        }
+        // The 50-value limit applies to the state after the whole PATCH.
+        let before = current.value_count();
+        let after = new_values.value_count();
+        if after > MAX_VALUES_PER_OBJECT && after > before {
+            self.push(
+                Violation::new(
+                    Code::TooManyValues,
+                    "/customSecurityAttributes",
+                    format!(
+                        "the object would hold {after} values, more than {MAX_VALUES_PER_OBJECT}"
+                    ),
+                )
+                .with_hint(format!(
+                    "remove at least {} values (single values count 1, collections their length)",
+                    after - MAX_VALUES_PER_OBJECT.max(before)
+                ))
+                .span(request.span.clone()),
+            );
+        }
+        changes
+    }
+
+    fn check_object(&mut self) {
+        let kind = &self.object.kind;
+        if !self.policy().accepts(kind) {
+            let hint = match kind {
+                ObjectKind::Device | ObjectKind::ManagedIdentity => {
+                    format!("add `{kind}` to the policy's `objectTypes` to accept it")
+                }
+                _ => "custom security attributes can be assigned to users and service principals"
+                    .to_owned(),
+            };
+            self.push(
+                Violation::new(
+                    Code::UnsupportedObjectType,
+                    "",
+                    format!("objects of type `{kind}` cannot hold custom security attributes"),
+                )
+                .with_hint(hint),
+            );
+        }
+        if self.object.on_premises_sync_enabled && !self.policy().allow_synced_objects {
+            self.push(
+                Violation::new(
+                    Code::SyncedObject,
+                    "",
+                    "the object is synchronised from on-premises Active Directory and cannot be assigned custom security attributes",
+                )
+                .with_hint("set `allowSyncedObjects` in the policy (or pass `--allow-synced`) to follow newer Entra behaviour, which allows synced users"),
+            );
+        }
+    }
+
+    fn check_set(
+        &mut self,
+        set: &SetEntry<'_, '_>,
+        current: &State,
+        new_values: &mut State,
+        changes: &mut Vec<Option<Change>>,
+    ) {
+        // Authorization first: for a set outside the actor's scope nothing else is said.
+        if let Some(actor) = self.actor {
+            let missing = actor.missing_for_update(&self.object.kind, &set.key);
+            if !missing.is_empty() {
+                if !set.repeated {
+                    self.push(
+                        Violation::new(
+                            Code::PermissionDenied,
+                            &set.ptr,
+                            format!(
+                                "insufficient privileges to assign attributes in the attribute set `{}`: missing {}",
+                                set.key,
+                                missing
+                                    .iter()
+                                    .map(|m| format!("`{m}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                        .with_hint(format!(
+                            "assign the Attribute Assignment Administrator role at the tenant (`/`) or at `/attributeSets/{}`",
+                            set.key
+                        ))
+                        .span(set.key_span.clone()),
+                    );
+                }
+                return;
+            }
+        }
+        self.violations.extend(set.problems.iter().cloned());
+        if set.repeated {
+            return;
+        }
+        let Some(set_pos) = self.catalog().set_position(&set.key) else {
+            let hint = self.unknown_set_hint(&set.key);
+            self.push(
+                Violation::new(
+                    Code::UnknownAttributeSet,
+                    &set.ptr,
+                    format!("the attribute set `{}` does not exist", set.key),
+                )
+                .maybe_hint(hint)
+                .span(set.key_span.clone()),
+            );
+            return;
+        };
+        let set_name = self
+            .catalog()
+            .attribute_sets()
+            .get(set_pos)
+            .map(|s| s.id().to_owned())
+            .unwrap_or_default();
+        for attr in &set.attrs {
+            if attr.repeated {
+                continue;
+            }
+            let Some(def) = self.catalog().definition_in(set_pos, &attr.key) else {
+                let hint = closest(
+                    &attr.key,
+                    self.catalog()
+                        .definitions_in(&set_name)
+                        .map(AttributeDefinition::name),
+                )
+                .map(|c| format!("did you mean `{c}`?"));
+                self.push(
+                    Violation::new(
+                        Code::UnknownAttribute,
+                        &attr.ptr,
+                        format!(
+                            "the attribute `{}` does not exist in `{set_name}`",
+                            attr.key
+                        ),
+                    )
+                    .maybe_hint(hint.or_else(|| {
+                        Some(format!(
+                            "define it first, or check the attribute names of `{set_name}`"
+                        ))
+                    }))
+                    .span(attr.key_span.clone()),
+                );
+                continue;
+            };
+            let change = self.check_attr(def, attr, current);
+            if let Some(Some(c)) = &change {
+                match &c.after {
+                    Some(v) => new_values.insert(&c.attribute_set, &c.name, v.clone()),
+                    None => {
+                        new_values.remove(&c.attribute_set, &c.name);
+                    }
+                }
+            }
+            if let Some(c) = change {
+                changes.push(c);
+            }
+        }
+    }
+
+    fn unknown_set_hint(&self, key: &str) -> Option<String> {
+        let actor = self.actor;
+        set_hint(
+            key,
+            self.catalog()
+                .attribute_sets()
+                .iter()
+                .map(|s| s.id())
+                .filter(|s| actor.is_none_or(|a| a.can_read_definitions(s))),
+        )
+    }
+
+    /// Masks a value for messages when its set is redacted.
+    fn show(&self, def: &AttributeDefinition, text: &str) -> String {
+        if self.policy().is_redacted(def.attribute_set()) {
+            REDACTED.to_owned()
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Checks one attribute. `None` when it has errors; `Some(None)` when nothing changes.
+    fn check_attr(
+        &mut self,
+        def: &AttributeDefinition,
+        attr: &AttrEntry<'_, '_>,
+        current: &State,
+    ) -> Option<Option<Change>> {
+        let id = def.id();
+        let before_len = self.violations.len();
+        self.check_annotation(def, attr, &id);
+        let node = attr.value;
+        let held = current.get(def.attribute_set(), def.name());
+        let new = self.typed_value(def, node, &attr.ptr, &id);
+        if self.violations.len() != before_len {
+            return None;
+        }
+        let new = new?;
+        let unchanged = match (&new, held) {
+            (None, None) => true,
+            (Some(n), Some(h)) => n.same_as(h),
+            _ => false,
+        };
+        if unchanged {
+            return Some(None);
+        }
+        if def.status() == Status::Deprecated && new.is_some() {
+            self.push(
+                Violation::new(
+                    Code::AttributeDeactivated,
+                    &attr.ptr,
+                    format!(
+                        "the attribute `{id}` is deactivated: its value cannot be set or changed"
+                    ),
+                )
+                .attr(&id)
+                .with_hint(
+                    "remove the assignment, or reactivate the attribute (`status: Available`)",
+                )
+                .span(node.start..node.end),
+            );
+            return None;
+        }
+        if def.use_predefined_values_only() {
+            if let Some(v) = &new {
+                self.check_predefined(def, v, held, attr, &id);
+            }
+        }
+        if self.violations.len() != before_len {
+            return None;
+        }
+        if let Some(v) = &new {
+            self.check_missing_annotation(def, v, attr, &id);
+        }
+        if self.violations.len() != before_len {
+            return None;
+        }
+        Some(Change::between(
+            def.attribute_set(),
+            def.name(),
+            held.cloned(),
+            new,
+        ))
+    }
+
+    fn check_annotation(&mut self, def: &AttributeDefinition, attr: &AttrEntry<'_, '_>, id: &str) {
+        let Some(ann) = &attr.annotation else { return };
+        let fits = match ann.kind {
+            Annotation::Int32 => {
+                def.attribute_type() == AttributeType::Integer && !def.is_collection()
+            }
+            Annotation::CollectionString => {
+                def.attribute_type() == AttributeType::String && def.is_collection()
+            }
+            Annotation::CollectionInt32 => {
+                def.attribute_type() == AttributeType::Integer && def.is_collection()
+            }
+        };
+        if !fits {
+            let right = expected_annotation(def)
+                .map(|a| format!("use `{a}`"))
+                .unwrap_or_else(|| "send no annotation".to_owned());
+            self.push(
+                Violation::new(
+                    Code::AnnotationMismatch,
+                    &ann.ptr,
+                    format!(
+                        "the annotation `{}` does not fit `{id}`, a {}",
+                        ann.kind.as_str(),
+                        describe(def)
+                    ),
+                )
+                .attr(id)
+                .with_hint(format!("{right} for this attribute"))
+                .span(ann.span.clone()),
+            );
+        }
+    }
+
+    fn check_missing_annotation(
+        &mut self,
+        def: &AttributeDefinition,
+        v: &Value,
+        attr: &AttrEntry<'_, '_>,
+        id: &str,
+    ) {
+        if attr.annotation.is_some() {
+            return;
+        }
+        let Some(expected) = v.request_annotation() else {
+            return;
+        };
+        let message = format!("`{id}` is sent without its annotation `{expected}`");
+        let ptr = attr.ptr.as_str().to_owned();
+        let _ = def;
+        if self.policy().strict_annotations {
+            self.push(
+                Violation::new(Code::MissingAnnotation, ptr, message)
+                    .attr(id)
+                    .with_hint(format!("add `\"{}@odata.type\": \"{expected}\"`", attr.key))
+                    .span(attr.key_span.clone()),
+            );
+        } else {
+            self.warnings.push(
+                Warning::new(WarningCode::MissingAnnotation, ptr, message)
+                    .attr(id)
+                    .span(attr.key_span.clone()),
+            );
+        }
+    }
+
+    /// The typed value: `Some(None)` for a removal, `Some(Some(v))` for a value, `None` after
+    /// pushing violations.
+    fn typed_value(
+        &mut self,
+        def: &AttributeDefinition,
+        node: &Node<'_>,
+        ptr: &Pointer,
+        id: &str,
+    ) -> Option<Option<Value>> {
+        let span = node.start..node.end;
+        if def.is_collection() {
+            match &node.kind {
+                Kind::Null => {
+                    self.push(
+                        Violation::new(
+                            Code::WrongRemoval,
+                            ptr,
+                            format!("`{id}` is multi-valued: `null` does not remove it"),
+                        )
+                        .attr(id)
+                        .with_hint("remove a multi-valued attribute with an empty collection `[]`")
+                        .span(span),
+                    );
+                    None
+                }
+                Kind::Array(items) if items.is_empty() => Some(None),
+                Kind::Array(items) => self.typed_collection(def, items, ptr, id).map(Some),
+                _ => {
+                    self.push(
+                        Violation::new(
+                            Code::CollectionExpected,
+                            ptr,
+                            format!(
+                                "`{id}` is multi-valued and needs an array, not {}",
+                                node.kind_name()
+                            ),
+                        )
+                        .attr(id)
+                        .with_hint("wrap the value in an array, like `[...]`")
+                        .span(span),
+                    );
+                    None
+                }
+            }
+        } else {
+            match &node.kind {
+                Kind::Null => Some(None),
+                Kind::Array(items) if items.is_empty() => {
+                    self.push(
+                        Violation::new(
+                            Code::WrongRemoval,
+                            ptr,
+                            format!("`{id}` is single-valued: `[]` does not remove it"),
+                        )
+                        .attr(id)
+                        .with_hint("remove a single-valued attribute with `null`")
+                        .span(span),
+                    );
+                    None
+                }
+                Kind::Array(_) => {
+                    self.push(
+                        Violation::new(
+                            Code::SingleValueExpected,
+                            ptr,
+                            format!("`{id}` is single-valued and cannot hold an array"),
+                        )
+                        .attr(id)
+                        .with_hint(format!("send one {}", describe_type(def.attribute_type())))
+                        .span(span),
+                    );
+                    None
+                }
+                _ => self.typed_scalar(def, node, ptr, id).map(Some),
+            }
+        }
+    }
+
+    fn typed_collection(
+        &mut self,
+        def: &AttributeDefinition,
+        items: &[Node<'_>],
+        ptr: &Pointer,
+        id: &str,
+    ) -> Option<Value> {
+        let mut ok = true;
+        let mut strings = Vec::new();
+        let mut ints = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ip = ptr.index(i);
+            if matches!(item.kind, Kind::Null | Kind::Array(_) | Kind::Object(_)) {
+                self.push(
+                    Violation::new(
+                        Code::TypeMismatch,
+                        &ip,
+                        format!(
+                            "the elements of `{id}` must be {}s, not {}",
+                            describe_type(def.attribute_type()),
+                            item.kind_name()
+                        ),
+                    )
+                    .attr(id)
+                    .span(item.start..item.end),
+                );
+                ok = false;
+                continue;
+            }
+            match self.typed_scalar(def, item, &ip, id) {
+                Some(Value::String(s)) => {
+                    if strings.contains(&s) {
+                        let shown = self.show(def, &s);
+                        self.push(
+                            Violation::new(
+                                Code::DuplicateValue,
+                                &ip,
+                                format!("`{id}` lists `{shown}` more than once"),
+                            )
+                            .attr(id)
+                            .with_hint("list each value once")
+                            .span(item.start..item.end),
+                        );
+                        ok = false;
+                    } else {
+                        strings.push(s);
+                    }
+                }
+                Some(Value::Integer(v)) => {
+                    if ints.contains(&v) {
+                        let shown = self.show(def, &v.to_string());
+                        self.push(
+                            Violation::new(
+                                Code::DuplicateValue,
+                                &ip,
+                                format!("`{id}` lists `{shown}` more than once"),
+                            )
+                            .attr(id)
+                            .with_hint("list each value once")
+                            .span(item.start..item.end),
+                        );
+                        ok = false;
+                    } else {
+                        ints.push(v);
+                    }
+                }
+                Some(_) | None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        match def.attribute_type() {
+            AttributeType::Integer => Some(Value::Integers(ints)),
+            _ => Some(Value::Strings(strings)),
+        }
+    }
+
+    fn typed_scalar(
+        &mut self,
+        def: &AttributeDefinition,
+        node: &Node<'_>,
+        ptr: &Pointer,
+        id: &str,
+    ) -> Option<Value> {
+        let span = node.start..node.end;
+        let ty = def.attribute_type();
+        let mismatch = |node: &Node<'_>| {
+            Violation::new(
+                Code::TypeMismatch,
+                ptr,
+                format!(
+                    "`{id}` holds {}s, not {}",
+                    describe_type(ty),
+                    node.kind_name()
+                ),
+            )
+            .attr(id)
+            .span(span.clone())
+        };
+        match (ty, &node.kind) {
+            (AttributeType::String, Kind::String(s)) => {
+                if s.is_empty() {
+                    self.push(
+                        Violation::new(
+                            Code::EmptyString,
+                            ptr,
+                            format!("`{id}` cannot be an empty string"),
+                        )
+                        .attr(id)
+                        .with_hint(if def.is_collection() {
+                            "leave the empty string out; remove the attribute with `[]`"
+                        } else {
+                            "remove the attribute with `null` instead"
+                        })
+                        .span(span),
+                    );
+                    return None;
+                }
+                let len = utf16_len(s);
+                if len > MAX_VALUE_LEN {
+                    self.push(
+                        Violation::new(
+                            Code::ValueTooLong,
+                            ptr,
+                            format!("a value of `{id}` is {len} characters long, more than {MAX_VALUE_LEN}"),
+                        )
+                        .attr(id)
+                        .with_hint("shorten the value to at most 64 characters (UTF-16 code units)")
+                        .span(span),
+                    );
+                    return None;
+                }
+                Some(Value::String(s.to_string()))
+            }
+            (AttributeType::Integer, Kind::Number(t)) => match json::int_text(t) {
+                IntText::Int(v) => match i32::try_from(v) {
+                    Ok(v) => Some(Value::Integer(v)),
+                    Err(_) => {
+                        self.push(out_of_range(ptr, id, span));
+                        None
+                    }
+                },
+                IntText::TooBig => {
+                    self.push(out_of_range(ptr, id, span));
+                    None
+                }
+                IntText::NotInteger => {
+                    self.push(mismatch(node).with_hint(
+                        "send a whole number without a fraction or exponent, like `12`",
+                    ));
+                    None
+                }
+            },
+            (AttributeType::Boolean, Kind::Bool(b)) => Some(Value::Boolean(*b)),
+            (_, _) => {
+                let hint = match (ty, &node.kind) {
+                    (AttributeType::Integer, Kind::String(_)) => {
+                        Some("send the number without quotes")
+                    }
+                    (AttributeType::Boolean, Kind::String(_)) => {
+                        Some("send `true` or `false` without quotes")
+                    }
+                    (AttributeType::String, Kind::Number(_) | Kind::Bool(_)) => {
+                        Some("send the value as a JSON string, in quotes")
+                    }
+                    _ => None,
+                };
+                let v = mismatch(node);
+                self.push(match hint {
+                    Some(h) => v.with_hint(h),
+                    None => v,
+                });
+                None
+            }
+        }
+    }
+
+    fn check_predefined(
+        &mut self,
+        def: &AttributeDefinition,
+        v: &Value,
+        held: Option<&Value>,
+        attr: &AttrEntry<'_, '_>,
+        id: &str,
+    ) {
+        let held_has = |text: &str| match held {
+            Some(Value::String(s)) => s == text,
+            Some(Value::Strings(l)) => l.iter().any(|s| s == text),
+            Some(Value::Integer(i)) => i.to_string() == text,
+            Some(Value::Integers(l)) => l.iter().any(|i| i.to_string() == text),
+            _ => false,
+        };
+        let elements: Vec<(String, Pointer, Option<&Node<'_>>)> = match v {
+            Value::String(s) => vec![(s.clone(), attr.ptr.clone(), Some(attr.value))],
+            Value::Integer(i) => vec![(i.to_string(), attr.ptr.clone(), Some(attr.value))],
+            Value::Strings(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    (
+                        s.clone(),
+                        attr.ptr.index(i),
+                        attr.value.as_array().and_then(|a| a.get(i)),
+                    )
+                })
+                .collect(),
+            Value::Integers(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    (
+                        n.to_string(),
+                        attr.ptr.index(i),
+                        attr.value.as_array().and_then(|a| a.get(i)),
+                    )
+                })
+                .collect(),
+            Value::Boolean(_) => Vec::new(),
+        };
+        for (text, ptr, node) in elements {
+            let span = node.map(|n| n.start..n.end);
+            let shown = self.show(def, &text);
+            match def.allowed_value(&text) {
+                None => {
+                    let hint = self.allowed_hint(def, &text);
+                    let mut v = Violation::new(
+                        Code::ValueNotPredefined,
+                        ptr,
+                        format!("`{shown}` is not a predefined value of `{id}`"),
+                    )
+                    .attr(id)
+                    .maybe_hint(hint);
+                    if let Some(s) = span {
+                        v = v.span(s);
+                    }
+                    self.push(v);
+                }
+                Some(av) if !av.is_active() && !held_has(&text) => {
+                    let mut v = Violation::new(
+                        Code::ValueDeactivated,
+                        ptr,
+                        format!("the predefined value `{shown}` of `{id}` is deactivated and cannot be assigned anew"),
+                    )
+                    .attr(id)
+                    .with_hint("choose an active value, or reactivate this one (`isActive: true`)");
+                    if let Some(s) = span {
+                        v = v.span(s);
+                    }
+                    self.push(v);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn allowed_hint(&self, def: &AttributeDefinition, wanted: &str) -> Option<String> {
+        if self.policy().is_redacted(def.attribute_set()) {
+            return Some("use one of the attribute's active predefined values".to_owned());
+        }
+        let active: Vec<&str> = def
+            .allowed_values()
+            .iter()
+            .filter(|v| v.is_active())
+            .map(|v| v.id())
+            .collect();
+        if active.is_empty() {
+            return Some(
+                "the attribute has no active predefined values yet; add one first".to_owned(),
+            );
+        }
+        // A value that differs only in case is the likeliest mistake: values are case-sensitive.
+        if let Some(c) = active.iter().find(|v| v.eq_ignore_ascii_case(wanted)) {
+            return Some(format!("values are case-sensitive: did you mean `{c}`?"));
+        }
+        if let Some(c) = closest(wanted, active.iter().copied()) {
+            return Some(format!("did you mean `{c}`?"));
+        }
+        const SHOWN: usize = 10;
+        let mut list = active
+            .iter()
+            .take(SHOWN)
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if active.len() > SHOWN {
+            list.push_str(&format!(" and {} more", active.len() - SHOWN));
+        }
+        Some(format!("use one of {list}"))
+    }
+}
+
+fn out_of_range(ptr: &Pointer, id: &str, span: std::ops::Range<usize>) -> Violation {
+    Violation::new(
+        Code::IntegerOutOfRange,
+        ptr,
+        format!("a value of `{id}` is outside the Int32 range"),
+    )
+    .attr(id)
+    .with_hint("use a whole number from -2147483648 to 2147483647")
+    .span(span)
+}
+
+fn expected_annotation(def: &AttributeDefinition) -> Option<&'static str> {
+    match (def.attribute_type(), def.is_collection()) {
+        (AttributeType::Integer, false) => Some("#Int32"),
+        (AttributeType::String, true) => Some("#Collection(String)"),
+        (AttributeType::Integer, true) => Some("#Collection(Int32)"),
+        _ => None,
+    }
+}
+
+fn describe_type(t: AttributeType) -> &'static str {
+    match t {
+        AttributeType::String => "string",
+        AttributeType::Integer => "integer",
+        AttributeType::Boolean => "Boolean",
+    }
+}
+
+fn describe(def: &AttributeDefinition) -> String {
+    match (def.attribute_type(), def.is_collection()) {
+        (t, true) => format!("multi-valued {}", describe_type(t)),
+        (t, false) => format!("single-valued {}", describe_type(t)),
+    }
+}

@@ -1,0 +1,38 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod auth;
+mod catalog;
+mod diff;
+mod engine;
+mod json;
+mod names;
+mod object;
+mod policy;
+mod value;
+mod violation;
+mod wire;
+
+pub use auth::{Actor, ActorError, CustomRole, RoleAssignment, Scope};
+pub use catalog::{
+    AllowedValue, AttributeDefinition, AttributeSet, Catalog, CatalogError, LintReport, Status,
+    MAX_ACTIVE_DEFINITIONS, MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTE_SETS,
+    MAX_DESCRIPTION_LEN,
+};
+pub use diff::{apply, Change, Diff, Op, RequestBody};
+pub use engine::{
+    Authorization, Engine, Evaluation, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN, REDACTED,
+};
+pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
+pub use object::{state_from_json, Object, ObjectError, ObjectKind};
+pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use value::{Assignment, AttributeType, SetAssignments, State, Value};
+pub use violation::{Code, Document, Violation, Warning, WarningCode};

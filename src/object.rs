@@ -1,0 +1,431 @@
+//! Target objects: their kind, sync status and current `customSecurityAttributes`.
+
+use std::fmt;
+
+use crate::catalog::{is_odata_key, Diag};
+use crate::json::{self, IntText, Kind, Node};
+use crate::names::names_eq;
+use crate::value::{State, Value};
+use crate::violation::{Code, Document, Pointer, Violation};
+
+/// The kind of directory object a PATCH targets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectKind {
+    /// A user (member or guest).
+    User,
+    /// A service principal (enterprise application).
+    ServicePrincipal,
+    /// A device (only when the policy enables it).
+    Device,
+    /// A managed identity (only when the policy enables it).
+    ManagedIdentity,
+    /// Any other kind (group, application, ...): never supported.
+    Other(String),
+}
+
+impl ObjectKind {
+    /// Reads `user`, `servicePrincipal`, `device`, `managedIdentity` (case-insensitive) or a
+    /// Graph `@odata.type` such as `#microsoft.graph.user`; anything else is [`ObjectKind::Other`].
+    pub fn from_name(s: &str) -> Option<ObjectKind> {
+        let bare = s
+            .strip_prefix('#')
+            .map(|t| {
+                t.strip_prefix("microsoft.graph.")
+                    .or_else(|| t.strip_prefix("Microsoft.Graph."))
+                    .unwrap_or(t)
+            })
+            .unwrap_or(s);
+        if bare.is_empty() {
+            return None;
+        }
+        Some(match bare.to_ascii_lowercase().as_str() {
+            "user" => ObjectKind::User,
+            "serviceprincipal" => ObjectKind::ServicePrincipal,
+            "device" => ObjectKind::Device,
+            "managedidentity" => ObjectKind::ManagedIdentity,
+            _ => ObjectKind::Other(bare.to_owned()),
+        })
+    }
+
+    /// The kind's name as the CLI and policy write it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ObjectKind::User => "user",
+            ObjectKind::ServicePrincipal => "servicePrincipal",
+            ObjectKind::Device => "device",
+            ObjectKind::ManagedIdentity => "managedIdentity",
+            ObjectKind::Other(s) => s,
+        }
+    }
+
+    /// The resource segment of role actions (`microsoft.directory/{K}/customSecurityAttributes/...`).
+    pub(crate) fn resource(&self) -> Option<&'static str> {
+        match self {
+            ObjectKind::User => Some("users"),
+            ObjectKind::ServicePrincipal => Some("servicePrincipals"),
+            ObjectKind::Device => Some("devices"),
+            ObjectKind::ManagedIdentity => Some("azureManagedIdentities"),
+            ObjectKind::Other(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A directory object as Graph returns it, reduced to what the rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    pub(crate) id: Option<String>,
+    pub(crate) kind: ObjectKind,
+    pub(crate) display_name: Option<String>,
+    pub(crate) user_type: Option<String>,
+    pub(crate) on_premises_sync_enabled: bool,
+    pub(crate) state: State,
+}
+
+/// An object document could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid object: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
+pub struct ObjectError {
+    violations: Vec<Violation>,
+}
+
+impl ObjectError {
+    /// What is wrong with it.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl Default for Object {
+    fn default() -> Self {
+        Self::new(ObjectKind::User)
+    }
+}
+
+impl Object {
+    /// A cloud-only object of `kind` with nothing assigned.
+    pub fn new(kind: ObjectKind) -> Self {
+        Self {
+            id: None,
+            kind,
+            display_name: None,
+            user_type: None,
+            on_premises_sync_enabled: false,
+            state: State::new(),
+        }
+    }
+
+    /// Replaces the current assignments.
+    pub fn with_state(mut self, state: State) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// Marks the object as synchronised from on-premises (or not).
+    pub fn with_sync(mut self, synced: bool) -> Self {
+        self.on_premises_sync_enabled = synced;
+        self
+    }
+
+    /// Sets the object's kind.
+    pub fn with_kind(mut self, kind: ObjectKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sets the object's id.
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Its id, when known.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// Its display name, when known.
+    pub fn display_name(&self) -> Option<&str> {
+        self.display_name.as_deref()
+    }
+    /// Its kind.
+    pub fn kind(&self) -> &ObjectKind {
+        &self.kind
+    }
+    /// `Member` or `Guest` for users, when known.
+    pub fn user_type(&self) -> Option<&str> {
+        self.user_type.as_deref()
+    }
+    /// Whether it is synchronised from on-premises Active Directory.
+    pub fn on_premises_sync_enabled(&self) -> bool {
+        self.on_premises_sync_enabled
+    }
+    /// Its current assignments.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Reads an object as Graph returns it. Its kind comes from `@odata.type`, else `user`.
+    pub fn from_json(bytes: &[u8]) -> Result<Object, ObjectError> {
+        let mut d = Diag::for_doc(Document::Object);
+        let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
+            Ok(r) => r,
+            Err(e) => {
+                d.push(
+                    Violation::new(
+                        Code::InvalidJson,
+                        "",
+                        format!("the object is not valid JSON: {}", e.message),
+                    )
+                    .span(e.offset..e.offset.saturating_add(1)),
+                );
+                return Err(ObjectError {
+                    violations: d.violations,
+                });
+            }
+        };
+        let obj = Self::from_node(&root, &Pointer::root(), &mut d);
+        match obj {
+            Some(o) if d.violations.is_empty() => Ok(o),
+            _ => Err(ObjectError {
+                violations: d.violations,
+            }),
+        }
+    }
+
+    pub(crate) fn from_node(root: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Object> {
+        let Some(members) = root.as_object() else {
+            d.push(Violation::new(
+                Code::InvalidJson,
+                ptr,
+                format!("an object must be a JSON object, not {}", root.kind_name()),
+            ));
+            return None;
+        };
+        let mut obj = Object::new(ObjectKind::User);
+        for m in members {
+            let p = ptr.key(&m.key);
+            match m.key.as_ref() {
+                "@odata.type" => match m.value.as_str().and_then(ObjectKind::from_name) {
+                    Some(k) => obj.kind = k,
+                    None => d.push(Violation::new(
+                        Code::InvalidProperty,
+                        p,
+                        "`@odata.type` must name the object's type, like `#microsoft.graph.user`",
+                    )),
+                },
+                "id" => obj.id = m.value.as_str().map(str::to_owned),
+                "displayName" => obj.display_name = m.value.as_str().map(str::to_owned),
+                "userType" => obj.user_type = m.value.as_str().map(str::to_owned),
+                "onPremisesSyncEnabled" => match &m.value.kind {
+                    Kind::Null => {}
+                    Kind::Bool(b) => obj.on_premises_sync_enabled = *b,
+                    _ => d.push(Violation::new(
+                        Code::InvalidProperty,
+                        p,
+                        "`onPremisesSyncEnabled` must be a Boolean or null",
+                    )),
+                },
+                "customSecurityAttributes" => {
+                    if let Some(s) = parse_state(&m.value, &p, d) {
+                        obj.state = s;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(obj)
+    }
+}
+
+/// Reads a current state in request or response form. Annotations are not checked here:
+/// current states come from Graph and are never held to annotation rules.
+pub(crate) fn parse_state(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<State> {
+    let mut state = State::new();
+    if node.is_null() {
+        return Some(state);
+    }
+    let Some(sets) = node.as_object() else {
+        d.push(Violation::new(
+            Code::InvalidShape,
+            ptr,
+            format!(
+                "`customSecurityAttributes` must be an object or null, not {}",
+                node.kind_name()
+            ),
+        ));
+        return None;
+    };
+    let before = d.violations.len();
+    for (i, set) in sets.iter().enumerate() {
+        if is_odata_key(&set.key) {
+            continue;
+        }
+        let sp = ptr.key(&set.key);
+        if sets.iter().take(i).any(|o| names_eq(&o.key, &set.key)) {
+            d.push(Violation::new(
+                Code::DuplicateKey,
+                sp,
+                format!("the attribute set `{}` appears more than once", set.key),
+            ));
+            continue;
+        }
+        let Some(attrs) = set.value.as_object() else {
+            if !set.value.is_null() {
+                d.push(Violation::new(
+                    Code::InvalidShape,
+                    sp,
+                    format!(
+                        "an attribute set's value must be an object, not {}",
+                        set.value.kind_name()
+                    ),
+                ));
+            }
+            continue;
+        };
+        for (j, a) in attrs.iter().enumerate() {
+            if a.key.contains('@') {
+                continue;
+            }
+            let ap = sp.key(&a.key);
+            if attrs
+                .iter()
+                .take(j)
+                .any(|o| !o.key.contains('@') && names_eq(&o.key, &a.key))
+            {
+                d.push(Violation::new(
+                    Code::DuplicateKey,
+                    ap,
+                    format!("the attribute `{}` appears more than once", a.key),
+                ));
+                continue;
+            }
+            match stored_value(&a.value) {
+                Ok(Some(v)) => state.insert(&set.key, &a.key, v),
+                Ok(None) => {}
+                Err(msg) => d.push(Violation::new(Code::InvalidProperty, ap, msg)),
+            }
+        }
+    }
+    (d.violations.len() == before).then_some(state)
+}
+
+/// The typed value of a stored attribute (`None` for `null` and `[]`, which mean "absent").
+fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
+    let int = |t: &str| match json::int_text(t) {
+        IntText::Int(v) => i32::try_from(v).ok(),
+        _ => None,
+    };
+    match &n.kind {
+        Kind::Null => Ok(None),
+        Kind::Bool(b) => Ok(Some(Value::Boolean(*b))),
+        Kind::String(s) => Ok(Some(Value::String(s.to_string()))),
+        Kind::Number(t) => int(t)
+            .map(|v| Some(Value::Integer(v)))
+            .ok_or_else(|| format!("`{t}` is not an Int32")),
+        Kind::Array(items) => {
+            if items.is_empty() {
+                return Ok(None);
+            }
+            if items.iter().all(|i| i.as_str().is_some()) {
+                return Ok(Some(Value::Strings(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect(),
+                )));
+            }
+            let ints: Option<Vec<i32>> = items
+                .iter()
+                .map(|i| match &i.kind {
+                    Kind::Number(t) => int(t),
+                    _ => None,
+                })
+                .collect();
+            ints.map(|v| Some(Value::Integers(v))).ok_or_else(|| {
+                "a stored collection must hold only strings or only Int32s".to_owned()
+            })
+        }
+        Kind::Object(_) => Err("a stored value cannot be an object".to_owned()),
+    }
+}
+
+/// Reads a bare `customSecurityAttributes` value (the state alone, request or response form).
+pub fn state_from_json(bytes: &[u8]) -> Result<State, ObjectError> {
+    let mut d = Diag::for_doc(Document::Object);
+    let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
+        Ok(r) => r,
+        Err(e) => {
+            d.push(Violation::new(
+                Code::InvalidJson,
+                "",
+                format!("the state is not valid JSON: {}", e.message),
+            ));
+            return Err(ObjectError {
+                violations: d.violations,
+            });
+        }
+    };
+    match parse_state(&root, &Pointer::root(), &mut d) {
+        Some(s) => Ok(s),
+        None => Err(ObjectError {
+            violations: d.violations,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(
+            ObjectKind::from_name("#microsoft.graph.user"),
+            Some(ObjectKind::User)
+        );
+        assert_eq!(
+            ObjectKind::from_name("#microsoft.graph.servicePrincipal"),
+            Some(ObjectKind::ServicePrincipal)
+        );
+        assert_eq!(
+            ObjectKind::from_name("#microsoft.graph.group"),
+            Some(ObjectKind::Other("group".into()))
+        );
+        assert_eq!(
+            ObjectKind::from_name("managedIdentity"),
+            Some(ObjectKind::ManagedIdentity)
+        );
+    }
+
+    #[test]
+    fn reads_response_form() {
+        let o = Object::from_json(
+            br##"{"@odata.type":"#microsoft.graph.user","id":"u1","onPremisesSyncEnabled":null,
+            "customSecurityAttributes":{"Engineering":{"@odata.type":"#microsoft.graph.customSecurityAttributeValue",
+            "Project@odata.type":"#Collection(String)","Project":["Baker","Cascade"],"NumVendors":8,"Gone":[]}}}"##,
+        )
+        .unwrap();
+        assert_eq!(o.kind, ObjectKind::User);
+        assert_eq!(o.state.value_count(), 3);
+        assert_eq!(
+            o.state.get("engineering", "numvendors"),
+            Some(&Value::Integer(8))
+        );
+        assert_eq!(o.state.get("Engineering", "Gone"), None);
+    }
+
+    #[test]
+    fn rejects_unreadable_state() {
+        assert!(Object::from_json(br#"{"customSecurityAttributes":{"E":{"A":1.5}}}"#).is_err());
+        assert!(
+            Object::from_json(br#"{"customSecurityAttributes":{"E":{"A":1},"e":{}}}"#).is_err()
+        );
+        assert!(Object::from_json(br#"{"customSecurityAttributes":[]}"#).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Policy knobs (RULES.md §6). Defaults follow the source page.
+
+use crate::catalog::{Diag, Props};
+use crate::json::{self, IntText, Kind};
+use crate::names::{names_eq, Name};
+use crate::object::ObjectKind;
+use crate::violation::{Code, Document, Pointer, Violation};
+
+/// Default largest PATCH or definition body: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default largest catalog: 64 MiB.
+pub const DEFAULT_MAX_CATALOG_BYTES: usize = 64 << 20;
+
+/// How the engine is configured. `Policy::default()` is the source page's behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Policy {
+    /// Accept directory-synced objects (`onPremisesSyncEnabled: true`). Default `false`.
+    pub allow_synced_objects: bool,
+    /// Object kinds that may hold attributes. Default user and service principal.
+    pub object_types: Vec<ObjectKind>,
+    /// Largest PATCH or definition body, in bytes.
+    pub max_body_bytes: usize,
+    /// Largest catalog, in bytes.
+    pub max_catalog_bytes: usize,
+    /// Make `missing_annotation` an error instead of a warning.
+    pub strict_annotations: bool,
+    /// Sets whose values are masked in messages and hints.
+    pub redact_sets: Vec<Name>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            allow_synced_objects: false,
+            object_types: vec![ObjectKind::User, ObjectKind::ServicePrincipal],
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_catalog_bytes: DEFAULT_MAX_CATALOG_BYTES,
+            strict_annotations: false,
+            redact_sets: Vec::new(),
+        }
+    }
+}
+
+/// A policy file could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid policy: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
+pub struct PolicyError {
+    violations: Vec<Violation>,
+}
+
+impl PolicyError {
+    /// What is wrong with it.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+const KEYS: &[&str] = &[
+    "allowSyncedObjects",
+    "objectTypes",
+    "maxBodyBytes",
+    "maxCatalogBytes",
+    "strictAnnotations",
+    "redactSets",
+];
+
+impl Policy {
+    /// Whether `kind` may hold attributes under this policy.
+    pub fn accepts(&self, kind: &ObjectKind) -> bool {
+        self.object_types.contains(kind)
+    }
+
+    /// Whether values of `set` are masked.
+    pub fn is_redacted(&self, set: &str) -> bool {
+        self.redact_sets.iter().any(|s| names_eq(s.as_str(), set))
+    }
+
+    /// Reads a policy file: a JSON object with the keys of RULES.md §6; missing keys keep
+    /// their defaults.
+    pub fn from_json(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        let mut d = Diag::for_doc(Document::Policy);
+        let mut policy = Policy::default();
+        let fail = |d: Diag| PolicyError {
+            violations: d.violations,
+        };
+        let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
+            Ok(r) => r,
+            Err(e) => {
+                d.push(Violation::new(
+                    Code::InvalidJson,
+                    "",
+                    format!("the policy is not valid JSON: {}", e.message),
+                ));
+                return Err(fail(d));
+            }
+        };
+        let root_ptr = Pointer::root();
+        let Some(p) = Props::new(&root, &root_ptr, "a policy", &mut d) else {
+            return Err(fail(d));
+        };
+        for m in p.members {
+            if !KEYS.contains(&m.key.as_ref()) && !crate::catalog::is_odata_key(&m.key) {
+                d.push(
+                    Violation::new(
+                        Code::InvalidProperty,
+                        root_ptr.key(&m.key),
+                        format!("`{}` is not a policy setting", m.key),
+                    )
+                    .with_hint(format!("the settings are {}", KEYS.join(", "))),
+                );
+            }
+        }
+        p.check_unknown(KEYS, "a policy", &mut d);
+        d.warnings.clear();
+        for key in ["allowSyncedObjects", "strictAnnotations"] {
+            if let Some(n) = p.get(key) {
+                if let Some(b) = p.boolean(key, n, &mut d) {
+                    if key == "allowSyncedObjects" {
+                        policy.allow_synced_objects = b;
+                    } else {
+                        policy.strict_annotations = b;
+                    }
+                }
+            }
+        }
+        for key in ["maxBodyBytes", "maxCatalogBytes"] {
+            let Some(n) = p.get(key) else { continue };
+            let v = match &n.kind {
+                Kind::Number(t) => match json::int_text(t) {
+                    IntText::Int(v) if v > 0 => usize::try_from(v).ok(),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match v {
+                Some(v) if key == "maxBodyBytes" => policy.max_body_bytes = v,
+                Some(v) => policy.max_catalog_bytes = v,
+                None => d.push(Violation::new(
+                    Code::InvalidProperty,
+                    root_ptr.key(key),
+                    format!("`{key}` must be a positive integer (bytes)"),
+                )),
+            }
+        }
+        if let Some(n) = p.get("objectTypes") {
+            match n.as_array() {
+                Some(items) => {
+                    let mut kinds = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        match item.as_str().and_then(ObjectKind::from_name) {
+                            Some(k) if !matches!(k, ObjectKind::Other(_)) => {
+                                if !kinds.contains(&k) {
+                                    kinds.push(k);
+                                }
+                            }
+                            _ => d.push(Violation::new(
+                                Code::InvalidProperty,
+                                root_ptr.key("objectTypes").index(i),
+                                "object types are `user`, `servicePrincipal`, `device` and `managedIdentity`",
+                            )),
+                        }
+                    }
+                    policy.object_types = kinds;
+                }
+                None => d.push(Violation::new(
+                    Code::InvalidProperty,
+                    root_ptr.key("objectTypes"),
+                    "`objectTypes` must be an array of object kinds",
+                )),
+            }
+        }
+        if let Some(n) = p.get("redactSets") {
+            match n.as_array() {
+                Some(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        match item.as_str() {
+                            Some(s) => policy.redact_sets.push(Name::unchecked(s)),
+                            None => d.push(Violation::new(
+                                Code::InvalidProperty,
+                                root_ptr.key("redactSets").index(i),
+                                "`redactSets` must list attribute set names",
+                            )),
+                        }
+                    }
+                }
+                None => d.push(Violation::new(
+                    Code::InvalidProperty,
+                    root_ptr.key("redactSets"),
+                    "`redactSets` must be an array of attribute set names",
+                )),
+            }
+        }
+        if d.violations.is_empty() {
+            Ok(policy)
+        } else {
+            Err(fail(d))
+        }
+    }
+}

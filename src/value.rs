@@ -1,0 +1,390 @@
+//! Typed attribute values and an object's assignment state.
+
+use std::fmt;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::names::names_eq;
+
+/// The data type of an attribute definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AttributeType {
+    /// Strings of 1..=64 UTF-16 code units.
+    String,
+    /// 32-bit signed integers.
+    Integer,
+    /// `true` / `false`; never multi-valued, never predefined-only.
+    Boolean,
+}
+
+impl AttributeType {
+    /// Graph's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributeType::String => "String",
+            AttributeType::Integer => "Integer",
+            AttributeType::Boolean => "Boolean",
+        }
+    }
+}
+
+impl fmt::Display for AttributeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AttributeType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An assigned value. A value knows its type and cardinality; collections are never empty
+/// (an empty collection is no assignment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Value {
+    /// A single string.
+    String(String),
+    /// A single Int32.
+    Integer(i32),
+    /// A Boolean.
+    Boolean(bool),
+    /// A collection of strings.
+    Strings(Vec<String>),
+    /// A collection of Int32s.
+    Integers(Vec<i32>),
+}
+
+impl Value {
+    /// How many of the object's 50 values this value uses.
+    pub fn count(&self) -> usize {
+        match self {
+            Value::Strings(v) => v.len(),
+            Value::Integers(v) => v.len(),
+            _ => 1,
+        }
+    }
+
+    /// Whether this is a collection.
+    pub fn is_collection(&self) -> bool {
+        matches!(self, Value::Strings(_) | Value::Integers(_))
+    }
+
+    /// The element type.
+    pub fn attribute_type(&self) -> AttributeType {
+        match self {
+            Value::String(_) | Value::Strings(_) => AttributeType::String,
+            Value::Integer(_) | Value::Integers(_) => AttributeType::Integer,
+            Value::Boolean(_) => AttributeType::Boolean,
+        }
+    }
+
+    /// Equality as Graph sees it: collections are sets, so order does not matter.
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Strings(a), Value::Strings(b)) => same_elements(a, b),
+            (Value::Integers(a), Value::Integers(b)) => same_elements(a, b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// The Graph annotation a request writes for this value, if any.
+    pub(crate) fn request_annotation(&self) -> Option<&'static str> {
+        match self {
+            Value::Integer(_) => Some("#Int32"),
+            Value::Strings(_) => Some("#Collection(String)"),
+            Value::Integers(_) => Some("#Collection(Int32)"),
+            _ => None,
+        }
+    }
+
+    /// The Graph annotation a response writes for this value, if any (collections only).
+    pub(crate) fn response_annotation(&self) -> Option<&'static str> {
+        match self {
+            Value::Strings(_) => Some("#Collection(String)"),
+            Value::Integers(_) => Some("#Collection(Int32)"),
+            _ => None,
+        }
+    }
+
+    /// The value as `serde_json::Value`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::String(s) => s.as_str().into(),
+            Value::Integer(i) => (*i).into(),
+            Value::Boolean(b) => (*b).into(),
+            Value::Strings(v) => v
+                .iter()
+                .map(|s| serde_json::Value::from(s.as_str()))
+                .collect(),
+            Value::Integers(v) => v.iter().map(|i| serde_json::Value::from(*i)).collect(),
+        }
+    }
+}
+
+fn same_elements<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    // Collections hold no duplicates and at most 50 elements: a quadratic check is cheapest.
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::String(v) => s.serialize_str(v),
+            Value::Integer(v) => s.serialize_i32(*v),
+            Value::Boolean(v) => s.serialize_bool(*v),
+            Value::Strings(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(x)?;
+                }
+                seq.end()
+            }
+            Value::Integers(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(x)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// One attribute assigned to an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub(crate) name: String,
+    pub(crate) value: Value,
+}
+
+impl Assignment {
+    /// The attribute name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+}
+
+/// The assignments of one attribute set on an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAssignments {
+    pub(crate) name: String,
+    pub(crate) attributes: Vec<Assignment>,
+}
+
+impl SetAssignments {
+    /// The attribute set name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its assigned attributes.
+    pub fn attributes(&self) -> &[Assignment] {
+        &self.attributes
+    }
+}
+
+/// An object's `customSecurityAttributes`: sets of assigned attributes, in a stable order
+/// (existing entries keep their place, new ones are appended).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct State {
+    pub(crate) sets: Vec<SetAssignments>,
+}
+
+impl State {
+    /// Nothing assigned.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The assigned sets.
+    pub fn sets(&self) -> &[SetAssignments] {
+        &self.sets
+    }
+
+    /// Whether nothing is assigned.
+    pub fn is_empty(&self) -> bool {
+        self.sets.iter().all(|s| s.attributes.is_empty())
+    }
+
+    /// The value of `set`/`name` (names compare case-insensitively).
+    pub fn get(&self, set: &str, name: &str) -> Option<&Value> {
+        self.sets
+            .iter()
+            .find(|s| names_eq(&s.name, set))?
+            .attributes
+            .iter()
+            .find(|a| names_eq(&a.name, name))
+            .map(|a| &a.value)
+    }
+
+    /// Every assignment as `(set, attribute, value)`.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &Value)> {
+        self.sets.iter().flat_map(|s| {
+            s.attributes
+                .iter()
+                .map(move |a| (s.name.as_str(), a.name.as_str(), &a.value))
+        })
+    }
+
+    /// Total number of values (a single value counts 1, a collection its length).
+    pub fn value_count(&self) -> usize {
+        self.iter().map(|(_, _, v)| v.count()).sum()
+    }
+
+    /// Assigns `value` to `set`/`name`, replacing what was there (keeping its place).
+    pub fn insert(&mut self, set: &str, name: &str, value: Value) {
+        let idx = match self.sets.iter().position(|s| names_eq(&s.name, set)) {
+            Some(i) => i,
+            None => {
+                self.sets.push(SetAssignments {
+                    name: set.to_owned(),
+                    attributes: Vec::new(),
+                });
+                self.sets.len() - 1
+            }
+        };
+        if let Some(entry) = self.sets.get_mut(idx) {
+            match entry
+                .attributes
+                .iter_mut()
+                .find(|a| names_eq(&a.name, name))
+            {
+                Some(a) => a.value = value,
+                None => entry.attributes.push(Assignment {
+                    name: name.to_owned(),
+                    value,
+                }),
+            }
+        }
+    }
+
+    /// Removes `set`/`name`; returns the removed value. A set left empty disappears.
+    pub fn remove(&mut self, set: &str, name: &str) -> Option<Value> {
+        let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
+        let entry = self.sets.get_mut(si)?;
+        let ai = entry
+            .attributes
+            .iter()
+            .position(|a| names_eq(&a.name, name))?;
+        let removed = entry.attributes.remove(ai);
+        if entry.attributes.is_empty() {
+            self.sets.remove(si);
+        }
+        Some(removed.value)
+    }
+
+    /// Keeps only the sets for which `keep` is true.
+    pub(crate) fn retain_sets(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.sets.retain(|s| keep(&s.name));
+    }
+
+    /// The state in Graph's response form (`null` when empty), as `GET` returns it.
+    pub fn to_response_json(&self) -> serde_json::Value {
+        serde_json::to_value(ResponseForm(self)).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A serialisable view in Graph's response form.
+    pub fn response_form(&self) -> impl Serialize + '_ {
+        ResponseForm(self)
+    }
+}
+
+/// Response-form rendering: `null` when empty; set type and collection annotations.
+pub(crate) struct ResponseForm<'a>(pub(crate) &'a State);
+
+pub(crate) const RESPONSE_SET_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
+pub(crate) const REQUEST_SET_TYPE: &str =
+    "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
+
+impl Serialize for ResponseForm<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_empty() {
+            return s.serialize_none();
+        }
+        let mut m = s.serialize_map(None)?;
+        for set in &self.0.sets {
+            if set.attributes.is_empty() {
+                continue;
+            }
+            m.serialize_entry(&set.name, &ResponseSet(set))?;
+        }
+        m.end()
+    }
+}
+
+struct ResponseSet<'a>(&'a SetAssignments);
+
+impl Serialize for ResponseSet<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("@odata.type", RESPONSE_SET_TYPE)?;
+        for a in &self.0.attributes {
+            if let Some(ann) = a.value.response_annotation() {
+                m.serialize_entry(&format!("{}@odata.type", a.name), ann)?;
+            }
+            m.serialize_entry(&a.name, &a.value)?;
+        }
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_edits_keep_order_and_fold_case() {
+        let mut s = State::new();
+        s.insert("Engineering", "Project", Value::Strings(vec!["A".into()]));
+        s.insert("Engineering", "NumVendors", Value::Integer(4));
+        s.insert("ENGINEERING", "project", Value::Strings(vec!["B".into()]));
+        assert_eq!(s.sets.len(), 1);
+        assert_eq!(s.sets[0].attributes[0].name, "Project");
+        assert_eq!(
+            s.get("engineering", "PROJECT"),
+            Some(&Value::Strings(vec!["B".into()]))
+        );
+        assert_eq!(s.value_count(), 2);
+        assert_eq!(
+            s.remove("Engineering", "Project"),
+            Some(Value::Strings(vec!["B".into()]))
+        );
+        assert_eq!(
+            s.remove("Engineering", "NumVendors"),
+            Some(Value::Integer(4))
+        );
+        assert!(s.sets.is_empty());
+        assert_eq!(s.to_response_json(), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn collections_compare_as_sets() {
+        let a = Value::Strings(vec!["a".into(), "b".into()]);
+        let b = Value::Strings(vec!["b".into(), "a".into()]);
+        assert!(a.same_as(&b));
+        assert!(!a.same_as(&Value::Strings(vec!["a".into()])));
+        assert!(!Value::Integer(1).same_as(&Value::Integers(vec![1])));
+    }
+
+    #[test]
+    fn response_form_annotates_collections_only() {
+        let mut s = State::new();
+        s.insert("Engineering", "CostCenter", Value::Integers(vec![1001]));
+        s.insert("Engineering", "NumVendors", Value::Integer(8));
+        assert_eq!(
+            s.to_response_json(),
+            serde_json::json!({"Engineering": {
+                "@odata.type": "#microsoft.graph.customSecurityAttributeValue",
+                "CostCenter@odata.type": "#Collection(Int32)", "CostCenter": [1001],
+                "NumVendors": 8}})
+        );
+    }
+}

@@ -1,0 +1,499 @@
+//! Violations and warnings as data (RULES.md §8, §9).
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, $status:literal, $graph:expr; )*) => {
+        /// The stable code of a violation. Codes are documented in `docs/RULES.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as written in outputs (`snake_case`).
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+
+            /// The HTTP status Graph answers with.
+            pub fn status(self) -> u16 {
+                match self { $( Code::$variant => $status, )* }
+            }
+
+            /// The Graph error code (`error.code` in Graph's error body).
+            pub fn graph_error(self) -> &'static str {
+                match self { $( Code::$variant => $graph, )* }
+            }
+
+            /// Parses a code from its `snake_case` text.
+            pub fn from_name(s: &str) -> Option<Code> {
+                match s { $( $text => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+const BAD: &str = "Request_BadRequest";
+
+codes! {
+    /// The body is not UTF-8 JSON, is nested too deeply, or is not an object.
+    InvalidJson = "invalid_json", 400, BAD;
+    /// The body's structure is not Graph's (`customSecurityAttributes` missing or not an object).
+    InvalidShape = "invalid_shape", 400, BAD;
+    /// The input is larger than the policy allows.
+    PayloadTooLarge = "payload_too_large", 400, BAD;
+    /// Two keys name the same set or attribute.
+    DuplicateKey = "duplicate_key", 400, BAD;
+    /// A set object has no `@odata.type`.
+    MissingOdataType = "missing_odata_type", 400, BAD;
+    /// An `@odata.type` annotation is not one Graph knows here.
+    InvalidOdataType = "invalid_odata_type", 400, BAD;
+    /// An annotation disagrees with the definition, or has no attribute.
+    AnnotationMismatch = "annotation_mismatch", 400, BAD;
+    /// A missing annotation, in strict mode.
+    MissingAnnotation = "missing_annotation", 400, BAD;
+    /// The attribute set does not exist.
+    UnknownAttributeSet = "unknown_attribute_set", 400, BAD;
+    /// The attribute does not exist in its set.
+    UnknownAttribute = "unknown_attribute", 400, BAD;
+    /// The value has the wrong JSON type.
+    TypeMismatch = "type_mismatch", 400, BAD;
+    /// A multi-valued attribute was given a scalar.
+    CollectionExpected = "collection_expected", 400, BAD;
+    /// A single-valued attribute was given an array.
+    SingleValueExpected = "single_value_expected", 400, BAD;
+    /// `null` on a multi-valued attribute or `[]` on a single-valued one.
+    WrongRemoval = "wrong_removal", 400, BAD;
+    /// An empty string value.
+    EmptyString = "empty_string", 400, BAD;
+    /// A string value longer than 64 UTF-16 code units.
+    ValueTooLong = "value_too_long", 400, BAD;
+    /// An integer outside Int32.
+    IntegerOutOfRange = "integer_out_of_range", 400, BAD;
+    /// A collection repeats a value.
+    DuplicateValue = "duplicate_value", 400, BAD;
+    /// The object would hold more than 50 values.
+    TooManyValues = "too_many_values", 400, BAD;
+    /// The value is not one of the attribute's predefined values.
+    ValueNotPredefined = "value_not_predefined", 400, BAD;
+    /// The predefined value is deactivated and the object does not hold it already.
+    ValueDeactivated = "value_deactivated", 400, BAD;
+    /// The attribute is deactivated: its value cannot be set or changed.
+    AttributeDeactivated = "attribute_deactivated", 400, BAD;
+    /// The object is synchronised from on-premises Active Directory.
+    SyncedObject = "synced_object", 400, BAD;
+    /// The object kind cannot hold custom security attributes (under this policy).
+    UnsupportedObjectType = "unsupported_object_type", 400, BAD;
+    /// The actor lacks a permission.
+    PermissionDenied = "permission_denied", 403, "Authorization_RequestDenied";
+    /// A required property is missing or `null`.
+    MissingProperty = "missing_property", 400, BAD;
+    /// A property has the wrong JSON type or is out of range.
+    InvalidProperty = "invalid_property", 400, BAD;
+    /// A set or attribute name breaks the name syntax.
+    InvalidName = "invalid_name", 400, BAD;
+    /// A description is longer than 128 UTF-16 code units.
+    DescriptionTooLong = "description_too_long", 400, BAD;
+    /// A set, definition or allowed value is defined twice.
+    DuplicateName = "duplicate_name", 400, BAD;
+    /// A definition's `id` is not `{attributeSet}_{name}`.
+    IdMismatch = "id_mismatch", 400, BAD;
+    /// A definition's `type` is not `String`, `Integer` or `Boolean`.
+    InvalidType = "invalid_type", 400, BAD;
+    /// A definition's `status` is not `Available` or `Deprecated`.
+    InvalidStatus = "invalid_status", 400, BAD;
+    /// A Boolean definition is multi-valued.
+    BooleanCollection = "boolean_collection", 400, BAD;
+    /// A Boolean definition is predefined-only.
+    BooleanPredefined = "boolean_predefined", 400, BAD;
+    /// An allowed value's id is invalid for its definition.
+    InvalidAllowedValue = "invalid_allowed_value", 400, BAD;
+    /// A definition has more than 100 allowed values.
+    TooManyAllowedValues = "too_many_allowed_values", 400, BAD;
+    /// A tenant or set limit is exceeded.
+    LimitExceeded = "limit_exceeded", 400, BAD;
+    /// An immutable property would change.
+    ImmutableChanged = "immutable_changed", 400, BAD;
+    /// `usePreDefinedValuesOnly` would go from false to true.
+    PredefinedOnlyEnabled = "predefined_only_enabled", 400, BAD;
+    /// Something would be deleted, which Entra does not allow.
+    Deleted = "deleted", 405, BAD;
+    /// A request Graph does not offer.
+    UnsupportedRequest = "unsupported_request", 405, BAD;
+    /// A request path that names nothing.
+    NotFound = "not_found", 404, "Request_ResourceNotFound";
+    /// A `$filter` or query option Graph refuses.
+    InvalidFilter = "invalid_filter", 400, "Request_UnsupportedQuery";
+    /// Applying changes whose preconditions no longer hold.
+    Conflict = "conflict", 412, "Request_PreconditionFailed";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The code of a warning. Warnings never refuse anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// A property csa does not know was ignored.
+    IgnoredProperty,
+    /// A collection or single integer was sent without its `@odata.type` annotation.
+    MissingAnnotation,
+    /// A Boolean was given as the string `"true"` or `"false"`.
+    CoercedBoolean,
+    /// The object holds an attribute the catalog does not define; it is kept as it is.
+    UnknownCurrentAttribute,
+    /// A role assignment with a scope csa does not understand grants nothing.
+    IgnoredRoleAssignment,
+}
+
+impl WarningCode {
+    /// Every warning code.
+    pub const ALL: &'static [WarningCode] = &[
+        WarningCode::IgnoredProperty,
+        WarningCode::MissingAnnotation,
+        WarningCode::CoercedBoolean,
+        WarningCode::UnknownCurrentAttribute,
+        WarningCode::IgnoredRoleAssignment,
+    ];
+
+    /// The code as written in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::IgnoredProperty => "ignored_property",
+            WarningCode::MissingAnnotation => "missing_annotation",
+            WarningCode::CoercedBoolean => "coerced_boolean",
+            WarningCode::UnknownCurrentAttribute => "unknown_current_attribute",
+            WarningCode::IgnoredRoleAssignment => "ignored_role_assignment",
+        }
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for WarningCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Which input document a violation or warning points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Document {
+    /// The PATCH body.
+    Body,
+    /// The catalog.
+    Catalog,
+    /// The object (its current state).
+    Object,
+    /// The actor.
+    Actor,
+    /// The policy.
+    Policy,
+}
+
+/// One rule broken by an input: a stable code, where, what and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Violation {
+    pub(crate) code: Code,
+    pub(crate) pointer: String,
+    pub(crate) attribute: Option<String>,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
+    pub(crate) offset: Option<usize>,
+    pub(crate) span: Option<Range<usize>>,
+    pub(crate) document: Document,
+}
+
+impl Violation {
+    pub(crate) fn new(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            pointer: pointer.into(),
+            attribute: None,
+            message: message.into(),
+            hint: None,
+            offset: None,
+            span: None,
+            document: Document::Body,
+        }
+    }
+
+    pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
+        self.attribute = Some(attribute.into());
+        self
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub(crate) fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub(crate) fn span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub(crate) fn in_doc(mut self, document: Document) -> Self {
+        self.document = document;
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+    /// RFC 6901 pointer to the value or key at fault, `""` for the whole document.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+    /// The `Set_Name` id of the attribute involved, in catalog casing.
+    pub fn attribute(&self) -> Option<&str> {
+        self.attribute.as_deref()
+    }
+    /// What is wrong (lowercase, no final period).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// How to fix it, when csa knows.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+    /// The HTTP status Graph answers with.
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+    /// The Graph error code.
+    pub fn graph_error(&self) -> &'static str {
+        self.code.graph_error()
+    }
+    /// Byte offset into a filter text (`invalid_filter` only).
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+    /// Byte range of the offending text in the input document, when known.
+    pub fn byte_span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
+    /// Which input document [`Self::pointer`] and [`Self::byte_span`] refer to.
+    pub fn document(&self) -> Document {
+        self.document
+    }
+    /// The message Graph itself gives for this violation, where it has a fixed one.
+    pub fn graph_message(&self) -> &str {
+        match self.code {
+            Code::PermissionDenied => "Insufficient privileges to complete the operation.",
+            _ => &self.message,
+        }
+    }
+}
+
+impl Serialize for Violation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &self.code)?;
+        m.serialize_entry("pointer", &self.pointer)?;
+        m.serialize_entry("attribute", &self.attribute)?;
+        m.serialize_entry("message", &self.message)?;
+        m.serialize_entry("hint", &self.hint)?;
+        m.serialize_entry("status", &self.code.status())?;
+        m.serialize_entry("graphError", self.code.graph_error())?;
+        if let Some(offset) = self.offset {
+            m.serialize_entry("offset", &offset)?;
+        }
+        m.end()
+    }
+}
+
+/// Something worth knowing that refuses nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub(crate) code: WarningCode,
+    pub(crate) pointer: String,
+    pub(crate) attribute: Option<String>,
+    pub(crate) message: String,
+    #[serde(skip)]
+    pub(crate) span: Option<Range<usize>>,
+    #[serde(skip)]
+    pub(crate) document: Document,
+}
+
+impl Warning {
+    pub(crate) fn new(
+        code: WarningCode,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            pointer: pointer.into(),
+            attribute: None,
+            message: message.into(),
+            span: None,
+            document: Document::Body,
+        }
+    }
+    pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
+        self.attribute = Some(attribute.into());
+        self
+    }
+    pub(crate) fn span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+    pub(crate) fn in_doc(mut self, document: Document) -> Self {
+        self.document = document;
+        self
+    }
+    /// The warning code.
+    pub fn code(&self) -> WarningCode {
+        self.code
+    }
+    /// RFC 6901 pointer into the input document.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+    /// The `Set_Name` id involved, if any.
+    pub fn attribute(&self) -> Option<&str> {
+        self.attribute.as_deref()
+    }
+    /// What happened.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Byte range of the text concerned in the input document, when known.
+    pub fn byte_span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
+    /// Which input document the warning is about.
+    pub fn document(&self) -> Document {
+        self.document
+    }
+}
+
+/// Orders violations as RULES.md §3.5 says: by pointer (as strings), then code.
+pub(crate) fn sort_violations(v: &mut [Violation]) {
+    v.sort_by(|a, b| {
+        a.pointer
+            .cmp(&b.pointer)
+            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Orders warnings deterministically, like violations.
+pub(crate) fn sort_warnings(v: &mut [Warning]) {
+    v.sort_by(|a, b| {
+        a.pointer
+            .cmp(&b.pointer)
+            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// A JSON Pointer under construction (RFC 6901 escaping).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Pointer(String);
+
+impl Pointer {
+    pub(crate) fn root() -> Self {
+        Self(String::new())
+    }
+    pub(crate) fn key(&self, key: &str) -> Self {
+        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => s.push_str("~0"),
+                '/' => s.push_str("~1"),
+                c => s.push(c),
+            }
+        }
+        Self(s)
+    }
+    pub(crate) fn index(&self, i: usize) -> Self {
+        Self(format!("{}/{}", self.0, i))
+    }
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Pointer> for String {
+    fn from(p: Pointer) -> String {
+        p.0
+    }
+}
+
+impl From<&Pointer> for String {
+    fn from(p: &Pointer) -> String {
+        p.0.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes() {
+        let p = Pointer::root().key("a/b").key("c~d").index(3);
+        assert_eq!(p.as_str(), "/a~1b/c~0d/3");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Code::ALL {
+            assert_eq!(Code::from_name(c.as_str()), Some(*c));
+        }
+        assert_eq!(Code::PermissionDenied.status(), 403);
+        assert_eq!(
+            Code::InvalidFilter.graph_error(),
+            "Request_UnsupportedQuery"
+        );
+    }
+
+    #[test]
+    fn serialises_as_rules_section_9() {
+        let v = Violation::new(Code::EmptyString, "/customSecurityAttributes/E/P", "empty")
+            .attr("E_P")
+            .with_hint("remove it with `null`");
+        let j = serde_json::to_value(&v).unwrap();
+        assert_eq!(
+            j,
+            serde_json::json!({"code":"empty_string","pointer":"/customSecurityAttributes/E/P",
+                "attribute":"E_P","message":"empty","hint":"remove it with `null`",
+                "status":400,"graphError":"Request_BadRequest"})
+        );
+    }
+}
