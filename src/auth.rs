@@ -5,7 +5,7 @@
 
 use hashbrown::HashMap;
 
-use crate::catalog::{is_odata_key, Diag, Props};
+use crate::catalog::{Diag, Props};
 use crate::json;
 use crate::names::{names_eq, Name, NameRef};
 use crate::object::ObjectKind;
@@ -35,9 +35,6 @@ impl Actions {
     }
     pub(crate) fn union(self, other: Actions) -> Actions {
         Actions(self.0 | other.0)
-    }
-    pub(crate) fn is_empty(self) -> bool {
-        self.0 == 0
     }
 }
 
@@ -350,11 +347,6 @@ impl Actor {
         self.tenant.union(scoped)
     }
 
-    /// The actions held tenant-wide.
-    pub(crate) fn tenant_actions(&self) -> Actions {
-        self.tenant
-    }
-
     /// Whether the actor may read assignments of `set` on objects of `kind`.
     pub fn can_read_assignments(&self, kind: &ObjectKind, set: &str) -> bool {
         kind_index(kind).is_some_and(|k| self.actions_for(set).contains(Actions::read(k)))
@@ -396,11 +388,6 @@ impl Actor {
             )),
         }
         missing
-    }
-
-    /// Whether the actor holds anything at all for `set` (used to keep hints from leaking).
-    pub(crate) fn has_any_for(&self, set: &str) -> bool {
-        !self.actions_for(set).is_empty()
     }
 
     /// Reads an actor document:
@@ -535,40 +522,28 @@ fn parse_custom_role(n: &json::Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<
             .and_then(json::Node::as_bool)
             .unwrap_or(true),
     };
-    if let Some(perms) = p.get("rolePermissions").and_then(json::Node::as_array) {
-        for perm in perms {
-            let Some(members) = perm.as_object() else {
-                continue;
-            };
-            for m in members {
-                if m.key == "allowedResourceActions" {
-                    if let Some(actions) = m.value.as_array() {
-                        role.allowed_resource_actions.extend(
-                            actions
-                                .iter()
-                                .filter_map(json::Node::as_str)
-                                .map(str::to_owned),
-                        );
-                    }
-                } else if !is_odata_key(&m.key) {
-                    // `condition`, `excludedResourceActions`: conditions are not modelled, so
-                    // a conditioned permission is taken as granted; exclusions are honoured
-                    // by not granting what they name.
-                }
-            }
-            if let Some(excluded) = perm
-                .get("excludedResourceActions")
+    // Conditions are not modelled (a conditioned permission counts as granted); exclusions
+    // are honoured by not granting what they name.
+    for perm in p
+        .get("rolePermissions")
+        .and_then(json::Node::as_array)
+        .unwrap_or_default()
+    {
+        let strings = |key: &str| -> Vec<String> {
+            perm.get(key)
                 .and_then(json::Node::as_array)
-            {
-                let excluded: Vec<String> = excluded
-                    .iter()
-                    .filter_map(json::Node::as_str)
-                    .map(str::to_ascii_lowercase)
-                    .collect();
-                role.allowed_resource_actions
-                    .retain(|a| !excluded.contains(&a.to_ascii_lowercase()));
-            }
-        }
+                .unwrap_or_default()
+                .iter()
+                .filter_map(json::Node::as_str)
+                .map(str::to_owned)
+                .collect()
+        };
+        let excluded = strings("excludedResourceActions");
+        role.allowed_resource_actions.extend(
+            strings("allowedResourceActions")
+                .into_iter()
+                .filter(|a| !excluded.iter().any(|e| e.eq_ignore_ascii_case(a))),
+        );
     }
     Some(role)
 }

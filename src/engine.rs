@@ -388,7 +388,7 @@ impl<'e> Cx<'e> {
     ) {
         // Authorization first: for a set outside the actor's scope nothing else is said.
         if let Some(actor) = self.actor {
-            let missing = actor.missing_for_update(&self.object.kind, &set.key);
+            let missing = actor.missing_for_update(&self.object.kind, set.key);
             if !missing.is_empty() {
                 if !set.repeated {
                     self.push(
@@ -419,8 +419,8 @@ impl<'e> Cx<'e> {
         if set.repeated {
             return;
         }
-        let Some(set_pos) = self.catalog().set_position(&set.key) else {
-            let hint = self.unknown_set_hint(&set.key);
+        let Some(set_pos) = self.catalog().set_position(set.key) else {
+            let hint = self.unknown_set_hint(set.key);
             self.push(
                 Violation::new(
                     Code::UnknownAttributeSet,
@@ -442,9 +442,9 @@ impl<'e> Cx<'e> {
             if attr.repeated {
                 continue;
             }
-            let Some(def) = self.catalog().definition_in(set_pos, &attr.key) else {
+            let Some(def) = self.catalog().definition_in(set_pos, attr.key) else {
                 let hint = closest(
-                    &attr.key,
+                    attr.key,
                     self.catalog()
                         .definitions_in(&set_name)
                         .map(AttributeDefinition::name),
@@ -517,7 +517,12 @@ impl<'e> Cx<'e> {
         let node = attr.value;
         let held = current.get(def.attribute_set(), def.name());
         let new = self.typed_value(def, node, &attr.ptr, &id);
-        if self.violations.len() != before_len {
+        let typed_ok = self.violations.len() == before_len;
+        let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
+        if !typed_ok {
+            if predefined {
+                self.check_predefined(def, held, attr, &id);
+            }
             return None;
         }
         let new = new?;
@@ -546,10 +551,8 @@ impl<'e> Cx<'e> {
             );
             return None;
         }
-        if def.use_predefined_values_only() {
-            if let Some(v) = &new {
-                self.check_predefined(def, v, held, attr, &id);
-            }
+        if predefined && new.is_some() {
+            self.check_predefined(def, held, attr, &id);
         }
         if self.violations.len() != before_len {
             return None;
@@ -890,82 +893,79 @@ impl<'e> Cx<'e> {
         }
     }
 
+    /// Checks predefined values element by element on the body's nodes, so that it can run
+    /// even when another element of the same collection is refused.
     fn check_predefined(
         &mut self,
         def: &AttributeDefinition,
-        v: &Value,
         held: Option<&Value>,
         attr: &AttrEntry<'_, '_>,
         id: &str,
     ) {
-        let held_has = |text: &str| match held {
-            Some(Value::String(s)) => s == text,
-            Some(Value::Strings(l)) => l.iter().any(|s| s == text),
-            Some(Value::Integer(i)) => i.to_string() == text,
-            Some(Value::Integers(l)) => l.iter().any(|i| i.to_string() == text),
+        match &attr.value.kind {
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.check_predefined_one(def, held, item, || attr.ptr.index(i), id);
+                }
+            }
+            _ => self.check_predefined_one(def, held, attr.value, || attr.ptr.clone(), id),
+        }
+    }
+
+    fn check_predefined_one(
+        &mut self,
+        def: &AttributeDefinition,
+        held: Option<&Value>,
+        node: &Node<'_>,
+        ptr: impl FnOnce() -> Pointer,
+        id: &str,
+    ) {
+        // Only elements that are valid on their own: the others already have their violation.
+        let (text, number): (std::borrow::Cow<'_, str>, Option<i32>) =
+            match (&node.kind, def.attribute_type()) {
+                (Kind::String(s), AttributeType::String)
+                    if !s.is_empty() && utf16_len(s) <= MAX_VALUE_LEN =>
+                {
+                    (std::borrow::Cow::Borrowed(s.as_ref()), None)
+                }
+                (Kind::Number(t), AttributeType::Integer) => match json::int_text(t) {
+                    IntText::Int(v) => match i32::try_from(v) {
+                        Ok(v) => (std::borrow::Cow::Owned(v.to_string()), Some(v)),
+                        Err(_) => return,
+                    },
+                    _ => return,
+                },
+                _ => return,
+            };
+        let held_has = || match (held, number) {
+            (Some(Value::String(s)), None) => *s == *text,
+            (Some(Value::Strings(l)), None) => l.iter().any(|s| *s == *text),
+            (Some(Value::Integer(i)), Some(n)) => *i == n,
+            (Some(Value::Integers(l)), Some(n)) => l.contains(&n),
             _ => false,
         };
-        let elements: Vec<(String, Pointer, Option<&Node<'_>>)> = match v {
-            Value::String(s) => vec![(s.clone(), attr.ptr.clone(), Some(attr.value))],
-            Value::Integer(i) => vec![(i.to_string(), attr.ptr.clone(), Some(attr.value))],
-            Value::Strings(l) => l
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    (
-                        s.clone(),
-                        attr.ptr.index(i),
-                        attr.value.as_array().and_then(|a| a.get(i)),
-                    )
-                })
-                .collect(),
-            Value::Integers(l) => l
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    (
-                        n.to_string(),
-                        attr.ptr.index(i),
-                        attr.value.as_array().and_then(|a| a.get(i)),
-                    )
-                })
-                .collect(),
-            Value::Boolean(_) => Vec::new(),
+        let violation = match def.allowed_value(&text) {
+            Some(av) if av.is_active() || held_has() => return,
+            Some(_) => Violation::new(
+                Code::ValueDeactivated,
+                ptr(),
+                format!(
+                    "the predefined value `{}` of `{id}` is deactivated and cannot be assigned anew",
+                    self.show(def, &text)
+                ),
+            )
+            .with_hint("choose an active value, or reactivate this one (`isActive: true`)"),
+            None => Violation::new(
+                Code::ValueNotPredefined,
+                ptr(),
+                format!(
+                    "`{}` is not a predefined value of `{id}`",
+                    self.show(def, &text)
+                ),
+            )
+            .maybe_hint(self.allowed_hint(def, &text)),
         };
-        for (text, ptr, node) in elements {
-            let span = node.map(|n| n.start..n.end);
-            let shown = self.show(def, &text);
-            match def.allowed_value(&text) {
-                None => {
-                    let hint = self.allowed_hint(def, &text);
-                    let mut v = Violation::new(
-                        Code::ValueNotPredefined,
-                        ptr,
-                        format!("`{shown}` is not a predefined value of `{id}`"),
-                    )
-                    .attr(id)
-                    .maybe_hint(hint);
-                    if let Some(s) = span {
-                        v = v.span(s);
-                    }
-                    self.push(v);
-                }
-                Some(av) if !av.is_active() && !held_has(&text) => {
-                    let mut v = Violation::new(
-                        Code::ValueDeactivated,
-                        ptr,
-                        format!("the predefined value `{shown}` of `{id}` is deactivated and cannot be assigned anew"),
-                    )
-                    .attr(id)
-                    .with_hint("choose an active value, or reactivate this one (`isActive: true`)");
-                    if let Some(s) = span {
-                        v = v.span(s);
-                    }
-                    self.push(v);
-                }
-                Some(_) => {}
-            }
-        }
+        self.push(violation.attr(id).span(node.start..node.end));
     }
 
     fn allowed_hint(&self, def: &AttributeDefinition, wanted: &str) -> Option<String> {

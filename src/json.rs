@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 use std::num::IntErrorKind;
 
-/// Nesting limit used by the crate's own parsing (same value as serde_json's).
+/// Nesting limit used by the crate's own parsing: 128 nested arrays/objects
+/// are accepted, 129 are not. (serde_json's limit has the same number but
+/// already rejects the 128th level.)
 pub(crate) const DEFAULT_MAX_DEPTH: usize = 128;
 
 /// One JSON value with the byte span it occupies in the input.
@@ -118,6 +120,7 @@ pub(crate) fn int_text(number_text: &str) -> IntText {
     }
 }
 
+#[cfg(test)] // only tests use it so far
 /// 1-based line and column (column counted in chars) for a byte offset; used to render carets.
 ///
 /// An offset past the end is clamped to the end, and one inside a multi-byte
@@ -184,6 +187,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[cfg(test)] // only tests use it so far
     /// Converts to a `serde_json::Value` for output.
     ///
     /// Numbers go through serde_json's own number parsing of the text, so they
@@ -217,6 +221,7 @@ impl<'a> Node<'a> {
     }
 }
 
+#[cfg(test)] // only tests use it so far
 /// Converts validated number text the way serde_json would, never failing.
 fn number_value(text: &str) -> serde_json::Value {
     match text.parse::<serde_json::Number>() {
