@@ -1008,6 +1008,15 @@ pub(crate) fn parse_definition(
     let allowed = parse_allowed_values(&p, ty, d);
 
     if d.violations.len() != before {
+        // Every problem of this definition names it, when its set and name are readable.
+        if let (Some((set_s, _)), Some((name_s, _))) = (set, name) {
+            let id = format!("{set_s}_{name_s}");
+            for v in d.violations.iter_mut().skip(before) {
+                if v.attribute.is_none() {
+                    v.attribute = Some(id.clone());
+                }
+            }
+        }
         return None;
     }
     let mut def = AttributeDefinition {

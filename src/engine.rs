@@ -330,19 +330,35 @@ impl<'e> Cx<'e> {
         let before = current.value_count();
         let after = new_values.value_count();
         if after > MAX_VALUES_PER_OBJECT && after > before {
-            self.push(
-                Violation::new(
-                    Code::TooManyValues,
-                    "/customSecurityAttributes",
+            // Counts include values in sets the actor may not read: state them only when it can
+            // read every set, so the message reveals nothing it could not see.
+            let sees_all = self.actor.is_none_or(|a| {
+                new_values
+                    .sets()
+                    .iter()
+                    .all(|s| a.can_read_assignments(&self.object.kind, s.name()))
+            });
+            let (message, hint) = if sees_all {
+                (
                     format!(
                         "the object would hold {after} values, more than {MAX_VALUES_PER_OBJECT}"
                     ),
+                    format!(
+                        "remove at least {} values (single values count 1, collections their length)",
+                        after - MAX_VALUES_PER_OBJECT.max(before)
+                    ),
                 )
-                .with_hint(format!(
-                    "remove at least {} values (single values count 1, collections their length)",
-                    after - MAX_VALUES_PER_OBJECT.max(before)
-                ))
-                .span(request.span.clone()),
+            } else {
+                (
+                    format!("the object would hold more than {MAX_VALUES_PER_OBJECT} values"),
+                    "send fewer values (single values count 1, collections their length)"
+                        .to_owned(),
+                )
+            };
+            self.push(
+                Violation::new(Code::TooManyValues, "/customSecurityAttributes", message)
+                    .with_hint(hint)
+                    .span(request.span.clone()),
             );
         }
         changes
@@ -415,11 +431,22 @@ impl<'e> Cx<'e> {
                 return;
             }
         }
-        self.violations.extend(set.problems.iter().cloned());
+        let set_pos = self.catalog().set_position(set.key);
+        for (problem, attr) in &set.problems {
+            let mut v = problem.clone();
+            if let (Some(pos), Some(attr)) = (set_pos, attr) {
+                v.attribute = self
+                    .catalog()
+                    .definition_in(pos, attr)
+                    .map(AttributeDefinition::id);
+            }
+            self.push(v);
+        }
+        self.warnings.extend(set.warnings.iter().cloned());
         if set.repeated {
             return;
         }
-        let Some(set_pos) = self.catalog().set_position(set.key) else {
+        let Some(set_pos) = set_pos else {
             let hint = self.unknown_set_hint(set.key);
             self.push(
                 Violation::new(
@@ -526,6 +553,13 @@ impl<'e> Cx<'e> {
             return None;
         }
         let new = new?;
+        // The annotation rule is about the body: it applies whether or not the value changes.
+        if let Some(v) = &new {
+            self.check_missing_annotation(v, attr, &id);
+            if self.violations.len() != before_len {
+                return None;
+            }
+        }
         let unchanged = match (&new, held) {
             (None, None) => true,
             (Some(n), Some(h)) => n.same_as(h),
@@ -553,12 +587,6 @@ impl<'e> Cx<'e> {
         }
         if predefined && new.is_some() {
             self.check_predefined(def, held, attr, &id);
-        }
-        if self.violations.len() != before_len {
-            return None;
-        }
-        if let Some(v) = &new {
-            self.check_missing_annotation(def, v, attr, &id);
         }
         if self.violations.len() != before_len {
             return None;
@@ -605,13 +633,7 @@ impl<'e> Cx<'e> {
         }
     }
 
-    fn check_missing_annotation(
-        &mut self,
-        def: &AttributeDefinition,
-        v: &Value,
-        attr: &AttrEntry<'_, '_>,
-        id: &str,
-    ) {
+    fn check_missing_annotation(&mut self, v: &Value, attr: &AttrEntry<'_, '_>, id: &str) {
         if attr.annotation.is_some() {
             return;
         }
@@ -620,7 +642,6 @@ impl<'e> Cx<'e> {
         };
         let message = format!("`{id}` is sent without its annotation `{expected}`");
         let ptr = attr.ptr.as_str().to_owned();
-        let _ = def;
         if self.policy().strict_annotations {
             self.push(
                 Violation::new(Code::MissingAnnotation, ptr, message)

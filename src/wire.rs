@@ -72,10 +72,22 @@ pub(crate) struct SetEntry<'n, 'a> {
     pub(crate) ptr: Pointer,
     pub(crate) key_span: Range<usize>,
     pub(crate) attrs: Vec<AttrEntry<'n, 'a>>,
-    /// Violations inside this set, reported only when the actor may act on the set.
-    pub(crate) problems: Vec<Violation>,
+    /// Violations inside this set, reported only when the actor may act on the set; each with
+    /// the body's spelling of the attribute it concerns, if any.
+    pub(crate) problems: Vec<(Violation, Option<&'n str>)>,
+    /// Warnings inside this set, likewise held back.
+    pub(crate) warnings: Vec<Warning>,
     /// A second key naming the same set.
     pub(crate) repeated: bool,
+}
+
+impl<'n> SetEntry<'n, '_> {
+    fn problem(&mut self, v: Violation) {
+        self.problems.push((v, None));
+    }
+    fn attr_problem(&mut self, v: Violation, attr: &'n str) {
+        self.problems.push((v, Some(attr)));
+    }
 }
 
 /// A PATCH body read into sets and attributes.
@@ -195,10 +207,11 @@ pub(crate) fn read_request<'n, 'a>(
             key_span: m.key_start..m.key_end,
             attrs: Vec::new(),
             problems: Vec::new(),
+            warnings: Vec::new(),
             repeated,
         };
         if repeated {
-            entry.problems.push(
+            entry.problem(
                 Violation::new(
                     Code::DuplicateKey,
                     &entry.ptr,
@@ -208,7 +221,7 @@ pub(crate) fn read_request<'n, 'a>(
                 .span(m.key_start..m.key_end),
             );
         } else {
-            read_set(&m.value, &mut entry, warnings);
+            read_set(&m.value, &mut entry);
         }
         out.push(entry);
     }
@@ -218,9 +231,9 @@ pub(crate) fn read_request<'n, 'a>(
     })
 }
 
-fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: &mut Vec<Warning>) {
+fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
     let Some(members) = node.as_object() else {
-        entry.problems.push(
+        entry.problem(
             Violation::new(
                 Code::InvalidShape,
                 &entry.ptr,
@@ -243,7 +256,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
         let key_span = m.key_start..m.key_end;
         if key.eq_ignore_ascii_case(ODATA_TYPE) {
             if set_type.is_some() {
-                entry.problems.push(
+                entry.problem(
                     Violation::new(
                         Code::DuplicateKey,
                         ptr,
@@ -260,7 +273,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
             strip_suffix_ci(key, ODATA_TYPE).filter(|a| !a.is_empty() && !a.contains('@'))
         {
             if annotations.iter().any(|(a, _)| names_eq(a, attr)) {
-                entry.problems.push(
+                entry.attr_problem(
                     Violation::new(
                         Code::DuplicateKey,
                         ptr,
@@ -268,6 +281,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
                     )
                     .with_hint("keep one annotation per attribute")
                     .span(key_span),
+                    attr,
                 );
             } else {
                 annotations.push((attr, m));
@@ -276,13 +290,15 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
         }
         if key.contains('@') {
             if !key.starts_with("@odata.") {
-                warnings.push(ignored(&ptr, key, key_span, "is not an attribute"));
+                entry
+                    .warnings
+                    .push(ignored(&ptr, key, key_span, "is not an attribute"));
             }
             continue;
         }
         let repeated = entry.attrs.iter().any(|a| names_eq(a.key, key));
         if repeated {
-            entry.problems.push(
+            entry.attr_problem(
                 Violation::new(
                     Code::DuplicateKey,
                     &ptr,
@@ -292,6 +308,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
                 )
                 .with_hint("keep one of them")
                 .span(key_span.clone()),
+                key,
             );
         }
         entry.attrs.push(AttrEntry {
@@ -304,7 +321,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
         });
     }
     match set_type {
-        None => entry.problems.push(
+        None => entry.problem(
             Violation::new(
                 Code::MissingOdataType,
                 &entry.ptr,
@@ -319,7 +336,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
                     || s.eq_ignore_ascii_case(RESPONSE_SET_TYPE)
             });
             if !ok {
-                entry.problems.push(
+                entry.problem(
                     Violation::new(
                         Code::InvalidOdataType,
                         entry.ptr.key(ODATA_TYPE),
@@ -339,7 +356,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
         let ptr = entry.ptr.key(&m.key);
         let span = m.value.start..m.value.end;
         let Some(kind) = m.value.as_str().and_then(Annotation::parse) else {
-            entry.problems.push(
+            entry.attr_problem(
                 Violation::new(
                     Code::InvalidOdataType,
                     ptr,
@@ -354,6 +371,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
                     "use `#Int32`, `#Collection(String)` or `#Collection(Int32)`, or leave it out",
                 )
                 .span(span),
+                attr,
             );
             continue;
         };
@@ -363,7 +381,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
             .find(|a| !a.repeated && names_eq(a.key, attr))
         {
             Some(a) => a.annotation = Some(AnnotationEntry { kind, ptr, span }),
-            None => entry.problems.push(
+            None => entry.attr_problem(
                 Violation::new(
                     Code::AnnotationMismatch,
                     ptr,
@@ -374,6 +392,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>, warnings: 
                 )
                 .with_hint("put the annotation beside its attribute, or remove it")
                 .span(m.key_start..m.key_end),
+                attr,
             ),
         }
     }

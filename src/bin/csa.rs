@@ -1,1 +1,911 @@
-fn main() {}
+//! `csa`: the command-line tool over the csa library.
+//!
+//! A thin layer: it reads files (or standard input), hands the bytes to the library, and prints
+//! what the library decided as text, JSON or Graph's own answer. No rule is decided here.
+//!
+//! ```text
+//! csa check --catalog FILE [--object FILE] [--actor FILE] --patch FILE [--policy FILE]
+//!           [--object-type user|servicePrincipal|device|managedIdentity] [--allow-synced]
+//!           [--format text|json|graph]
+//! csa view  --catalog FILE --object FILE [--actor FILE] [--format text|json|graph]
+//! csa lint  --catalog FILE [--format text|json]
+//! csa demo
+//! ```
+//!
+//! Exit codes: 0 accepted / valid, 1 refused / invalid, 2 usage or input error.
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use csa::{
+    Actor, Authorization, Catalog, Document, Engine, Evaluation, Object, ObjectKind, Policy, State,
+    Violation, Warning,
+};
+use serde_json::{json, Value as Json};
+
+/// Offline checks of Microsoft Entra ID custom security attribute requests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "csa",
+    version,
+    about,
+    long_about = None,
+    after_help = "Any FILE may be `-` for standard input (at most one per call).\nExit codes: 0 accepted/valid, 1 refused/invalid, 2 usage or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a PATCH body against a catalog, an object and (optionally) an actor.
+    Check(CheckArgs),
+    /// Show an object's customSecurityAttributes as an actor may read them.
+    View(ViewArgs),
+    /// Validate a catalog and report every violation and warning.
+    Lint(LintArgs),
+    /// Run documented Graph examples against the sample catalog (reads no files).
+    Demo,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The catalog: {"attributeSets": ..., "customSecurityAttributeDefinitions": ...} (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The target object as Graph returns it (default: a cloud-only user with nothing assigned).
+    #[arg(long, value_name = "FILE")]
+    object: Option<PathBuf>,
+    /// The caller's role assignments and permissions (default: authorization is not checked).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// The PATCH body (`-` = stdin; it may be anything: a body that is not JSON is refused).
+    #[arg(long, value_name = "FILE")]
+    patch: PathBuf,
+    /// Policy knobs (allowSyncedObjects, objectTypes, maxBodyBytes, ...).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The object's kind; overrides the object's `@odata.type` (default: user).
+    #[arg(long, value_enum, value_name = "KIND")]
+    object_type: Option<KindArg>,
+    /// Accept directory-synced objects (sets allowSyncedObjects on top of --policy).
+    #[arg(long)]
+    allow_synced: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct ViewArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The object as Graph returns it.
+    #[arg(long, value_name = "FILE")]
+    object: PathBuf,
+    /// The reader's role assignments and permissions (default: show everything).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For people.
+    Text,
+    /// One JSON object (RULES.md §9).
+    Json,
+    /// What Microsoft Graph would answer.
+    Graph,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LintFormat {
+    /// For people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KindArg {
+    /// A user.
+    #[value(name = "user")]
+    User,
+    /// A service principal.
+    #[value(name = "servicePrincipal")]
+    ServicePrincipal,
+    /// A device (the policy must enable it).
+    #[value(name = "device")]
+    Device,
+    /// A managed identity (the policy must enable it).
+    #[value(name = "managedIdentity")]
+    ManagedIdentity,
+}
+
+impl KindArg {
+    fn kind(self) -> ObjectKind {
+        match self {
+            KindArg::User => ObjectKind::User,
+            KindArg::ServicePrincipal => ObjectKind::ServicePrincipal,
+            KindArg::Device => ObjectKind::Device,
+            KindArg::ManagedIdentity => ObjectKind::ManagedIdentity,
+        }
+    }
+}
+
+/// What a run prints and how it exits.
+struct Outcome {
+    stdout: String,
+    /// One line for standard error, when there is something to say.
+    stderr: Option<String>,
+    code: u8,
+}
+
+impl Outcome {
+    fn ok(stdout: String, success: bool) -> Self {
+        Self {
+            stdout,
+            stderr: None,
+            code: if success { 0 } else { 1 },
+        }
+    }
+
+    /// Exit 2 with nothing on stdout.
+    fn input_error(reason: impl Into<String>) -> Self {
+        Self {
+            stdout: String::new(),
+            stderr: Some(reason.into()),
+            code: 2,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if !e.use_stderr() {
+                // --help and --version: clap prints them on stdout and exits 0.
+                e.exit();
+            }
+            let reason = clap_reason(&e);
+            return finish(Outcome::input_error(reason));
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::View(args) => view(&args),
+        Command::Lint(args) => lint(&args),
+        Command::Demo => Outcome::ok(demo(), true),
+    };
+    finish(outcome)
+}
+
+/// Clap's error as one line: its message (without usage and tips), lines joined.
+fn clap_reason(e: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        return "usage error: no subcommand given: use check, view, lint or demo (see `csa --help`)"
+            .to_owned();
+    }
+    let text = e.render().to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    format!("usage error: {message} (see `csa --help`)")
+}
+
+fn finish(outcome: Outcome) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not worth a panic: the exit code still tells the outcome.
+    let _ = out.write_all(outcome.stdout.as_bytes());
+    let _ = out.flush();
+    if let Some(reason) = outcome.stderr {
+        let _ = writeln!(std::io::stderr().lock(), "csa: {reason}");
+    }
+    ExitCode::from(outcome.code)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+/// One input file, read whole.
+struct Input {
+    /// How outputs name it (`patch.json`, `<stdin>`).
+    label: String,
+    bytes: Vec<u8>,
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// At most one FILE may be `-`.
+fn check_stdin_once(paths: &[Option<&Path>]) -> Result<(), Outcome> {
+    let n = paths.iter().flatten().filter(|p| is_stdin(p)).count();
+    if n > 1 {
+        return Err(Outcome::input_error(format!(
+            "usage error: standard input (`-`) can stand for only one FILE, but {n} were given"
+        )));
+    }
+    Ok(())
+}
+
+fn read_input(path: &Path, what: &str) -> Result<Input, Outcome> {
+    if is_stdin(path) {
+        let mut bytes = Vec::new();
+        return match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Ok(_) => Ok(Input {
+                label: "<stdin>".to_owned(),
+                bytes,
+            }),
+            Err(e) => Err(Outcome::input_error(format!(
+                "cannot read the {what} from standard input: {e}"
+            ))),
+        };
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Input {
+            label: path.display().to_string(),
+            bytes,
+        }),
+        Err(e) => Err(Outcome::input_error(format!(
+            "cannot read the {what} file `{}`: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn read_optional(path: Option<&PathBuf>, what: &str) -> Result<Option<Input>, Outcome> {
+    path.map(|p| read_input(p, what)).transpose()
+}
+
+/// Exit 2 for an object, actor or policy file the library refuses: one line on stderr.
+fn invalid_file(what: &str, input: &Input, violations: &[Violation]) -> Outcome {
+    let first = violations.first().map_or_else(
+        || "no detail given".to_owned(),
+        |v| {
+            let at = if v.pointer().is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", v.pointer())
+            };
+            format!("{}{at}: {}", v.code(), v.message())
+        },
+    );
+    let more = match violations.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Outcome::input_error(format!(
+        "invalid {what} file `{}`: {first}{more}",
+        input.label
+    ))
+}
+
+/// Exit 2 for an invalid catalog given to check/view: its violations on stdout, a line on stderr.
+fn invalid_catalog(format: Format, input: &Input, violations: &[Violation]) -> Outcome {
+    let stdout = match format {
+        Format::Json | Format::Graph => to_json_text(&json!({
+            "error": "invalid_catalog",
+            "violations": violations,
+        })),
+        Format::Text => {
+            let sources = Sources {
+                catalog: Some(input),
+                ..Sources::default()
+            };
+            let mut s = format!(
+                "invalid catalog: {}\n",
+                count(violations.len(), "violation")
+            );
+            for v in violations {
+                render_violation(&mut s, v, &sources);
+            }
+            s
+        }
+    };
+    Outcome {
+        stdout,
+        stderr: Some(format!(
+            "invalid catalog `{}`: {}",
+            input.label,
+            count(violations.len(), "violation")
+        )),
+        code: 2,
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn to_json_text(value: &Json) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+fn check(args: &CheckArgs) -> Outcome {
+    match try_check(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        args.object.as_deref(),
+        args.actor.as_deref(),
+        Some(args.patch.as_path()),
+        args.policy.as_deref(),
+    ])?;
+    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
+    let mut policy = match &policy_input {
+        Some(input) => Policy::from_json(&input.bytes)
+            .map_err(|e| invalid_file("policy", input, e.violations()))?,
+        None => Policy::default(),
+    };
+    if args.allow_synced {
+        policy.allow_synced_objects = true;
+    }
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let object_input = read_optional(args.object.as_ref(), "object")?;
+    let mut object = match &object_input {
+        Some(input) => Object::from_json(&input.bytes)
+            .map_err(|e| invalid_file("object", input, e.violations()))?,
+        None => Object::default(),
+    };
+    if let Some(kind) = args.object_type {
+        object = object.with_kind(kind.kind());
+    }
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let patch = read_input(&args.patch, "patch")?;
+
+    let engine = Engine::new(catalog, policy);
+    let evaluation = engine.evaluate(&object, actor.as_ref(), &patch.bytes);
+    let stdout = match args.format {
+        Format::Json => to_json_text(&serde_json::to_value(&evaluation).unwrap_or(Json::Null)),
+        Format::Graph => to_json_text(&graph_answer(&evaluation)),
+        Format::Text => {
+            let sources = Sources {
+                body: Some(&patch),
+                catalog: Some(&catalog_input),
+                object: object_input.as_ref(),
+                actor: actor_input.as_ref(),
+                policy: policy_input.as_ref(),
+            };
+            check_text(&evaluation, &sources)
+        }
+    };
+    Ok(Outcome::ok(stdout, evaluation.is_allowed()))
+}
+
+/// What Graph answers (RULES.md §9): 204, or the first violation's status and error body.
+fn graph_answer(evaluation: &Evaluation) -> Json {
+    match evaluation.violations().first() {
+        None if evaluation.is_allowed() => json!({"status": 204}),
+        None => json!({"status": 400}),
+        Some(v) => json!({
+            "status": v.status(),
+            "body": {"error": {"code": v.graph_error(), "message": v.graph_message()}},
+        }),
+    }
+}
+
+/// `check --format text`.
+fn check_text(evaluation: &Evaluation, sources: &Sources<'_>) -> String {
+    let mut s = String::new();
+    let verdict = if evaluation.is_allowed() {
+        "allowed"
+    } else {
+        "refused"
+    };
+    let auth = match evaluation.authorization() {
+        Authorization::Checked => "authorization checked",
+        _ => "authorization not checked: no actor given",
+    };
+    let _ = writeln!(s, "{verdict} ({auth})");
+    if let Some(diff) = evaluation.diff() {
+        if diff.is_empty() {
+            s.push_str("no changes\n");
+        }
+        for c in diff.changes() {
+            let _ = writeln!(
+                s,
+                "{} {}: {} -> {}",
+                c.op(),
+                c.attribute(),
+                compact(c.before()),
+                compact(c.after())
+            );
+        }
+    }
+    for v in evaluation.violations() {
+        render_violation(&mut s, v, sources);
+    }
+    for w in evaluation.warnings() {
+        render_warning(&mut s, w, sources);
+    }
+    s
+}
+
+fn compact<T: serde::Serialize>(value: Option<&T>) -> String {
+    serde_json::to_string(&value).unwrap_or_else(|_| "?".to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// view
+
+fn view(args: &ViewArgs) -> Outcome {
+    match try_view(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_view(args: &ViewArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        Some(args.object.as_path()),
+        args.actor.as_deref(),
+    ])?;
+    let policy = Policy::default();
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let object_input = read_input(&args.object, "object")?;
+    let object = Object::from_json(&object_input.bytes)
+        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let engine = Engine::new(catalog, policy);
+    let state = engine.view(&object, actor.as_ref());
+    let visible = serde_json::to_value(state.response_form()).unwrap_or(Json::Null);
+    let stdout = match args.format {
+        Format::Json => to_json_text(&json!({ "customSecurityAttributes": visible })),
+        Format::Graph => to_json_text(&json!({
+            "status": 200,
+            "body": {
+                "@odata.context": format!(
+                    "https://graph.microsoft.com/v1.0/$metadata#{}(customSecurityAttributes)/$entity",
+                    entity_set(object.kind())
+                ),
+                "customSecurityAttributes": visible,
+            },
+        })),
+        Format::Text => view_text(&state, actor.is_some()),
+    };
+    Ok(Outcome::ok(stdout, true))
+}
+
+/// The Graph entity set of a kind: `users`, `servicePrincipals`, ...
+fn entity_set(kind: &ObjectKind) -> String {
+    match kind {
+        ObjectKind::User => "users".to_owned(),
+        ObjectKind::ServicePrincipal => "servicePrincipals".to_owned(),
+        ObjectKind::Device => "devices".to_owned(),
+        ObjectKind::ManagedIdentity => "managedIdentities".to_owned(),
+        other => format!("{}s", other.as_str()),
+    }
+}
+
+fn view_text(state: &State, with_actor: bool) -> String {
+    let mut s = String::new();
+    s.push_str(if with_actor {
+        "authorization checked: only the sets the actor may read\n"
+    } else {
+        "authorization not checked: no actor given, every set shown\n"
+    });
+    if state.is_empty() {
+        s.push_str("no custom security attributes (customSecurityAttributes: null)\n");
+    }
+    for (set, name, value) in state.iter() {
+        let _ = writeln!(s, "{set}_{name}: {}", compact(Some(value)));
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// lint
+
+fn lint(args: &LintArgs) -> Outcome {
+    let catalog_input = match read_input(&args.catalog, "catalog") {
+        Ok(i) => i,
+        Err(o) => return o,
+    };
+    let report = Catalog::lint(&catalog_input.bytes, &Policy::default());
+    let stdout = match args.format {
+        LintFormat::Json => to_json_text(&serde_json::to_value(&report).unwrap_or(Json::Null)),
+        LintFormat::Text => {
+            let sources = Sources {
+                catalog: Some(&catalog_input),
+                ..Sources::default()
+            };
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "{} ({}, {})",
+                if report.is_valid() {
+                    "valid"
+                } else {
+                    "invalid"
+                },
+                count(report.violations().len(), "violation"),
+                count(report.warnings().len(), "warning")
+            );
+            for v in report.violations() {
+                render_violation(&mut s, v, &sources);
+            }
+            for w in report.warnings() {
+                render_warning(&mut s, w, &sources);
+            }
+            s
+        }
+    };
+    Outcome::ok(stdout, report.is_valid())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text rendering of violations and warnings, with the offending line and a caret
+
+/// The input texts a violation or warning may point into.
+#[derive(Default)]
+struct Sources<'a> {
+    body: Option<&'a Input>,
+    catalog: Option<&'a Input>,
+    object: Option<&'a Input>,
+    actor: Option<&'a Input>,
+    policy: Option<&'a Input>,
+}
+
+impl Sources<'_> {
+    fn get(&self, document: Document) -> Option<&Input> {
+        match document {
+            Document::Body => self.body,
+            Document::Catalog => self.catalog,
+            Document::Object => self.object,
+            Document::Actor => self.actor,
+            Document::Policy => self.policy,
+            _ => None,
+        }
+    }
+}
+
+fn render_violation(s: &mut String, v: &Violation, sources: &Sources<'_>) {
+    let _ = writeln!(s, "error: {}: {}", v.code(), v.message());
+    render_location(s, v.pointer(), v.attribute());
+    if let (Some(span), Some(input)) = (v.byte_span(), sources.get(v.document())) {
+        render_snippet(s, input, span);
+    }
+    if let Some(hint) = v.hint() {
+        let _ = writeln!(s, "  hint: {hint}");
+    }
+}
+
+fn render_warning(s: &mut String, w: &Warning, sources: &Sources<'_>) {
+    let _ = writeln!(s, "warning: {}: {}", w.code(), w.message());
+    render_location(s, w.pointer(), w.attribute());
+    if let (Some(span), Some(input)) = (w.byte_span(), sources.get(w.document())) {
+        render_snippet(s, input, span);
+    }
+}
+
+fn render_location(s: &mut String, pointer: &str, attribute: Option<&str>) {
+    if pointer.is_empty() {
+        s.push_str("  at: the whole document");
+    } else {
+        let _ = write!(s, "  at: {pointer}");
+    }
+    if let Some(a) = attribute {
+        let _ = write!(s, " ({a})");
+    }
+    s.push('\n');
+}
+
+/// Longest source line shown whole; longer ones are clipped to a window around the caret.
+const MAX_SHOWN_CHARS: usize = 100;
+/// Characters kept before the caret in a clipped line.
+const CONTEXT_BEFORE: usize = 40;
+
+/// `--> file:line:column`, the line, and `^^^` under the span (columns in characters).
+fn render_snippet(s: &mut String, input: &Input, span: std::ops::Range<usize>) {
+    let bytes = input.bytes.as_slice();
+    if span.start > bytes.len() {
+        return;
+    }
+    let start = span.start;
+    let before = bytes.get(..start).unwrap_or_default();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(bytes.len(), |i| start + i);
+    let line_no = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut line: Vec<char> =
+        String::from_utf8_lossy(bytes.get(line_start..line_end).unwrap_or_default())
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+    if bytes.get(line_end.saturating_sub(1)) == Some(&b'\r') && line_end > line_start {
+        line.pop();
+    }
+    let col = String::from_utf8_lossy(bytes.get(line_start..start).unwrap_or_default())
+        .chars()
+        .count();
+    let span_end = span.end.clamp(start, line_end);
+    let width = String::from_utf8_lossy(bytes.get(start..span_end).unwrap_or_default())
+        .chars()
+        .count()
+        .max(1);
+
+    // Clip long lines to a window around the caret.
+    let (first, last) = if line.len() <= MAX_SHOWN_CHARS {
+        (0, line.len())
+    } else {
+        let first = col.saturating_sub(CONTEXT_BEFORE).min(line.len());
+        let last = (first + MAX_SHOWN_CHARS).min(line.len());
+        (first, last)
+    };
+    let clipped_before = first > 0;
+    let clipped_after = last < line.len();
+    let shown: String = line.get(first..last).unwrap_or_default().iter().collect();
+    let caret_col = col.saturating_sub(first) + if clipped_before { 3 } else { 0 };
+    let visible_end = last.max(col + 1);
+    let caret_width = width.min(visible_end.saturating_sub(col)).max(1);
+
+    let number = line_no.to_string();
+    let pad = " ".repeat(number.len());
+    let _ = writeln!(s, "  --> {}:{}:{}", input.label, line_no, col + 1);
+    let _ = writeln!(s, "  {pad} |");
+    let _ = writeln!(
+        s,
+        "  {number} | {}{shown}{}",
+        if clipped_before { "..." } else { "" },
+        if clipped_after { "..." } else { "" }
+    );
+    let _ = writeln!(
+        s,
+        "  {pad} | {}{}",
+        " ".repeat(caret_col),
+        "^".repeat(caret_width)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// demo
+
+const SAMPLE_CATALOG: &[u8] = include_bytes!("../../tests/data/graph-examples/sample-catalog.json");
+const A01: &str = include_str!("../../tests/data/graph-examples/assignments/A01-user-string.json");
+const A03: &str =
+    include_str!("../../tests/data/graph-examples/assignments/A03-user-multistring.json");
+const A04: &str = include_str!("../../tests/data/graph-examples/assignments/A04-user-integer.json");
+const A07: &str =
+    include_str!("../../tests/data/graph-examples/assignments/A07-user-update-integer.json");
+const A09: &str =
+    include_str!("../../tests/data/graph-examples/assignments/A09-user-update-multistring.json");
+const A10: &str =
+    include_str!("../../tests/data/graph-examples/assignments/A10-user-remove-single.json");
+const A11: &str =
+    include_str!("../../tests/data/graph-examples/assignments/A11-user-remove-multi.json");
+
+/// A PATCH body of the demo: a documented example's `request.body`, or csa's own.
+enum DemoBody {
+    Documented(&'static str),
+    Own(&'static str),
+}
+
+struct Step {
+    title: &'static str,
+    body: DemoBody,
+    /// Checked as this actor instead of the Engineering-scoped administrator.
+    other_actor: bool,
+}
+
+const NOT_PREDEFINED: &str = r##"{
+  "customSecurityAttributes": {
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Project@odata.type": "#Collection(String)",
+      "Project": ["Cascade", "baker", "Denali"]
+    }
+  }
+}
+"##;
+
+const WRONG_REMOVAL: &str = r##"{
+  "customSecurityAttributes": {
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Project": null
+    }
+  }
+}
+"##;
+
+const OTHER_SET: &str = r##"{
+  "customSecurityAttributes": {
+    "Marketing": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "EmployeeId": "QN26904"
+    }
+  }
+}
+"##;
+
+const STEPS: &[Step] = &[
+    Step {
+        title: "A01: assign a single-valued String (Engineering_ProjectDate)",
+        body: DemoBody::Documented(A01),
+        other_actor: false,
+    },
+    Step {
+        title: "A03: assign a multi-valued, predefined String (Engineering_Project)",
+        body: DemoBody::Documented(A03),
+        other_actor: false,
+    },
+    Step {
+        title: "refused: values that are not predefined (they are case-sensitive)",
+        body: DemoBody::Own(NOT_PREDEFINED),
+        other_actor: false,
+    },
+    Step {
+        title: "A04: assign a single-valued Integer (Engineering_NumVendors)",
+        body: DemoBody::Documented(A04),
+        other_actor: false,
+    },
+    Step {
+        title: "A07: update the Integer from 4 to 8",
+        body: DemoBody::Documented(A07),
+        other_actor: false,
+    },
+    Step {
+        title: "A09: replace the whole multi-valued Project",
+        body: DemoBody::Documented(A09),
+        other_actor: false,
+    },
+    Step {
+        title: "refused: a multi-valued attribute is removed with [], not null",
+        body: DemoBody::Own(WRONG_REMOVAL),
+        other_actor: false,
+    },
+    Step {
+        title: "refused: the Engineering-scoped administrator writes to Marketing",
+        body: DemoBody::Own(OTHER_SET),
+        other_actor: false,
+    },
+    Step {
+        title: "refused: A10 sent by a Global Administrator (no attribute role is implied)",
+        body: DemoBody::Documented(A10),
+        other_actor: true,
+    },
+    Step {
+        title: "A10: remove the single-valued ProjectDate with null",
+        body: DemoBody::Documented(A10),
+        other_actor: false,
+    },
+    Step {
+        title: "A11: remove the multi-valued Project with []",
+        body: DemoBody::Documented(A11),
+        other_actor: false,
+    },
+];
+
+/// A documented example's `request.body`, pretty-printed.
+fn documented_body(envelope: &str) -> String {
+    let body = serde_json::from_str::<Json>(envelope)
+        .ok()
+        .and_then(|e| e.get("request").and_then(|r| r.get("body")).cloned())
+        .unwrap_or(Json::Null);
+    let mut s = serde_json::to_string_pretty(&body).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn demo() -> String {
+    let mut out = String::new();
+    let catalog = match Catalog::from_json(SAMPLE_CATALOG) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(out, "the embedded sample catalog is invalid: {e}");
+            return out;
+        }
+    };
+    let engine = Engine::new(catalog, Policy::default());
+    let admin = Actor::new().with_role(
+        "Attribute Assignment Administrator",
+        "/attributeSets/Engineering",
+    );
+    let global_admin = Actor::new().with_role("Global Administrator", "/");
+    let catalog_input = Input {
+        label: "sample-catalog.json".to_owned(),
+        bytes: SAMPLE_CATALOG.to_vec(),
+    };
+    out.push_str(
+        "csa demo: documented Graph PATCH examples against the sample catalog\n\
+         (tests/data/graph-examples/sample-catalog.json), on one cloud-only user that starts with\n\
+         nothing assigned. Each PATCH is checked as an Attribute Assignment Administrator scoped\n\
+         to the Engineering attribute set (unless said otherwise); an allowed one is applied to\n\
+         the state the previous ones left, a refused one changes nothing.\n",
+    );
+    let mut object = Object::default();
+    for step in STEPS {
+        let body = match step.body {
+            DemoBody::Documented(envelope) => documented_body(envelope),
+            DemoBody::Own(text) => text.to_owned(),
+        };
+        let actor = if step.other_actor {
+            &global_admin
+        } else {
+            &admin
+        };
+        let _ = writeln!(out, "\n== {} ==", step.title);
+        let _ = writeln!(out, "PATCH /users/{{id}}");
+        out.push_str(&body);
+        out.push_str("-- csa check --format text:\n");
+        let patch = Input {
+            label: "patch".to_owned(),
+            bytes: body.into_bytes(),
+        };
+        let evaluation = engine.evaluate(&object, Some(actor), &patch.bytes);
+        let sources = Sources {
+            body: Some(&patch),
+            catalog: Some(&catalog_input),
+            ..Sources::default()
+        };
+        out.push_str(&check_text(&evaluation, &sources));
+        if let Some(diff) = evaluation.diff() {
+            object = Object::default().with_state(diff.after().clone());
+        }
+    }
+    out.push_str("\n== the user's customSecurityAttributes now (csa view) ==\n");
+    out.push_str(&view_text(&engine.view(&object, Some(&admin)), true));
+    out
+}
