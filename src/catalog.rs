@@ -917,8 +917,9 @@ pub(crate) fn parse_definition(
 ) -> Option<AttributeDefinition> {
     let what = "a definition";
     let p = Props::new(node, ptr, what, d)?;
-    p.check_unknown(DEF_PROPS, what, d);
     let before = d.violations.len();
+    let warnings_before = d.warnings.len();
+    p.check_unknown(DEF_PROPS, what, d);
 
     let set = p
         .required("attributeSet", what, d)
@@ -1007,16 +1008,17 @@ pub(crate) fn parse_definition(
 
     let allowed = parse_allowed_values(&p, ty, d);
 
-    if d.violations.len() != before {
-        // Every problem of this definition names it, when its set and name are readable.
-        if let (Some((set_s, _)), Some((name_s, _))) = (set, name) {
-            let id = format!("{set_s}_{name_s}");
-            for v in d.violations.iter_mut().skip(before) {
-                if v.attribute.is_none() {
-                    v.attribute = Some(id.clone());
-                }
-            }
+    // Every problem and warning of this definition names it, when its set and name are read.
+    if let (Some((set_s, _)), Some((name_s, _))) = (set, name) {
+        let id = format!("{set_s}_{name_s}");
+        for v in d.violations.iter_mut().skip(before) {
+            v.attribute.get_or_insert_with(|| id.clone());
         }
+        for w in d.warnings.iter_mut().skip(warnings_before) {
+            w.attribute.get_or_insert_with(|| id.clone());
+        }
+    }
+    if d.violations.len() != before {
         return None;
     }
     let mut def = AttributeDefinition {

@@ -347,7 +347,9 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-fn to_json_text(value: &Json) -> String {
+/// Pretty JSON written straight from the library's serde form, so key order is the one csa
+/// writes (a `serde_json::Value` would sort keys).
+fn to_json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
     s.push('\n');
     s
@@ -404,7 +406,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
     let engine = Engine::new(catalog, policy);
     let evaluation = engine.evaluate(&object, actor.as_ref(), &patch.bytes);
     let stdout = match args.format {
-        Format::Json => to_json_text(&serde_json::to_value(&evaluation).unwrap_or(Json::Null)),
+        Format::Json => to_json_text(&evaluation),
         Format::Graph => to_json_text(&graph_answer(&evaluation)),
         Format::Text => {
             let sources = Sources {
@@ -505,22 +507,47 @@ fn try_view(args: &ViewArgs) -> Result<Outcome, Outcome> {
     };
     let engine = Engine::new(catalog, policy);
     let state = engine.view(&object, actor.as_ref());
-    let visible = serde_json::to_value(state.response_form()).unwrap_or(Json::Null);
+    let visible = state.response_form();
     let stdout = match args.format {
-        Format::Json => to_json_text(&json!({ "customSecurityAttributes": visible })),
-        Format::Graph => to_json_text(&json!({
-            "status": 200,
-            "body": {
-                "@odata.context": format!(
+        Format::Json => to_json_text(&ViewJson {
+            custom_security_attributes: &visible,
+        }),
+        Format::Graph => to_json_text(&GraphAnswer {
+            status: 200,
+            body: ViewGraphBody {
+                odata_context: format!(
                     "https://graph.microsoft.com/v1.0/$metadata#{}(customSecurityAttributes)/$entity",
                     entity_set(object.kind())
                 ),
-                "customSecurityAttributes": visible,
+                custom_security_attributes: &visible,
             },
-        })),
+        }),
         Format::Text => view_text(&state, actor.is_some()),
     };
     Ok(Outcome::ok(stdout, true))
+}
+
+/// `view --format json`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ViewJson<T> {
+    custom_security_attributes: T,
+}
+
+/// `--format graph`: the status and body Graph would answer with.
+#[derive(serde::Serialize)]
+struct GraphAnswer<B> {
+    status: u16,
+    body: B,
+}
+
+/// The body of Graph's answer to `GET ...?$select=customSecurityAttributes`.
+#[derive(serde::Serialize)]
+struct ViewGraphBody<T> {
+    #[serde(rename = "@odata.context")]
+    odata_context: String,
+    #[serde(rename = "customSecurityAttributes")]
+    custom_security_attributes: T,
 }
 
 /// The Graph entity set of a kind: `users`, `servicePrincipals`, ...
@@ -560,7 +587,7 @@ fn lint(args: &LintArgs) -> Outcome {
     };
     let report = Catalog::lint(&catalog_input.bytes, &Policy::default());
     let stdout = match args.format {
-        LintFormat::Json => to_json_text(&serde_json::to_value(&report).unwrap_or(Json::Null)),
+        LintFormat::Json => to_json_text(&report),
         LintFormat::Text => {
             let sources = Sources {
                 catalog: Some(&catalog_input),
