@@ -1,0 +1,71 @@
+//! The rule table in docs/RULES.md lists every code and warning the library defines, and every
+//! test it cites exists.
+
+use std::collections::HashSet;
+
+const RULES: &str = include_str!("../docs/RULES.md");
+
+#[test]
+fn every_code_and_warning_has_a_row() {
+    for code in csa::Code::ALL {
+        let cell = format!("| `{}` |", code.as_str());
+        assert!(
+            RULES.contains(&cell),
+            "docs/RULES.md has no row for `{code}`"
+        );
+    }
+    for code in csa::WarningCode::ALL {
+        let cell = format!("| `{}` |", code.as_str());
+        assert!(
+            RULES.contains(&cell),
+            "docs/RULES.md has no row for `{code}`"
+        );
+    }
+}
+
+#[test]
+fn every_cited_test_exists() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let mut defined = HashSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let file = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                if let Some(rest) = line.trim_start().strip_prefix("fn ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    defined.insert(format!("{file}::{name}"));
+                }
+            }
+        }
+    }
+    let mut cited = 0;
+    for part in RULES.split('`') {
+        if part.contains("::")
+            && part
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+        {
+            let file = part.split("::").next().unwrap();
+            if [
+                "assignment_rules",
+                "authorization",
+                "catalog_rules",
+                "examples",
+            ]
+            .contains(&file)
+            {
+                assert!(
+                    defined.contains(part),
+                    "docs/RULES.md cites `{part}`, which does not exist"
+                );
+                cited += 1;
+            }
+        }
+    }
+    assert!(cited > 100, "only {cited} test citations found");
+}
