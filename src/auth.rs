@@ -396,18 +396,11 @@ impl Actor {
     /// the two arrays.
     pub fn from_json(bytes: &[u8]) -> Result<Actor, ActorError> {
         let mut d = Diag::for_doc(Document::Actor);
-        let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-            Ok(r) => r,
-            Err(e) => {
-                d.push(Violation::new(
-                    Code::InvalidJson,
-                    "",
-                    format!("the actor is not valid JSON: {}", e.message),
-                ));
-                return Err(ActorError {
-                    violations: d.violations,
-                });
-            }
+
+        let Some(root) = d.parse(bytes, "actor") else {
+            return Err(ActorError {
+                violations: d.violations,
+            });
         };
         let root_ptr = Pointer::root();
         let mut actor = Actor::new();

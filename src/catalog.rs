@@ -462,6 +462,24 @@ impl Diag {
         let doc = self.document.unwrap_or(Document::Catalog);
         self.warnings.push(w.in_doc(doc));
     }
+    /// Parses a whole input document; on failure records `invalid_json` naming `what`.
+    pub(crate) fn parse<'a>(&mut self, bytes: &'a [u8], what: &str) -> Option<Node<'a>> {
+        match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
+            Ok(root) => Some(root),
+            Err(e) => {
+                self.push(
+                    Violation::new(
+                        Code::InvalidJson,
+                        "",
+                        format!("the {what} is not valid JSON: {}", e.message),
+                    )
+                    .span(e.offset..e.offset.saturating_add(1)),
+                );
+                None
+            }
+        }
+    }
+
     fn err(&mut self, code: Code, ptr: &Pointer, node_span: (usize, usize), msg: String) {
         self.push(Violation::new(code, ptr, msg).span(node_span.0..node_span.1));
     }
@@ -496,20 +514,7 @@ fn parse_catalog(
         );
         return None;
     }
-    let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-        Ok(n) => n,
-        Err(e) => {
-            d.push(
-                Violation::new(
-                    Code::InvalidJson,
-                    "",
-                    format!("the catalog is not valid JSON: {}", e.message),
-                )
-                .span(e.offset..e.offset.saturating_add(1)),
-            );
-            return None;
-        }
-    };
+    let root = d.parse(bytes, "catalog")?;
     let root_ptr = Pointer::root();
     let Some(members) = root.as_object() else {
         d.err(

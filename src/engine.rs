@@ -766,42 +766,16 @@ impl<'e> Cx<'e> {
                 continue;
             }
             match self.typed_scalar(def, item, &ip, id) {
-                Some(Value::String(s)) => {
-                    if strings.contains(&s) {
-                        let shown = self.show(def, &s);
-                        self.push(
-                            Violation::new(
-                                Code::DuplicateValue,
-                                &ip,
-                                format!("`{id}` lists `{shown}` more than once"),
-                            )
-                            .attr(id)
-                            .with_hint("list each value once")
-                            .span(item.start..item.end),
-                        );
-                        ok = false;
-                    } else {
-                        strings.push(s);
-                    }
+                Some(Value::String(s)) if strings.contains(&s) => {
+                    self.duplicate(def, id, &ip, item, &s);
+                    ok = false;
                 }
-                Some(Value::Integer(v)) => {
-                    if ints.contains(&v) {
-                        let shown = self.show(def, &v.to_string());
-                        self.push(
-                            Violation::new(
-                                Code::DuplicateValue,
-                                &ip,
-                                format!("`{id}` lists `{shown}` more than once"),
-                            )
-                            .attr(id)
-                            .with_hint("list each value once")
-                            .span(item.start..item.end),
-                        );
-                        ok = false;
-                    } else {
-                        ints.push(v);
-                    }
+                Some(Value::String(s)) => strings.push(s),
+                Some(Value::Integer(v)) if ints.contains(&v) => {
+                    self.duplicate(def, id, &ip, item, &v.to_string());
+                    ok = false;
                 }
+                Some(Value::Integer(v)) => ints.push(v),
                 Some(_) | None => ok = false,
             }
         }
@@ -812,6 +786,27 @@ impl<'e> Cx<'e> {
             AttributeType::Integer => Some(Value::Integers(ints)),
             _ => Some(Value::Strings(strings)),
         }
+    }
+
+    fn duplicate(
+        &mut self,
+        def: &AttributeDefinition,
+        id: &str,
+        ptr: &Pointer,
+        item: &Node<'_>,
+        text: &str,
+    ) {
+        let shown = self.show(def, text);
+        self.push(
+            Violation::new(
+                Code::DuplicateValue,
+                ptr,
+                format!("`{id}` lists `{shown}` more than once"),
+            )
+            .attr(id)
+            .with_hint("list each value once")
+            .span(item.start..item.end),
+        );
     }
 
     fn typed_scalar(

@@ -173,21 +173,11 @@ impl Object {
     /// Reads an object as Graph returns it. Its kind comes from `@odata.type`, else `user`.
     pub fn from_json(bytes: &[u8]) -> Result<Object, ObjectError> {
         let mut d = Diag::for_doc(Document::Object);
-        let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-            Ok(r) => r,
-            Err(e) => {
-                d.push(
-                    Violation::new(
-                        Code::InvalidJson,
-                        "",
-                        format!("the object is not valid JSON: {}", e.message),
-                    )
-                    .span(e.offset..e.offset.saturating_add(1)),
-                );
-                return Err(ObjectError {
-                    violations: d.violations,
-                });
-            }
+
+        let Some(root) = d.parse(bytes, "object") else {
+            return Err(ObjectError {
+                violations: d.violations,
+            });
         };
         let obj = Self::from_node(&root, &Pointer::root(), &mut d);
         match obj {
@@ -358,18 +348,11 @@ fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
 /// Reads a bare `customSecurityAttributes` value (the state alone, request or response form).
 pub fn state_from_json(bytes: &[u8]) -> Result<State, ObjectError> {
     let mut d = Diag::for_doc(Document::Object);
-    let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-        Ok(r) => r,
-        Err(e) => {
-            d.push(Violation::new(
-                Code::InvalidJson,
-                "",
-                format!("the state is not valid JSON: {}", e.message),
-            ));
-            return Err(ObjectError {
-                violations: d.violations,
-            });
-        }
+
+    let Some(root) = d.parse(bytes, "state") else {
+        return Err(ObjectError {
+            violations: d.violations,
+        });
     };
     match parse_state(&root, &Pointer::root(), &mut d) {
         Some(s) => Ok(s),

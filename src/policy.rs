@@ -84,16 +84,9 @@ impl Policy {
         let fail = |d: Diag| PolicyError {
             violations: d.violations,
         };
-        let root = match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-            Ok(r) => r,
-            Err(e) => {
-                d.push(Violation::new(
-                    Code::InvalidJson,
-                    "",
-                    format!("the policy is not valid JSON: {}", e.message),
-                ));
-                return Err(fail(d));
-            }
+
+        let Some(root) = d.parse(bytes, "policy") else {
+            return Err(fail(d));
         };
         let root_ptr = Pointer::root();
         let Some(p) = Props::new(&root, &root_ptr, "a policy", &mut d) else {
