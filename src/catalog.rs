@@ -121,6 +121,8 @@ impl Serialize for AllowedValue {
 /// An attribute definition (`microsoft.graph.customSecurityAttributeDefinition`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributeDefinition {
+    /// `{attributeSet}_{name}`, kept so lookups and messages need not format it.
+    pub(crate) id: Box<str>,
     pub(crate) attribute_set: Name,
     pub(crate) name: Name,
     pub(crate) description: Option<String>,
@@ -144,8 +146,8 @@ impl AttributeDefinition {
         self.name.as_str()
     }
     /// `{attributeSet}_{name}`.
-    pub fn id(&self) -> String {
-        format!("{}_{}", self.attribute_set, self.name)
+    pub fn id(&self) -> &str {
+        &self.id
     }
     /// Its description.
     pub fn description(&self) -> Option<&str> {
@@ -195,7 +197,7 @@ impl AttributeDefinition {
 impl Serialize for AttributeDefinition {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(10))?;
-        m.serialize_entry("id", &self.id())?;
+        m.serialize_entry("id", self.id())?;
         m.serialize_entry("attributeSet", &self.attribute_set)?;
         m.serialize_entry("name", &self.name)?;
         m.serialize_entry("description", &self.description)?;
@@ -1026,9 +1028,11 @@ pub(crate) fn parse_definition(
     if d.violations.len() != before {
         return None;
     }
+    let (set, name) = (set?.0, name?.0);
     let mut def = AttributeDefinition {
-        attribute_set: Name::unchecked(set?.0),
-        name: Name::unchecked(name?.0),
+        id: format!("{set}_{name}").into(),
+        attribute_set: Name::unchecked(set),
+        name: Name::unchecked(name),
         description: description.ok()?,
         attribute_type: ty?,
         is_collection: is_collection?.0,

@@ -14,11 +14,11 @@ use crate::json::{self, IntText, Kind, Node};
 use crate::names::{closest, utf16_len};
 use crate::object::{Object, ObjectKind};
 use crate::policy::Policy;
-use crate::value::{AttributeType, ResponseForm, State, Value};
+use crate::value::{Assignment, AttributeType, ResponseForm, SetAssignments, State, Value};
 use crate::violation::{
     sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
 };
-use crate::wire::{self, Annotation, AttrEntry, SetEntry};
+use crate::wire::{self, Annotation, AttrEntry, Loc, SetEntry};
 
 /// Most values an object may hold across all its attributes.
 pub const MAX_VALUES_PER_OBJECT: usize = 50;
@@ -63,7 +63,11 @@ pub struct Evaluation {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
-    Accepted { diff: Diff, visible: State },
+    /// `visible` is `None` when the actor sees the whole resulting state.
+    Accepted {
+        diff: Diff,
+        visible: Option<State>,
+    },
     Refused(Vec<Violation>),
 }
 
@@ -86,7 +90,7 @@ impl Evaluation {
     /// The resulting state as the actor may read it (the whole state without an actor).
     pub fn visible_state(&self) -> Option<&State> {
         match &self.outcome {
-            Outcome::Accepted { visible, .. } => Some(visible),
+            Outcome::Accepted { diff, visible } => Some(visible.as_ref().unwrap_or(&diff.after)),
             Outcome::Refused(_) => None,
         }
     }
@@ -120,6 +124,7 @@ impl Serialize for Evaluation {
             Outcome::Accepted { diff, visible } => {
                 m.serialize_entry("changes", &diff.changes)?;
                 m.serialize_entry("warnings", &self.warnings)?;
+                let visible = visible.as_ref().unwrap_or(&diff.after);
                 m.serialize_entry("customSecurityAttributes", &ResponseForm(visible))?;
                 m.serialize_entry("request", &diff.request())?;
             }
@@ -166,33 +171,40 @@ impl Engine {
     }
 
     /// The object's state in catalog casing, with a warning per attribute the catalog lacks.
+    /// The object's state holds no duplicate names (reading it refuses them), so entries are
+    /// pushed without searching.
     fn normalise(&self, object: &Object) -> (State, Vec<Warning>) {
-        let mut out = State::new();
         let mut warnings = Vec::new();
-        for (set, name, value) in object.state.iter() {
-            match self.catalog.definition(set, name) {
-                Some(d) => out.insert(d.attribute_set(), d.name(), value.clone()),
-                None => {
-                    let set_name = self.catalog.attribute_set(set).map_or(set, |s| s.id());
-                    out.insert(set_name, name, value.clone());
-                    warnings.push(
-                        Warning::new(
-                            WarningCode::UnknownCurrentAttribute,
-                            Pointer::root()
-                                .key("customSecurityAttributes")
-                                .key(set)
-                                .key(name),
-                            format!(
-                                "the object holds `{set}_{name}`, which the catalog does not define; it is kept as it is"
-                            ),
-                        )
-                        .attr(format!("{set}_{name}"))
-                        .in_doc(Document::Object),
-                    );
+        let sets = object
+            .state
+            .sets
+            .iter()
+            .map(|set| {
+                let pos = self.catalog.set_position(&set.name);
+                let set_name = pos
+                    .and_then(|p| self.catalog.attribute_sets().get(p))
+                    .map_or(set.name.as_str(), |s| s.id());
+                let attributes = set
+                    .attributes
+                    .iter()
+                    .map(|a| {
+                        let def = pos.and_then(|p| self.catalog.definition_in(p, &a.name));
+                        if def.is_none() {
+                            warnings.push(unknown_current(&set.name, &a.name));
+                        }
+                        Assignment {
+                            name: def.map_or(a.name.as_str(), |d| d.name()).to_owned(),
+                            value: a.value.clone(),
+                        }
+                    })
+                    .collect();
+                SetAssignments {
+                    name: set_name.to_owned(),
+                    attributes,
                 }
-            }
-        }
-        (out, warnings)
+            })
+            .collect();
+        (State { sets }, warnings)
     }
 
     /// Evaluates a PATCH body against the object's current state, as `actor` (or, with `None`,
@@ -205,8 +217,10 @@ impl Engine {
             violations: Vec::new(),
             warnings: Vec::new(),
         };
-        let (current, state_warnings) = self.normalise(object);
-        let mut changes = cx.run(&current, body);
+        // One copy of the state: read as the current state while checking, then changed in
+        // place into the resulting state.
+        let (mut state, state_warnings) = self.normalise(object);
+        let changes = cx.run(&state, body);
         let authorization = if actor.is_some() {
             Authorization::Checked
         } else {
@@ -237,30 +251,54 @@ impl Engine {
                 outcome: Outcome::Refused(violations),
             };
         }
-        let mut after = current.clone();
-        changes.retain(|c| c.is_some());
-        let changes: Vec<Change> = changes.into_iter().flatten().collect();
         for c in &changes {
             match &c.after {
-                Some(v) => after.insert(&c.attribute_set, &c.name, v.clone()),
+                Some(v) => state.insert(&c.attribute_set, &c.name, v.clone()),
                 None => {
-                    after.remove(&c.attribute_set, &c.name);
+                    state.remove(&c.attribute_set, &c.name);
                 }
             }
         }
-        let mut visible = after.clone();
-        if let Some(a) = actor {
-            visible.retain_sets(|set| a.can_read_assignments(&object.kind, set));
-        }
+        // The actor's view is a separate copy only when some set is hidden from it.
+        let visible = actor
+            .filter(|a| {
+                !state
+                    .sets
+                    .iter()
+                    .all(|s| a.can_read_assignments(&object.kind, &s.name))
+            })
+            .map(|a| {
+                let mut v = state.clone();
+                v.retain_sets(|set| a.can_read_assignments(&object.kind, set));
+                v
+            });
         Evaluation {
             authorization,
             warnings,
             outcome: Outcome::Accepted {
-                diff: Diff { changes, after },
+                diff: Diff {
+                    changes,
+                    after: state,
+                },
                 visible,
             },
         }
     }
+}
+
+fn unknown_current(set: &str, name: &str) -> Warning {
+    Warning::new(
+        WarningCode::UnknownCurrentAttribute,
+        Pointer::root()
+            .key("customSecurityAttributes")
+            .key(set)
+            .key(name),
+        format!(
+            "the object holds `{set}_{name}`, which the catalog does not define; it is kept as it is"
+        ),
+    )
+    .attr(format!("{set}_{name}"))
+    .in_doc(Document::Object)
 }
 
 /// One evaluation in progress.
@@ -285,7 +323,7 @@ impl<'e> Cx<'e> {
         self.violations.push(v);
     }
 
-    fn run(&mut self, current: &State, body: &[u8]) -> Vec<Option<Change>> {
+    fn run(&mut self, current: &State, body: &[u8]) -> Vec<Change> {
         self.check_object();
         if body.len() > self.policy().max_body_bytes {
             self.push(
@@ -322,21 +360,25 @@ impl<'e> Cx<'e> {
             return Vec::new();
         };
         let mut changes = Vec::new();
-        let mut new_values = current.clone();
         for set in &request.sets {
-            self.check_set(set, current, &mut new_values, &mut changes);
+            self.check_set(set, current, &mut changes);
         }
         // The 50-value limit applies to the state after the whole PATCH.
         let before = current.value_count();
-        let after = new_values.value_count();
+        let count = |v: &Option<Value>| v.as_ref().map_or(0, Value::count);
+        let after = changes.iter().fold(before, |n, c| {
+            (n + count(&c.after)).saturating_sub(count(&c.before))
+        });
         if after > MAX_VALUES_PER_OBJECT && after > before {
             // Counts include values in sets the actor may not read: state them only when it can
             // read every set, so the message reveals nothing it could not see.
             let sees_all = self.actor.is_none_or(|a| {
-                new_values
+                current
                     .sets()
                     .iter()
-                    .all(|s| a.can_read_assignments(&self.object.kind, s.name()))
+                    .map(SetAssignments::name)
+                    .chain(changes.iter().map(Change::attribute_set))
+                    .all(|s| a.can_read_assignments(&self.object.kind, s))
             });
             let (message, hint) = if sees_all {
                 (
@@ -395,13 +437,7 @@ impl<'e> Cx<'e> {
         }
     }
 
-    fn check_set(
-        &mut self,
-        set: &SetEntry<'_, '_>,
-        current: &State,
-        new_values: &mut State,
-        changes: &mut Vec<Option<Change>>,
-    ) {
+    fn check_set(&mut self, set: &SetEntry<'_, '_>, current: &State, changes: &mut Vec<Change>) {
         // Authorization first: for a set outside the actor's scope nothing else is said.
         if let Some(actor) = self.actor {
             let missing = actor.missing_for_update(&self.object.kind, set.key);
@@ -410,7 +446,7 @@ impl<'e> Cx<'e> {
                     self.push(
                         Violation::new(
                             Code::PermissionDenied,
-                            &set.ptr,
+                            set.loc,
                             format!(
                                 "insufficient privileges to assign attributes in the attribute set `{}`: missing {}",
                                 set.key,
@@ -438,7 +474,7 @@ impl<'e> Cx<'e> {
                 v.attribute = self
                     .catalog()
                     .definition_in(pos, attr)
-                    .map(AttributeDefinition::id);
+                    .map(|d| d.id().to_owned());
             }
             self.push(v);
         }
@@ -451,7 +487,7 @@ impl<'e> Cx<'e> {
             self.push(
                 Violation::new(
                     Code::UnknownAttributeSet,
-                    &set.ptr,
+                    set.loc,
                     format!("the attribute set `{}` does not exist", set.key),
                 )
                 .maybe_hint(hint)
@@ -480,7 +516,7 @@ impl<'e> Cx<'e> {
                 self.push(
                     Violation::new(
                         Code::UnknownAttribute,
-                        &attr.ptr,
+                        attr.loc,
                         format!(
                             "the attribute `{}` does not exist in `{set_name}`",
                             attr.key
@@ -495,16 +531,7 @@ impl<'e> Cx<'e> {
                 );
                 continue;
             };
-            let change = self.check_attr(def, attr, current);
-            if let Some(Some(c)) = &change {
-                match &c.after {
-                    Some(v) => new_values.insert(&c.attribute_set, &c.name, v.clone()),
-                    None => {
-                        new_values.remove(&c.attribute_set, &c.name);
-                    }
-                }
-            }
-            if let Some(c) = change {
+            if let Some(Some(c)) = self.check_attr(def, attr, current) {
                 changes.push(c);
             }
         }
@@ -540,22 +567,22 @@ impl<'e> Cx<'e> {
     ) -> Option<Option<Change>> {
         let id = def.id();
         let before_len = self.violations.len();
-        self.check_annotation(def, attr, &id);
+        self.check_annotation(def, attr, id);
         let node = attr.value;
         let held = current.get(def.attribute_set(), def.name());
-        let new = self.typed_value(def, node, &attr.ptr, &id);
+        let new = self.typed_value(def, node, attr.loc, id);
         let typed_ok = self.violations.len() == before_len;
         let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
         if !typed_ok {
             if predefined {
-                self.check_predefined(def, held, attr, &id);
+                self.check_predefined(def, held, attr, id);
             }
             return None;
         }
         let new = new?;
         // The annotation rule is about the body: it applies whether or not the value changes.
         if let Some(v) = &new {
-            self.check_missing_annotation(v, attr, &id);
+            self.check_missing_annotation(v, attr, id);
             if self.violations.len() != before_len {
                 return None;
             }
@@ -572,12 +599,12 @@ impl<'e> Cx<'e> {
             self.push(
                 Violation::new(
                     Code::AttributeDeactivated,
-                    &attr.ptr,
+                    attr.loc,
                     format!(
                         "the attribute `{id}` is deactivated: its value cannot be set or changed"
                     ),
                 )
-                .attr(&id)
+                .attr(id)
                 .with_hint(
                     "remove the assignment, or reactivate the attribute (`status: Available`)",
                 )
@@ -586,7 +613,7 @@ impl<'e> Cx<'e> {
             return None;
         }
         if predefined && new.is_some() {
-            self.check_predefined(def, held, attr, &id);
+            self.check_predefined(def, held, attr, id);
         }
         if self.violations.len() != before_len {
             return None;
@@ -619,7 +646,7 @@ impl<'e> Cx<'e> {
             self.push(
                 Violation::new(
                     Code::AnnotationMismatch,
-                    &ann.ptr,
+                    ann.loc,
                     format!(
                         "the annotation `{}` does not fit `{id}`, a {}",
                         ann.kind.as_str(),
@@ -641,7 +668,7 @@ impl<'e> Cx<'e> {
             return;
         };
         let message = format!("`{id}` is sent without its annotation `{expected}`");
-        let ptr = attr.ptr.as_str().to_owned();
+        let ptr = String::from(attr.loc);
         if self.policy().strict_annotations {
             self.push(
                 Violation::new(Code::MissingAnnotation, ptr, message)
@@ -664,7 +691,7 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         node: &Node<'_>,
-        ptr: &Pointer,
+        ptr: Loc<'_>,
         id: &str,
     ) -> Option<Option<Value>> {
         let span = node.start..node.end;
@@ -740,7 +767,7 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         items: &[Node<'_>],
-        ptr: &Pointer,
+        ptr: Loc<'_>,
         id: &str,
     ) -> Option<Value> {
         let mut ok = true;
@@ -752,7 +779,7 @@ impl<'e> Cx<'e> {
                 self.push(
                     Violation::new(
                         Code::TypeMismatch,
-                        &ip,
+                        ip,
                         format!(
                             "the elements of `{id}` must be {}s, not {}",
                             describe_type(def.attribute_type()),
@@ -765,14 +792,14 @@ impl<'e> Cx<'e> {
                 ok = false;
                 continue;
             }
-            match self.typed_scalar(def, item, &ip, id) {
+            match self.typed_scalar(def, item, ip, id) {
                 Some(Value::String(s)) if strings.contains(&s) => {
-                    self.duplicate(def, id, &ip, item, &s);
+                    self.duplicate(def, id, ip, item, &s);
                     ok = false;
                 }
                 Some(Value::String(s)) => strings.push(s),
                 Some(Value::Integer(v)) if ints.contains(&v) => {
-                    self.duplicate(def, id, &ip, item, &v.to_string());
+                    self.duplicate(def, id, ip, item, &v.to_string());
                     ok = false;
                 }
                 Some(Value::Integer(v)) => ints.push(v),
@@ -792,7 +819,7 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         id: &str,
-        ptr: &Pointer,
+        ptr: Loc<'_>,
         item: &Node<'_>,
         text: &str,
     ) {
@@ -813,7 +840,7 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         node: &Node<'_>,
-        ptr: &Pointer,
+        ptr: Loc<'_>,
         id: &str,
     ) -> Option<Value> {
         let span = node.start..node.end;
@@ -921,10 +948,10 @@ impl<'e> Cx<'e> {
         match &attr.value.kind {
             Kind::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.check_predefined_one(def, held, item, || attr.ptr.index(i), id);
+                    self.check_predefined_one(def, held, item, attr.loc.index(i), id);
                 }
             }
-            _ => self.check_predefined_one(def, held, attr.value, || attr.ptr.clone(), id),
+            _ => self.check_predefined_one(def, held, attr.value, attr.loc, id),
         }
     }
 
@@ -933,7 +960,7 @@ impl<'e> Cx<'e> {
         def: &AttributeDefinition,
         held: Option<&Value>,
         node: &Node<'_>,
-        ptr: impl FnOnce() -> Pointer,
+        ptr: Loc<'_>,
         id: &str,
     ) {
         // Only elements that are valid on their own: the others already have their violation.
@@ -964,7 +991,7 @@ impl<'e> Cx<'e> {
             Some(av) if av.is_active() || held_has() => return,
             Some(_) => Violation::new(
                 Code::ValueDeactivated,
-                ptr(),
+                ptr,
                 format!(
                     "the predefined value `{}` of `{id}` is deactivated and cannot be assigned anew",
                     self.show(def, &text)
@@ -973,7 +1000,7 @@ impl<'e> Cx<'e> {
             .with_hint("choose an active value, or reactivate this one (`isActive: true`)"),
             None => Violation::new(
                 Code::ValueNotPredefined,
-                ptr(),
+                ptr,
                 format!(
                     "`{}` is not a predefined value of `{id}`",
                     self.show(def, &text)
@@ -1020,7 +1047,7 @@ impl<'e> Cx<'e> {
     }
 }
 
-fn out_of_range(ptr: &Pointer, id: &str, span: std::ops::Range<usize>) -> Violation {
+fn out_of_range(ptr: Loc<'_>, id: &str, span: std::ops::Range<usize>) -> Violation {
     Violation::new(
         Code::IntegerOutOfRange,
         ptr,

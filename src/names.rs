@@ -74,8 +74,13 @@ pub(crate) fn fold_char(c: char) -> char {
 
 /// `OrdinalIgnoreCase` equality.
 pub fn names_eq(a: &str, b: &str) -> bool {
+    // Byte-equal ignoring ASCII case implies equal under the fold; only a mismatch between
+    // strings that are not both ASCII needs the Unicode path.
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
     if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
+        return false;
     }
     let mut x = a.chars().map(fold_char);
     let mut y = b.chars().map(fold_char);

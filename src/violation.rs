@@ -432,18 +432,23 @@ impl Pointer {
         let mut s = String::with_capacity(self.0.len() + key.len() + 1);
         s.push_str(&self.0);
         s.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => s.push_str("~0"),
-                '/' => s.push_str("~1"),
-                c => s.push(c),
+        if key.contains(['~', '/']) {
+            for c in key.chars() {
+                match c {
+                    '~' => s.push_str("~0"),
+                    '/' => s.push_str("~1"),
+                    c => s.push(c),
+                }
             }
+        } else {
+            s.push_str(key);
         }
         Self(s)
     }
     pub(crate) fn index(&self, i: usize) -> Self {
         Self(format!("{}/{}", self.0, i))
     }
+    #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

@@ -13,6 +13,53 @@ use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
 pub(crate) const CSA: &str = "customSecurityAttributes";
 const ODATA_TYPE: &str = "@odata.type";
 
+/// Where something is in the body: a set, optionally a key inside it, optionally an element.
+/// Building the JSON Pointer allocates, so it is only done when a violation or warning needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Loc<'k> {
+    set: &'k str,
+    key: Option<&'k str>,
+    index: Option<usize>,
+}
+
+impl<'k> Loc<'k> {
+    pub(crate) fn set(set: &'k str) -> Self {
+        Self {
+            set,
+            key: None,
+            index: None,
+        }
+    }
+    pub(crate) fn key(self, key: &'k str) -> Self {
+        Self {
+            key: Some(key),
+            ..self
+        }
+    }
+    pub(crate) fn index(self, index: usize) -> Self {
+        Self {
+            index: Some(index),
+            ..self
+        }
+    }
+    pub(crate) fn pointer(self) -> Pointer {
+        let mut p = Pointer::root().key(CSA).key(self.set);
+        if let Some(k) = self.key {
+            p = p.key(k);
+        }
+        if let Some(i) = self.index {
+            p = p.index(i);
+        }
+        p
+    }
+}
+
+impl From<Loc<'_>> for String {
+    fn from(l: Loc<'_>) -> String {
+        l.pointer().into()
+    }
+}
+
 /// A per-attribute type annotation Graph knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Annotation {
@@ -47,9 +94,9 @@ impl Annotation {
 
 /// An annotation attached to an attribute.
 #[derive(Debug, Clone)]
-pub(crate) struct AnnotationEntry {
+pub(crate) struct AnnotationEntry<'n> {
     pub(crate) kind: Annotation,
-    pub(crate) ptr: Pointer,
+    pub(crate) loc: Loc<'n>,
     pub(crate) span: Range<usize>,
 }
 
@@ -57,10 +104,10 @@ pub(crate) struct AnnotationEntry {
 #[derive(Debug)]
 pub(crate) struct AttrEntry<'n, 'a> {
     pub(crate) key: &'n str,
-    pub(crate) ptr: Pointer,
+    pub(crate) loc: Loc<'n>,
     pub(crate) key_span: Range<usize>,
     pub(crate) value: &'n Node<'a>,
-    pub(crate) annotation: Option<AnnotationEntry>,
+    pub(crate) annotation: Option<AnnotationEntry<'n>>,
     /// A second key naming the same attribute (its `duplicate_key` is in the set's problems).
     pub(crate) repeated: bool,
 }
@@ -69,7 +116,7 @@ pub(crate) struct AttrEntry<'n, 'a> {
 #[derive(Debug)]
 pub(crate) struct SetEntry<'n, 'a> {
     pub(crate) key: &'n str,
-    pub(crate) ptr: Pointer,
+    pub(crate) loc: Loc<'n>,
     pub(crate) key_span: Range<usize>,
     pub(crate) attrs: Vec<AttrEntry<'n, 'a>>,
     /// Violations inside this set, reported only when the actor may act on the set; each with
@@ -98,7 +145,7 @@ pub(crate) struct Request<'n, 'a> {
     pub(crate) span: Range<usize>,
 }
 
-fn ignored(ptr: &Pointer, key: &str, span: Range<usize>, what: &str) -> Warning {
+fn ignored(ptr: impl Into<String>, key: &str, span: Range<usize>, what: &str) -> Warning {
     Warning::new(
         WarningCode::IgnoredProperty,
         ptr,
@@ -185,11 +232,11 @@ pub(crate) fn read_request<'n, 'a>(
     let mut out = Vec::with_capacity(sets.len());
     for (i, m) in sets.iter().enumerate() {
         let key = m.key.as_ref();
-        let ptr = csa_ptr.key(key);
+        let loc = Loc::set(key);
         if key.contains('@') {
             if !key.starts_with("@odata.") {
                 warnings.push(ignored(
-                    &ptr,
+                    loc,
                     key,
                     m.key_start..m.key_end,
                     "is not an attribute set",
@@ -203,7 +250,7 @@ pub(crate) fn read_request<'n, 'a>(
             .any(|p| !p.key.contains('@') && names_eq(&p.key, key));
         let mut entry = SetEntry {
             key,
-            ptr,
+            loc,
             key_span: m.key_start..m.key_end,
             attrs: Vec::new(),
             problems: Vec::new(),
@@ -214,7 +261,7 @@ pub(crate) fn read_request<'n, 'a>(
             entry.problem(
                 Violation::new(
                     Code::DuplicateKey,
-                    &entry.ptr,
+                    entry.loc,
                     format!("the attribute set `{key}` appears more than once (names are case-insensitive)"),
                 )
                 .with_hint("merge the two set objects into one")
@@ -236,7 +283,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
         entry.problem(
             Violation::new(
                 Code::InvalidShape,
-                &entry.ptr,
+                entry.loc,
                 format!(
                     "the attribute set `{}` must be an object, not {}",
                     entry.key,
@@ -251,8 +298,8 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
     let mut set_type: Option<&Node<'a>> = None;
     let mut annotations: Vec<(&str, &'n crate::json::Member<'a>)> = Vec::new();
     for m in members {
-        let key = m.key.as_ref();
-        let ptr = entry.ptr.key(key);
+        let key: &'n str = m.key.as_ref();
+        let ptr = entry.loc.key(key);
         let key_span = m.key_start..m.key_end;
         if key.eq_ignore_ascii_case(ODATA_TYPE) {
             if set_type.is_some() {
@@ -292,7 +339,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
             if !key.starts_with("@odata.") {
                 entry
                     .warnings
-                    .push(ignored(&ptr, key, key_span, "is not an attribute"));
+                    .push(ignored(ptr, key, key_span, "is not an attribute"));
             }
             continue;
         }
@@ -301,7 +348,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
             entry.attr_problem(
                 Violation::new(
                     Code::DuplicateKey,
-                    &ptr,
+                    ptr,
                     format!(
                         "the attribute `{key}` appears more than once (names are case-insensitive)"
                     ),
@@ -313,7 +360,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
         }
         entry.attrs.push(AttrEntry {
             key,
-            ptr,
+            loc: ptr,
             key_span,
             value: &m.value,
             annotation: None,
@@ -324,7 +371,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
         None => entry.problem(
             Violation::new(
                 Code::MissingOdataType,
-                &entry.ptr,
+                entry.loc,
                 format!("the attribute set `{}` has no `@odata.type`", entry.key),
             )
             .with_hint(format!("add `\"@odata.type\": \"{REQUEST_SET_TYPE}\"`"))
@@ -339,7 +386,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
                 entry.problem(
                     Violation::new(
                         Code::InvalidOdataType,
-                        entry.ptr.key(ODATA_TYPE),
+                        entry.loc.key(ODATA_TYPE),
                         format!(
                             "the attribute set `{}` has the type {}, not a custom security attribute value",
                             entry.key,
@@ -353,7 +400,7 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
         }
     }
     for (attr, m) in annotations {
-        let ptr = entry.ptr.key(&m.key);
+        let ptr = entry.loc.key(&m.key);
         let span = m.value.start..m.value.end;
         let Some(kind) = m.value.as_str().and_then(Annotation::parse) else {
             entry.attr_problem(
@@ -380,7 +427,13 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
             .iter_mut()
             .find(|a| !a.repeated && names_eq(a.key, attr))
         {
-            Some(a) => a.annotation = Some(AnnotationEntry { kind, ptr, span }),
+            Some(a) => {
+                a.annotation = Some(AnnotationEntry {
+                    kind,
+                    loc: ptr,
+                    span,
+                })
+            }
             None => entry.attr_problem(
                 Violation::new(
                     Code::AnnotationMismatch,

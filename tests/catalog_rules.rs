@@ -1776,7 +1776,7 @@ fn lookups_are_case_insensitive_and_case_preserving() {
     }
     assert_eq!(
         cat.definition_by_id("ärzte_öffnung").map(|d| d.id()),
-        Some("Ärzte_Öffnung".to_owned())
+        Some("Ärzte_Öffnung")
     );
     assert_eq!(cat.attribute_set("ÄRZTE").map(|s| s.id()), Some("Ärzte"));
     assert_eq!(
