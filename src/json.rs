@@ -529,12 +529,31 @@ impl<'a> Parser<'a> {
     /// (the input length if there is none).
     #[inline]
     fn run_end(&self, from: usize) -> usize {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        // Any byte of `v` zero / below 0x20 (exact as a yes/no answer for these constants).
+        let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
         let rest = self.bytes.get(from..).unwrap_or(&[]);
-        let len = rest
+        // Plain runs are most of a body: skip them eight bytes at a time.
+        let mut skipped = 0;
+        for chunk in rest.chunks_exact(8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let special = has_zero(w ^ (LO * u64::from(b'"')))
+                | has_zero(w ^ (LO * u64::from(b'\\')))
+                | (w.wrapping_sub(LO * 0x20) & !w & HI);
+            if special != 0 {
+                break;
+            }
+            skipped += 8;
+        }
+        let tail = rest.get(skipped..).unwrap_or(&[]);
+        let len = tail
             .iter()
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(rest.len());
-        from + len
+            .unwrap_or(tail.len());
+        from + skipped + len
     }
 
     /// Decodes the escape whose backslash is at `at`, appends it to `out`, and

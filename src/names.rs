@@ -76,10 +76,22 @@ pub(crate) fn fold_char(c: char) -> char {
 pub fn names_eq(a: &str, b: &str) -> bool {
     // Byte-equal ignoring ASCII case implies equal under the fold; only a mismatch between
     // strings that are not both ASCII needs the Unicode path.
-    if a.eq_ignore_ascii_case(b) {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    // Same bytes is the common case (catalog casing on both sides): one memcmp.
+    if x == y {
         return true;
     }
-    if a.is_ascii() && b.is_ascii() {
+    // Two ASCII first characters that differ ignoring case settle most mismatches at once
+    // (an ASCII character folds to ASCII, and only ASCII folds to it from ASCII).
+    if let (Some(a0), Some(b0)) = (x.first(), y.first()) {
+        if a0.is_ascii() && b0.is_ascii() && !a0.eq_ignore_ascii_case(b0) {
+            return false;
+        }
+    }
+    if x.len() == y.len() && x.eq_ignore_ascii_case(y) {
+        return true;
+    }
+    if x.is_ascii() && y.is_ascii() {
         return false;
     }
     let mut x = a.chars().map(fold_char);
@@ -93,28 +105,21 @@ pub fn names_eq(a: &str, b: &str) -> bool {
     }
 }
 
-/// Hashes a name so that names equal under [`names_eq`] hash equally.
+/// Hashes a name so that names equal under [`names_eq`] hash equally: every character is
+/// folded and mixed into one word (the ASCII path mixes exactly what the Unicode path would),
+/// which is handed to the hasher once.
 pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
-    if s.is_ascii() {
-        // One write per name instead of one per character; ASCII folds byte by byte.
-        let mut buf = [0u8; 64];
-        let mut rest = s.as_bytes();
-        while !rest.is_empty() {
-            let (chunk, tail) = rest.split_at(rest.len().min(buf.len()));
-            for (d, s) in buf.iter_mut().zip(chunk) {
-                *d = s.to_ascii_uppercase();
-            }
-            state.write(buf.get(..chunk.len()).unwrap_or_default());
-            rest = tail;
-        }
-    } else {
-        for c in s.chars() {
-            let f = fold_char(c);
-            let mut b = [0u8; 4];
-            state.write(f.encode_utf8(&mut b).as_bytes());
-        }
+    #[inline]
+    fn mix(h: u64, c: u32) -> u64 {
+        (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
     }
-    state.write_u8(0xff);
+    let h = if s.is_ascii() {
+        s.bytes()
+            .fold(0, |h, b| mix(h, u32::from(b.to_ascii_uppercase())))
+    } else {
+        s.chars().fold(0, |h, c| mix(h, u32::from(fold_char(c))))
+    };
+    state.write_u64(h);
 }
 
 /// A validated attribute set or attribute name: case-preserving, compared case-insensitively.
@@ -271,6 +276,10 @@ mod tests {
         assert!(names_eq("Ärger", "äRGER"));
         assert_eq!(h(&Name::unchecked("Ärger")), h(&Name::unchecked("äRGER")));
         assert!(!names_eq("Project", "Projects"));
+        // U+017F LATIN SMALL LETTER LONG S uppercases to `S`: equal, and hashed alike.
+        assert!(names_eq("\u{17f}et", "SET"));
+        assert_eq!(h(&Name::unchecked("\u{17f}et")), h(&Name::unchecked("SET")));
+        assert!(!names_eq("Set", "Bet"));
     }
 
     #[test]
