@@ -1,6 +1,7 @@
 //! Changes, diffs, the canonical request body, and `apply`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -46,10 +47,10 @@ impl Serialize for Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub(crate) op: Op,
-    pub(crate) attribute_set: String,
-    pub(crate) name: String,
-    pub(crate) before: Option<Value>,
-    pub(crate) after: Option<Value>,
+    pub(crate) attribute_set: Arc<str>,
+    pub(crate) name: Arc<str>,
+    pub(crate) before: Option<Arc<Value>>,
+    pub(crate) after: Option<Arc<Value>>,
 }
 
 impl Change {
@@ -60,6 +61,16 @@ impl Change {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Option<Change> {
+        Self::shared(set, name, before.map(Arc::new), after.map(Arc::new))
+    }
+
+    /// [`Change::between`] with shared parts.
+    pub(crate) fn shared(
+        set: impl Into<Arc<str>>,
+        name: impl Into<Arc<str>>,
+        before: Option<Arc<Value>>,
+        after: Option<Arc<Value>>,
+    ) -> Option<Change> {
         let op = match (&before, &after) {
             (None, None) => return None,
             (Some(b), Some(a)) if b.same_as(a) => return None,
@@ -69,8 +80,8 @@ impl Change {
         };
         Some(Change {
             op,
-            attribute_set: set.to_owned(),
-            name: name.to_owned(),
+            attribute_set: set.into(),
+            name: name.into(),
             before,
             after,
         })
@@ -94,11 +105,11 @@ impl Change {
     }
     /// The value before (`None` when not assigned).
     pub fn before(&self) -> Option<&Value> {
-        self.before.as_ref()
+        self.before.as_deref()
     }
     /// The value after (`None` when removed).
     pub fn after(&self) -> Option<&Value> {
-        self.after.as_ref()
+        self.after.as_deref()
     }
 }
 
@@ -107,10 +118,10 @@ impl Serialize for Change {
         let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("op", &self.op)?;
         m.serialize_entry("attribute", &self.attribute())?;
-        m.serialize_entry("attributeSet", &self.attribute_set)?;
-        m.serialize_entry("name", &self.name)?;
-        m.serialize_entry("before", &self.before)?;
-        m.serialize_entry("after", &self.after)?;
+        m.serialize_entry("attributeSet", &*self.attribute_set)?;
+        m.serialize_entry("name", &*self.name)?;
+        m.serialize_entry("before", &self.before.as_deref())?;
+        m.serialize_entry("after", &self.after.as_deref())?;
         m.end()
     }
 }
@@ -120,9 +131,11 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
     let mut out = state.clone();
     for c in changes {
         match &c.after {
-            Some(v) => out.insert(&c.attribute_set, &c.name, v.clone()),
+            Some(v) => {
+                out.insert_shared(c.attribute_set.clone(), c.name.clone(), v.clone());
+            }
             None => {
-                out.remove(&c.attribute_set, &c.name);
+                out.remove_shared(&c.attribute_set, &c.name);
             }
         }
     }
@@ -180,11 +193,11 @@ impl Serialize for RequestBody<'_> {
                 let mut m = s.serialize_map(None)?;
                 let mut seen: Vec<&str> = Vec::new();
                 for c in self.0 {
-                    if seen.contains(&c.attribute_set.as_str()) {
+                    if seen.contains(&&*c.attribute_set) {
                         continue;
                     }
                     seen.push(&c.attribute_set);
-                    m.serialize_entry(&c.attribute_set, &OneSet(self.0, &c.attribute_set))?;
+                    m.serialize_entry(&*c.attribute_set, &OneSet(self.0, &c.attribute_set))?;
                 }
                 m.end()
             }
@@ -193,20 +206,20 @@ impl Serialize for RequestBody<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut m = s.serialize_map(None)?;
                 m.serialize_entry("@odata.type", REQUEST_SET_TYPE)?;
-                for c in self.0.iter().filter(|c| c.attribute_set == self.1) {
+                for c in self.0.iter().filter(|c| &*c.attribute_set == self.1) {
                     match &c.after {
                         Some(v) => {
                             if let Some(ann) = v.request_annotation() {
                                 m.serialize_entry(&format!("{}@odata.type", c.name), ann)?;
                             }
-                            m.serialize_entry(&c.name, v)?;
+                            m.serialize_entry(&*c.name, &**v)?;
                         }
                         // Removal: `[]` for collections, `null` for single values, no annotation.
                         None => match &c.before {
                             Some(b) if b.is_collection() => {
-                                m.serialize_entry(&c.name, &[(); 0])?;
+                                m.serialize_entry(&*c.name, &[(); 0])?;
                             }
-                            _ => m.serialize_entry(&c.name, &())?,
+                            _ => m.serialize_entry(&*c.name, &())?,
                         },
                     }
                 }

@@ -4,6 +4,8 @@
 //! request (sets, attributes, annotations; structural problems noted per set) → rules against
 //! the catalog, the object and the actor → [`Diff`] or violations, never half-applied.
 
+use std::sync::Arc;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -183,7 +185,7 @@ impl Engine {
                 let pos = self.catalog.set_position(&set.name);
                 let set_name = pos
                     .and_then(|p| self.catalog.attribute_sets().get(p))
-                    .map_or(set.name.as_str(), |s| s.id());
+                    .map_or_else(|| set.name.clone(), |s| s.id.shared());
                 let attributes = set
                     .attributes
                     .iter()
@@ -193,13 +195,13 @@ impl Engine {
                             warnings.push(unknown_current(&set.name, &a.name));
                         }
                         Assignment {
-                            name: def.map_or(a.name.as_str(), |d| d.name()).to_owned(),
+                            name: def.map_or_else(|| a.name.clone(), |d| d.name.shared()),
                             value: a.value.clone(),
                         }
                     })
                     .collect();
                 SetAssignments {
-                    name: set_name.to_owned(),
+                    name: set_name,
                     attributes,
                 }
             })
@@ -253,9 +255,11 @@ impl Engine {
         }
         for c in &changes {
             match &c.after {
-                Some(v) => state.insert(&c.attribute_set, &c.name, v.clone()),
+                Some(v) => {
+                    state.insert_shared(c.attribute_set.clone(), c.name.clone(), v.clone());
+                }
                 None => {
-                    state.remove(&c.attribute_set, &c.name);
+                    state.remove_shared(&c.attribute_set, &c.name);
                 }
             }
         }
@@ -365,7 +369,7 @@ impl<'e> Cx<'e> {
         }
         // The 50-value limit applies to the state after the whole PATCH.
         let before = current.value_count();
-        let count = |v: &Option<Value>| v.as_ref().map_or(0, Value::count);
+        let count = |v: &Option<Arc<Value>>| v.as_deref().map_or(0, Value::count);
         let after = changes.iter().fold(before, |n, c| {
             (n + count(&c.after)).saturating_sub(count(&c.before))
         });
@@ -569,7 +573,8 @@ impl<'e> Cx<'e> {
         let before_len = self.violations.len();
         self.check_annotation(def, attr, id);
         let node = attr.value;
-        let held = current.get(def.attribute_set(), def.name());
+        let held_shared = current.get_shared(def.attribute_set(), def.name());
+        let held = held_shared.map(|v| &**v);
         let new = self.typed_value(def, node, attr.loc, id);
         let typed_ok = self.violations.len() == before_len;
         let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
@@ -618,11 +623,11 @@ impl<'e> Cx<'e> {
         if self.violations.len() != before_len {
             return None;
         }
-        Some(Change::between(
-            def.attribute_set(),
-            def.name(),
-            held.cloned(),
-            new,
+        Some(Change::shared(
+            def.attribute_set.shared(),
+            def.name.shared(),
+            held_shared.cloned(),
+            new.map(Arc::new),
         ))
     }
 

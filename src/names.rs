@@ -124,7 +124,7 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
 
 /// A validated attribute set or attribute name: case-preserving, compared case-insensitively.
 #[derive(Clone)]
-pub struct Name(Box<str>);
+pub struct Name(std::sync::Arc<str>);
 
 impl Name {
     /// Validates `s` as a name.
@@ -141,6 +141,11 @@ impl Name {
     /// The name as stored (its casing preserved).
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The shared text, for copies that need no allocation.
+    pub(crate) fn shared(&self) -> std::sync::Arc<str> {
+        self.0.clone()
     }
 }
 

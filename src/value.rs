@@ -1,6 +1,7 @@
 //! Typed attribute values and an object's assignment state.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -155,11 +156,12 @@ impl Serialize for Value {
     }
 }
 
-/// One attribute assigned to an object.
+/// One attribute assigned to an object. Names and values are shared, so copying a state
+/// (the resulting state of every evaluation starts as one) allocates only its lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
-    pub(crate) name: String,
-    pub(crate) value: Value,
+    pub(crate) name: Arc<str>,
+    pub(crate) value: Arc<Value>,
 }
 
 impl Assignment {
@@ -176,7 +178,7 @@ impl Assignment {
 /// The assignments of one attribute set on an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAssignments {
-    pub(crate) name: String,
+    pub(crate) name: Arc<str>,
     pub(crate) attributes: Vec<Assignment>,
 }
 
@@ -222,6 +224,17 @@ impl State {
             .attributes
             .iter()
             .find(|a| names_eq(&a.name, name))
+            .map(|a| &*a.value)
+    }
+
+    /// The shared value of `set`/`name`.
+    pub(crate) fn get_shared(&self, set: &str, name: &str) -> Option<&Arc<Value>> {
+        self.sets
+            .iter()
+            .find(|s| names_eq(&s.name, set))?
+            .attributes
+            .iter()
+            .find(|a| names_eq(&a.name, name))
             .map(|a| &a.value)
     }
 
@@ -230,7 +243,7 @@ impl State {
         self.sets.iter().flat_map(|s| {
             s.attributes
                 .iter()
-                .map(move |a| (s.name.as_str(), a.name.as_str(), &a.value))
+                .map(move |a| (&*s.name, &*a.name, &*a.value))
         })
     }
 
@@ -241,33 +254,64 @@ impl State {
 
     /// Assigns `value` to `set`/`name`, replacing what was there (keeping its place).
     pub fn insert(&mut self, set: &str, name: &str, value: Value) {
-        let idx = match self.sets.iter().position(|s| names_eq(&s.name, set)) {
+        self.insert_shared(set, name, Arc::new(value));
+    }
+
+    /// Like [`State::insert`] with shared parts; returns the value replaced.
+    pub(crate) fn insert_shared(
+        &mut self,
+        set: impl AsRef<str> + Into<Arc<str>>,
+        name: impl AsRef<str> + Into<Arc<str>>,
+        value: Arc<Value>,
+    ) -> Option<Arc<Value>> {
+        let idx = match self
+            .sets
+            .iter()
+            .position(|s| names_eq(&s.name, set.as_ref()))
+        {
             Some(i) => i,
             None => {
                 self.sets.push(SetAssignments {
-                    name: set.to_owned(),
+                    name: set.into(),
                     attributes: Vec::new(),
                 });
                 self.sets.len() - 1
             }
         };
-        if let Some(entry) = self.sets.get_mut(idx) {
-            match entry
-                .attributes
-                .iter_mut()
-                .find(|a| names_eq(&a.name, name))
-            {
-                Some(a) => a.value = value,
-                None => entry.attributes.push(Assignment {
-                    name: name.to_owned(),
+        let entry = self.sets.get_mut(idx)?;
+        match entry
+            .attributes
+            .iter_mut()
+            .find(|a| names_eq(&a.name, name.as_ref()))
+        {
+            Some(a) => Some(std::mem::replace(&mut a.value, value)),
+            None => {
+                entry.attributes.push(Assignment {
+                    name: name.into(),
                     value,
-                }),
+                });
+                None
             }
         }
     }
 
     /// Removes `set`/`name`; returns the removed value. A set left empty disappears.
     pub fn remove(&mut self, set: &str, name: &str) -> Option<Value> {
+        let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
+        let entry = self.sets.get_mut(si)?;
+        let ai = entry
+            .attributes
+            .iter()
+            .position(|a| names_eq(&a.name, name))?;
+        let removed = entry.attributes.remove(ai);
+        if entry.attributes.is_empty() {
+            self.sets.remove(si);
+        }
+        Some(Arc::unwrap_or_clone(removed.value))
+    }
+
+    /// Like [`State::remove`], returning the shared value.
+    pub(crate) fn remove_shared(&mut self, set: &str, name: &str) -> Option<Arc<Value>> {
         let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
         let entry = self.sets.get_mut(si)?;
         let ai = entry
@@ -314,7 +358,7 @@ impl Serialize for ResponseForm<'_> {
             if set.attributes.is_empty() {
                 continue;
             }
-            m.serialize_entry(&set.name, &ResponseSet(set))?;
+            m.serialize_entry(&*set.name, &ResponseSet(set))?;
         }
         m.end()
     }
@@ -330,7 +374,7 @@ impl Serialize for ResponseSet<'_> {
             if let Some(ann) = a.value.response_annotation() {
                 m.serialize_entry(&format!("{}@odata.type", a.name), ann)?;
             }
-            m.serialize_entry(&a.name, &a.value)?;
+            m.serialize_entry(&*a.name, &*a.value)?;
         }
         m.end()
     }
@@ -347,7 +391,7 @@ mod tests {
         s.insert("Engineering", "NumVendors", Value::Integer(4));
         s.insert("ENGINEERING", "project", Value::Strings(vec!["B".into()]));
         assert_eq!(s.sets.len(), 1);
-        assert_eq!(s.sets[0].attributes[0].name, "Project");
+        assert_eq!(&*s.sets[0].attributes[0].name, "Project");
         assert_eq!(
             s.get("engineering", "PROJECT"),
             Some(&Value::Strings(vec!["B".into()]))
