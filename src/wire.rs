@@ -177,12 +177,11 @@ pub(crate) fn read_request<'n, 'a>(
     let mut csa = None;
     for (i, m) in members.iter().enumerate() {
         let key = m.key.as_ref();
-        let ptr = root_ptr.key(key);
         if members.iter().take(i).any(|p| p.key == m.key) {
             violations.push(
                 Violation::new(
                     Code::DuplicateKey,
-                    ptr,
+                    root_ptr.key(key),
                     format!("the property `{key}` appears more than once"),
                 )
                 .with_hint("keep one of them: Graph would silently use only one")
@@ -194,7 +193,7 @@ pub(crate) fn read_request<'n, 'a>(
             csa = Some(m);
         } else if !key.starts_with("@odata.") {
             warnings.push(ignored(
-                &ptr,
+                root_ptr.key(key),
                 key,
                 m.key_start..m.key_end,
                 "is outside custom security attributes",
@@ -213,12 +212,11 @@ pub(crate) fn read_request<'n, 'a>(
         );
         return None;
     };
-    let csa_ptr = root_ptr.key(CSA);
     let Some(sets) = csa.value.as_object() else {
         violations.push(
             Violation::new(
                 Code::InvalidShape,
-                &csa_ptr,
+                root_ptr.key(CSA),
                 format!(
                     "`customSecurityAttributes` must be an object, not {}",
                     csa.value.kind_name()
