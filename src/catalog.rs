@@ -325,10 +325,17 @@ impl Catalog {
         let mut def_index: Vec<HashMap<Name, usize>> = vec![HashMap::new(); sets.len()];
         for (i, d) in definitions.iter_mut().enumerate() {
             d.rebuild_value_index();
-            if let Some(map) = set_index
-                .get(&NameRef(d.attribute_set.as_str()))
-                .and_then(|&si| def_index.get_mut(si))
-            {
+            let Some(&si) = set_index.get(&NameRef(d.attribute_set.as_str())) else {
+                continue;
+            };
+            // A definition may name its set in another casing; outputs use the set's own.
+            if let Some(set) = sets.get(si) {
+                if set.id.as_str() != d.attribute_set.as_str() {
+                    d.attribute_set = set.id.clone();
+                    d.id = format!("{}_{}", set.id, d.name).into();
+                }
+            }
+            if let Some(map) = def_index.get_mut(si) {
                 map.entry(d.name.clone()).or_insert(i);
             }
         }
@@ -1323,6 +1330,19 @@ mod tests {
     fn catalog_is_send_sync() {
         fn check<T: Send + Sync>() {}
         check::<Catalog>();
+    }
+
+    #[test]
+    fn definitions_take_their_sets_casing() {
+        let c = Catalog::from_json(
+            br#"{"attributeSets":[{"id":"Engineering"}],"customSecurityAttributeDefinitions":[
+            {"attributeSet":"engineering","name":"Project","type":"String","isCollection":false,
+             "isSearchable":true,"status":"Available","usePreDefinedValuesOnly":false}]}"#,
+        )
+        .unwrap();
+        let d = c.definition("ENGINEERING", "project").unwrap();
+        assert_eq!(d.attribute_set(), "Engineering");
+        assert_eq!(d.id(), "Engineering_Project");
     }
 
     #[test]
