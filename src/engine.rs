@@ -139,6 +139,28 @@ impl Serialize for Evaluation {
     }
 }
 
+/// An object read against an engine's catalog once; see [`Engine::prepare`].
+#[derive(Debug, Clone)]
+pub struct PreparedObject {
+    /// The object without its state (kind, sync status, id).
+    object: Object,
+    /// Its state in catalog casing.
+    state: State,
+    /// Warnings about attributes the catalog does not define.
+    warnings: Vec<Warning>,
+}
+
+impl PreparedObject {
+    /// The object's current state, in catalog casing.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+    /// The object's kind.
+    pub fn kind(&self) -> &ObjectKind {
+        self.object.kind()
+    }
+}
+
 /// A compiled catalog with a policy: evaluates many requests without re-parsing anything.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -212,6 +234,47 @@ impl Engine {
     /// Evaluates a PATCH body against the object's current state, as `actor` (or, with `None`,
     /// validity only). Decides every rule; returns the diff or every violation.
     pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
+        let (state, state_warnings) = self.normalise(object);
+        self.evaluate_state(object, state, state_warnings, actor, body)
+    }
+
+    /// Reads `object` against this engine's catalog once (its state in catalog casing, and the
+    /// warnings about attributes the catalog does not define), for evaluating many bodies
+    /// against the same object with [`Engine::evaluate_prepared`].
+    pub fn prepare(&self, object: &Object) -> PreparedObject {
+        let (state, warnings) = self.normalise(object);
+        PreparedObject {
+            object: object.clone().with_state(State::new()),
+            state,
+            warnings,
+        }
+    }
+
+    /// [`Engine::evaluate`] for an object prepared by this engine with [`Engine::prepare`].
+    pub fn evaluate_prepared(
+        &self,
+        prepared: &PreparedObject,
+        actor: Option<&Actor>,
+        body: &[u8],
+    ) -> Evaluation {
+        self.evaluate_state(
+            &prepared.object,
+            prepared.state.clone(),
+            prepared.warnings.clone(),
+            actor,
+            body,
+        )
+    }
+
+    /// The evaluation proper, on the object's normalised state (which becomes the result).
+    fn evaluate_state(
+        &self,
+        object: &Object,
+        mut state: State,
+        state_warnings: Vec<Warning>,
+        actor: Option<&Actor>,
+        body: &[u8],
+    ) -> Evaluation {
         let mut cx = Cx {
             engine: self,
             object,
@@ -221,7 +284,6 @@ impl Engine {
         };
         // One copy of the state: read as the current state while checking, then changed in
         // place into the resulting state.
-        let (mut state, state_warnings) = self.normalise(object);
         let changes = cx.run(&state, body);
         let authorization = if actor.is_some() {
             Authorization::Checked

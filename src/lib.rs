@@ -29,7 +29,8 @@ pub use catalog::{
 };
 pub use diff::{apply, Change, Diff, Op, RequestBody};
 pub use engine::{
-    Authorization, Engine, Evaluation, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN, REDACTED,
+    Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
+    REDACTED,
 };
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};

@@ -559,3 +559,26 @@ fn x05_neighbour_non_empty_string_is_accepted() {
     let eval = engine().evaluate(&user(), None, &serde_json::to_vec(&body).unwrap());
     assert_accepted(&eval);
 }
+
+/// Preparing an object once and evaluating against it gives the same outcome as evaluating the
+/// object directly, for every documented example, with and without an actor.
+#[test]
+fn prepared_objects_evaluate_like_objects() {
+    let engine = engine();
+    let admin = tenant_aaa_from_d21();
+    let outsider = marketing_aaa_from_d20();
+    for example in assignment_examples() {
+        let id = example_id(&example).to_owned();
+        let object = target(&example);
+        let body = request_body(&example);
+        let prepared = engine.prepare(&object);
+        assert_eq!(prepared.state(), &engine.view(&object, None), "{id}");
+        for actor in [None, Some(&admin), Some(&outsider)] {
+            assert_eq!(
+                engine.evaluate_prepared(&prepared, actor, &body),
+                engine.evaluate(&object, actor, &body),
+                "{id}"
+            );
+        }
+    }
+}
