@@ -1039,8 +1039,11 @@ impl<'e> Cx<'e> {
                     (std::borrow::Cow::Borrowed(s.as_ref()), None)
                 }
                 (Kind::Number(t), AttributeType::Integer) => match json::int_text(t) {
+                    // JSON integers are written canonically (no `+`, no leading zeros), so
+                    // the body's own text is the allowed value's id; only `-0` is not.
                     IntText::Int(v) => match i32::try_from(v) {
-                        Ok(v) => (std::borrow::Cow::Owned(v.to_string()), Some(v)),
+                        Ok(0) => (std::borrow::Cow::Borrowed("0"), Some(0)),
+                        Ok(v) => (std::borrow::Cow::Borrowed(*t), Some(v)),
                         Err(_) => return,
                     },
                     _ => return,

@@ -1952,3 +1952,29 @@ fn changes_serialize_as_the_output_schema() {
             "attributeSet": "Engineering", "name": "NumVendors", "before": 4, "after": 8}])
     );
 }
+
+/// Integer predefined values compare by number: the body's `8` matches the allowed value `8`,
+/// and `-0` matches `0`; `12` is refused.
+#[test]
+fn integer_predefined_values_compare_by_number() {
+    let catalog = catalog_with_definition("Engineering_NumVendors", |d| {
+        d["usePreDefinedValuesOnly"] = true.into();
+        d["allowedValues"] = json!([{"id": "0", "isActive": true}, {"id": "8", "isActive": true}]);
+    });
+    let engine = Engine::new(catalog, Policy::default());
+    let body = |v: &str| {
+        eng(&format!(
+            r##""NumVendors@odata.type": "#Int32", "NumVendors": {v}"##
+        ))
+    };
+    for accepted in ["8", "0", "-0"] {
+        assert_accepted(&engine.evaluate(&user(), None, &body(accepted)));
+    }
+    let refused = engine.evaluate(&user(), None, &body("12"));
+    assert_refused(
+        &refused,
+        "value_not_predefined",
+        "/customSecurityAttributes/Engineering/NumVendors",
+        Some("Engineering_NumVendors"),
+    );
+}
