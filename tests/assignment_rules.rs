@@ -1978,3 +1978,28 @@ fn integer_predefined_values_compare_by_number() {
         Some("Engineering_NumVendors"),
     );
 }
+
+/// With `redactSets`, values of that set never appear in messages or hints (RULES.md §6);
+/// other sets are unaffected.
+#[test]
+fn redacted_sets_mask_values_in_messages_and_hints() {
+    let policy = Policy::from_json(br#"{"redactSets": ["engineering"]}"#).unwrap();
+    let engine = engine_with_policy(policy);
+    let body = eng(
+        r##""Project@odata.type": "#Collection(String)", "Project": ["Sekrit", "Sekrit"],
+            "ProjectDate": "", "NumVendors": "Hush""##,
+    );
+    let eval = engine.evaluate(&user(), None, &body);
+    assert!(!eval.is_allowed());
+    let text = serde_json::to_string(&eval).unwrap();
+    assert!(!text.contains("Sekrit"), "{text}");
+    assert!(
+        !text.contains("Alpine") && !text.contains("Baker"),
+        "{text}"
+    );
+    assert!(text.contains(csa::REDACTED), "{text}");
+    let unredacted = common::engine().evaluate(&user(), None, &body);
+    assert!(serde_json::to_string(&unredacted)
+        .unwrap()
+        .contains("Sekrit"));
+}
