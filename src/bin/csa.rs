@@ -407,7 +407,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
     let evaluation = engine.evaluate(&object, actor.as_ref(), &patch.bytes);
     let stdout = match args.format {
         Format::Json => to_json_text(&evaluation),
-        Format::Graph => to_json_text(&graph_answer(&evaluation)),
+        Format::Graph => graph_answer(&evaluation),
         Format::Text => {
             let sources = Sources {
                 body: Some(&patch),
@@ -423,13 +423,31 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
 }
 
 /// What Graph answers (RULES.md §9): 204, or the first violation's status and error body.
-fn graph_answer(evaluation: &Evaluation) -> Json {
+fn graph_answer(evaluation: &Evaluation) -> String {
+    #[derive(serde::Serialize)]
+    struct GraphError<'a> {
+        code: &'a str,
+        message: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct ErrorBody<'a> {
+        error: GraphError<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Status {
+        status: u16,
+    }
     match evaluation.violations().first() {
-        None if evaluation.is_allowed() => json!({"status": 204}),
-        None => json!({"status": 400}),
-        Some(v) => json!({
-            "status": v.status(),
-            "body": {"error": {"code": v.graph_error(), "message": v.graph_message()}},
+        None if evaluation.is_allowed() => to_json_text(&Status { status: 204 }),
+        None => to_json_text(&Status { status: 400 }),
+        Some(v) => to_json_text(&GraphAnswer {
+            status: v.status(),
+            body: ErrorBody {
+                error: GraphError {
+                    code: v.graph_error(),
+                    message: v.graph_message(),
+                },
+            },
         }),
     }
 }
