@@ -218,13 +218,7 @@ impl State {
 
     /// The value of `set`/`name` (names compare case-insensitively).
     pub fn get(&self, set: &str, name: &str) -> Option<&Value> {
-        self.sets
-            .iter()
-            .find(|s| names_eq(&s.name, set))?
-            .attributes
-            .iter()
-            .find(|a| names_eq(&a.name, name))
-            .map(|a| &*a.value)
+        self.get_shared(set, name).map(|v| &**v)
     }
 
     /// The shared value of `set`/`name`.
@@ -297,17 +291,7 @@ impl State {
 
     /// Removes `set`/`name`; returns the removed value. A set left empty disappears.
     pub fn remove(&mut self, set: &str, name: &str) -> Option<Value> {
-        let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
-        let entry = self.sets.get_mut(si)?;
-        let ai = entry
-            .attributes
-            .iter()
-            .position(|a| names_eq(&a.name, name))?;
-        let removed = entry.attributes.remove(ai);
-        if entry.attributes.is_empty() {
-            self.sets.remove(si);
-        }
-        Some(Arc::unwrap_or_clone(removed.value))
+        self.remove_shared(set, name).map(Arc::unwrap_or_clone)
     }
 
     /// Like [`State::remove`], returning the shared value.
