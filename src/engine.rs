@@ -4,6 +4,7 @@
 //! request (sets, attributes, annotations; structural problems noted per set) → rules against
 //! the catalog, the object and the actor → [`Diff`] or violations, never half-applied.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::ser::SerializeMap;
@@ -12,15 +13,15 @@ use serde::{Serialize, Serializer};
 use crate::auth::Actor;
 use crate::catalog::{set_hint, AttributeDefinition, Catalog, Status};
 use crate::diff::{Change, Diff};
-use crate::json::{self, IntText, Kind, Node};
+use crate::json::{self, IntText, Shallow, ShallowKind};
 use crate::names::{closest, utf16_len};
 use crate::object::{Object, ObjectKind};
 use crate::policy::Policy;
 use crate::value::{Assignment, AttributeType, ResponseForm, SetAssignments, State, Value};
 use crate::violation::{
-    sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
+    cold, sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
 };
-use crate::wire::{self, Annotation, AttrEntry, Loc, SetEntry};
+use crate::wire::{self, Annotation, AnnotationEntry, AttrEntry, Loc, Request, SetEntry};
 
 /// Most values an object may hold across all its attributes.
 pub const MAX_VALUES_PER_OBJECT: usize = 50;
@@ -235,7 +236,7 @@ impl Engine {
     /// validity only). Decides every rule; returns the diff or every violation.
     pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
         let (state, state_warnings) = self.normalise(object);
-        self.evaluate_state(object, state, state_warnings, actor, body)
+        self.evaluate_state(object, Cow::Owned(state), state_warnings, actor, body)
     }
 
     /// Reads `object` against this engine's catalog once (its state in catalog casing, and the
@@ -259,7 +260,7 @@ impl Engine {
     ) -> Evaluation {
         self.evaluate_state(
             &prepared.object,
-            prepared.state.clone(),
+            Cow::Borrowed(&prepared.state),
             prepared.warnings.clone(),
             actor,
             body,
@@ -270,7 +271,7 @@ impl Engine {
     fn evaluate_state(
         &self,
         object: &Object,
-        mut state: State,
+        state: Cow<'_, State>,
         state_warnings: Vec<Warning>,
         actor: Option<&Actor>,
         body: &[u8],
@@ -282,8 +283,6 @@ impl Engine {
             violations: Vec::new(),
             warnings: Vec::new(),
         };
-        // One copy of the state: read as the current state while checking, then changed in
-        // place into the resulting state.
         let changes = cx.run(&state, body);
         let authorization = if actor.is_some() {
             Authorization::Checked
@@ -315,6 +314,15 @@ impl Engine {
                 outcome: Outcome::Refused(violations),
             };
         }
+        // The resulting state: the current one (copied only now, with room for the additions)
+        // changed in place.
+        let mut state = match state {
+            Cow::Owned(mut s) => {
+                s.reserve(changes.len());
+                s
+            }
+            Cow::Borrowed(s) => s.clone_with_room(changes.len()),
+        };
         for c in &changes {
             match &c.after {
                 Some(v) => {
@@ -392,7 +400,7 @@ impl<'e> Cx<'e> {
     fn run(&mut self, current: &State, body: &[u8]) -> Vec<Change> {
         self.check_object();
         if body.len() > self.policy().max_body_bytes {
-            self.push(
+            self.push(cold(|| {
                 Violation::new(
                     Code::PayloadTooLarge,
                     "",
@@ -402,32 +410,33 @@ impl<'e> Cx<'e> {
                         self.policy().max_body_bytes
                     ),
                 )
-                .with_hint("send fewer attributes per request"),
-            );
+                .with_hint("send fewer attributes per request")
+            }));
             return Vec::new();
         }
-        let root = match json::parse(body, json::DEFAULT_MAX_DEPTH) {
+        let read = match wire::read_request(body, json::DEFAULT_MAX_DEPTH) {
             Ok(r) => r,
             Err(e) => {
-                self.push(
+                self.push(cold(|| {
                     Violation::new(
                         Code::InvalidJson,
                         "",
                         format!("the body is not valid JSON: {}", e.message),
                     )
                     .with_hint("send a JSON object like `{\"customSecurityAttributes\": {...}}`")
-                    .span(e.offset..e.offset.saturating_add(1)),
-                );
+                    .span(e.offset..e.offset.saturating_add(1))
+                }));
                 return Vec::new();
             }
         };
-        let request = wire::read_request(&root, &mut self.violations, &mut self.warnings);
-        let Some(request) = request else {
+        self.violations.extend(read.violations);
+        self.warnings.extend(read.warnings);
+        let Some(request) = read.request else {
             return Vec::new();
         };
-        let mut changes = Vec::new();
+        let mut changes = Vec::with_capacity(request.attrs.len());
         for set in &request.sets {
-            self.check_set(set, current, &mut changes);
+            self.check_set(set, &request, current, &mut changes);
         }
         // The 50-value limit applies to the state after the whole PATCH.
         let before = current.value_count();
@@ -463,11 +472,11 @@ impl<'e> Cx<'e> {
                         .to_owned(),
                 )
             };
-            self.push(
+            self.push(cold(|| {
                 Violation::new(Code::TooManyValues, "/customSecurityAttributes", message)
                     .with_hint(hint)
-                    .span(request.span.clone()),
-            );
+                    .span(request.span.clone())
+            }));
         }
         changes
     }
@@ -482,37 +491,42 @@ impl<'e> Cx<'e> {
                 _ => "custom security attributes can be assigned to users and service principals"
                     .to_owned(),
             };
-            self.push(
+            self.push(cold(|| {
                 Violation::new(
                     Code::UnsupportedObjectType,
                     "",
                     format!("objects of type `{kind}` cannot hold custom security attributes"),
                 )
-                .with_hint(hint),
-            );
+                .with_hint(hint)
+            }));
         }
         if self.object.on_premises_sync_enabled && !self.policy().allow_synced_objects {
-            self.push(
+            self.push(cold(||
                 Violation::new(
                     Code::SyncedObject,
                     "",
                     "the object is synchronised from on-premises Active Directory and cannot be assigned custom security attributes",
                 )
-                .with_hint("set `allowSyncedObjects` in the policy (or pass `--allow-synced`) to follow newer Entra behaviour, which allows synced users"),
-            );
+                .with_hint("set `allowSyncedObjects` in the policy (or pass `--allow-synced`) to follow newer Entra behaviour, which allows synced users")));
         }
     }
 
-    fn check_set(&mut self, set: &SetEntry<'_, '_>, current: &State, changes: &mut Vec<Change>) {
+    fn check_set(
+        &mut self,
+        set: &SetEntry<'_>,
+        request: &Request<'_>,
+        current: &State,
+        changes: &mut Vec<Change>,
+    ) {
         // Authorization first: for a set outside the actor's scope nothing else is said.
         if let Some(actor) = self.actor {
-            let missing = actor.missing_for_update(&self.object.kind, set.key);
+            let missing = actor.missing_for_update(&self.object.kind, &set.key);
             if !missing.is_empty() {
                 if !set.repeated {
-                    self.push(
+                    self.push(cold(||
                         Violation::new(
                             Code::PermissionDenied,
-                            set.loc,
+                            set.loc(),
                             format!(
                                 "insufficient privileges to assign attributes in the attribute set `{}`: missing {}",
                                 set.key,
@@ -527,16 +541,15 @@ impl<'e> Cx<'e> {
                             "assign the Attribute Assignment Administrator role at the tenant (`/`) or at `/attributeSets/{}`",
                             set.key
                         ))
-                        .span(set.key_span.clone()),
-                    );
+                        .span(set.key_span.clone())));
                 }
                 return;
             }
         }
-        let set_pos = self.catalog().set_position(set.key);
+        let set_pos = self.catalog().set_position(&set.key);
         for (problem, attr) in &set.problems {
             let mut v = problem.clone();
-            if let (Some(pos), Some(attr)) = (set_pos, attr) {
+            if let (Some(pos), Some(attr)) = (set_pos, attr.as_deref()) {
                 v.attribute = self
                     .catalog()
                     .definition_in(pos, attr)
@@ -549,40 +562,37 @@ impl<'e> Cx<'e> {
             return;
         }
         let Some(set_pos) = set_pos else {
-            let hint = self.unknown_set_hint(set.key);
-            self.push(
+            let hint = self.unknown_set_hint(&set.key);
+            self.push(cold(|| {
                 Violation::new(
                     Code::UnknownAttributeSet,
-                    set.loc,
+                    set.loc(),
                     format!("the attribute set `{}` does not exist", set.key),
                 )
                 .maybe_hint(hint)
-                .span(set.key_span.clone()),
-            );
+                .span(set.key_span.clone())
+            }));
             return;
         };
-        let set_name = self
-            .catalog()
-            .attribute_sets()
-            .get(set_pos)
-            .map(|s| s.id().to_owned())
-            .unwrap_or_default();
-        for attr in &set.attrs {
+        let catalog = self.catalog();
+        let set_name = catalog.attribute_sets().get(set_pos).map_or("", |s| s.id());
+        let set_loc = set.loc();
+        for attr in request.attrs(set) {
             if attr.repeated {
                 continue;
             }
-            let Some(def) = self.catalog().definition_in(set_pos, attr.key) else {
+            let Some(def) = self.catalog().definition_in(set_pos, &attr.key) else {
                 let hint = closest(
-                    attr.key,
+                    &attr.key,
                     self.catalog()
-                        .definitions_in(&set_name)
+                        .definitions_in(set_name)
                         .map(AttributeDefinition::name),
                 )
                 .map(|c| format!("did you mean `{c}`?"));
-                self.push(
+                self.push(cold(|| {
                     Violation::new(
                         Code::UnknownAttribute,
-                        attr.loc,
+                        set_loc.key(&attr.key),
                         format!(
                             "the attribute `{}` does not exist in `{set_name}`",
                             attr.key
@@ -593,11 +603,11 @@ impl<'e> Cx<'e> {
                             "define it first, or check the attribute names of `{set_name}`"
                         ))
                     }))
-                    .span(attr.key_span.clone()),
-                );
+                    .span(attr.key_span.clone())
+                }));
                 continue;
             };
-            if let Some(Some(c)) = self.check_attr(def, attr, current) {
+            if let Some(Some(c)) = self.check_attr(def, attr, request, set_loc, current) {
                 changes.push(c);
             }
         }
@@ -628,28 +638,35 @@ impl<'e> Cx<'e> {
     fn check_attr(
         &mut self,
         def: &AttributeDefinition,
-        attr: &AttrEntry<'_, '_>,
+        attr: &AttrEntry<'_>,
+        request: &Request<'_>,
+        set_loc: Loc<'_>,
         current: &State,
     ) -> Option<Option<Change>> {
         let id = def.id();
+        let loc = set_loc.key(&attr.key);
+        let items = request.items(attr);
         let before_len = self.violations.len();
-        self.check_annotation(def, attr, id);
-        let node = attr.value;
+        let annotation = request.annotation(attr);
+        self.check_annotation(def, annotation, set_loc, id);
+        let node = &attr.value;
         let held_shared = current.get_shared(def.attribute_set(), def.name());
         let held = held_shared.map(|v| &**v);
-        let new = self.typed_value(def, node, attr.loc, id);
+        let new = self.typed_value(def, node, items, loc, id);
         let typed_ok = self.violations.len() == before_len;
         let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
         if !typed_ok {
             if predefined {
-                self.check_predefined(def, held, attr, id);
+                self.check_predefined(def, held, node, items, loc, id);
             }
             return None;
         }
         let new = new?;
         // The annotation rule is about the body: it applies whether or not the value changes.
         if let Some(v) = &new {
-            self.check_missing_annotation(v, attr, id);
+            if annotation.is_none() {
+                self.check_missing_annotation(v, attr, loc, id);
+            }
             if self.violations.len() != before_len {
                 return None;
             }
@@ -663,10 +680,10 @@ impl<'e> Cx<'e> {
             return Some(None);
         }
         if def.status() == Status::Deprecated && new.is_some() {
-            self.push(
+            self.push(cold(|| {
                 Violation::new(
                     Code::AttributeDeactivated,
-                    attr.loc,
+                    loc,
                     format!(
                         "the attribute `{id}` is deactivated: its value cannot be set or changed"
                     ),
@@ -675,12 +692,12 @@ impl<'e> Cx<'e> {
                 .with_hint(
                     "remove the assignment, or reactivate the attribute (`status: Available`)",
                 )
-                .span(node.start..node.end),
-            );
+                .span(node.start..node.end)
+            }));
             return None;
         }
         if predefined && new.is_some() {
-            self.check_predefined(def, held, attr, id);
+            self.check_predefined(def, held, node, items, loc, id);
         }
         if self.violations.len() != before_len {
             return None;
@@ -693,8 +710,14 @@ impl<'e> Cx<'e> {
         ))
     }
 
-    fn check_annotation(&mut self, def: &AttributeDefinition, attr: &AttrEntry<'_, '_>, id: &str) {
-        let Some(ann) = &attr.annotation else { return };
+    fn check_annotation(
+        &mut self,
+        def: &AttributeDefinition,
+        annotation: Option<&AnnotationEntry<'_>>,
+        set_loc: Loc<'_>,
+        id: &str,
+    ) {
+        let Some(ann) = annotation else { return };
         let fits = match ann.kind {
             Annotation::Int32 => {
                 def.attribute_type() == AttributeType::Integer && !def.is_collection()
@@ -710,10 +733,10 @@ impl<'e> Cx<'e> {
             let right = expected_annotation(def)
                 .map(|a| format!("use `{a}`"))
                 .unwrap_or_else(|| "send no annotation".to_owned());
-            self.push(
+            self.push(cold(|| {
                 Violation::new(
                     Code::AnnotationMismatch,
-                    ann.loc,
+                    set_loc.key(&ann.key),
                     format!(
                         "the annotation `{}` does not fit `{id}`, a {}",
                         ann.kind.as_str(),
@@ -722,27 +745,30 @@ impl<'e> Cx<'e> {
                 )
                 .attr(id)
                 .with_hint(format!("{right} for this attribute"))
-                .span(ann.span.clone()),
-            );
+                .span(ann.span.clone())
+            }));
         }
     }
 
-    fn check_missing_annotation(&mut self, v: &Value, attr: &AttrEntry<'_, '_>, id: &str) {
-        if attr.annotation.is_some() {
-            return;
-        }
+    fn check_missing_annotation(
+        &mut self,
+        v: &Value,
+        attr: &AttrEntry<'_>,
+        loc: Loc<'_>,
+        id: &str,
+    ) {
         let Some(expected) = v.request_annotation() else {
             return;
         };
         let message = format!("`{id}` is sent without its annotation `{expected}`");
-        let ptr = String::from(attr.loc);
+        let ptr = String::from(loc);
         if self.policy().strict_annotations {
-            self.push(
+            self.push(cold(|| {
                 Violation::new(Code::MissingAnnotation, ptr, message)
                     .attr(id)
                     .with_hint(format!("add `\"{}@odata.type\": \"{expected}\"`", attr.key))
-                    .span(attr.key_span.clone()),
-            );
+                    .span(attr.key_span.clone())
+            }));
         } else {
             self.warnings.push(
                 Warning::new(WarningCode::MissingAnnotation, ptr, message)
@@ -757,15 +783,16 @@ impl<'e> Cx<'e> {
     fn typed_value(
         &mut self,
         def: &AttributeDefinition,
-        node: &Node<'_>,
+        node: &Shallow<'_>,
+        items: &[Shallow<'_>],
         ptr: Loc<'_>,
         id: &str,
     ) -> Option<Option<Value>> {
         let span = node.start..node.end;
         if def.is_collection() {
             match &node.kind {
-                Kind::Null => {
-                    self.push(
+                ShallowKind::Null => {
+                    self.push(cold(|| {
                         Violation::new(
                             Code::WrongRemoval,
                             ptr,
@@ -773,14 +800,14 @@ impl<'e> Cx<'e> {
                         )
                         .attr(id)
                         .with_hint("remove a multi-valued attribute with an empty collection `[]`")
-                        .span(span),
-                    );
+                        .span(span)
+                    }));
                     None
                 }
-                Kind::Array(items) if items.is_empty() => Some(None),
-                Kind::Array(items) => self.typed_collection(def, items, ptr, id).map(Some),
+                ShallowKind::Array if items.is_empty() => Some(None),
+                ShallowKind::Array => self.typed_collection(def, items, ptr, id).map(Some),
                 _ => {
-                    self.push(
+                    self.push(cold(|| {
                         Violation::new(
                             Code::CollectionExpected,
                             ptr,
@@ -791,16 +818,16 @@ impl<'e> Cx<'e> {
                         )
                         .attr(id)
                         .with_hint("wrap the value in an array, like `[...]`")
-                        .span(span),
-                    );
+                        .span(span)
+                    }));
                     None
                 }
             }
         } else {
             match &node.kind {
-                Kind::Null => Some(None),
-                Kind::Array(items) if items.is_empty() => {
-                    self.push(
+                ShallowKind::Null => Some(None),
+                ShallowKind::Array if items.is_empty() => {
+                    self.push(cold(|| {
                         Violation::new(
                             Code::WrongRemoval,
                             ptr,
@@ -808,12 +835,12 @@ impl<'e> Cx<'e> {
                         )
                         .attr(id)
                         .with_hint("remove a single-valued attribute with `null`")
-                        .span(span),
-                    );
+                        .span(span)
+                    }));
                     None
                 }
-                Kind::Array(_) => {
-                    self.push(
+                ShallowKind::Array => {
+                    self.push(cold(|| {
                         Violation::new(
                             Code::SingleValueExpected,
                             ptr,
@@ -821,8 +848,8 @@ impl<'e> Cx<'e> {
                         )
                         .attr(id)
                         .with_hint(format!("send one {}", describe_type(def.attribute_type())))
-                        .span(span),
-                    );
+                        .span(span)
+                    }));
                     None
                 }
                 _ => self.typed_scalar(def, node, ptr, id).map(Some),
@@ -833,7 +860,7 @@ impl<'e> Cx<'e> {
     fn typed_collection(
         &mut self,
         def: &AttributeDefinition,
-        items: &[Node<'_>],
+        items: &[Shallow<'_>],
         ptr: Loc<'_>,
         id: &str,
     ) -> Option<Value> {
@@ -842,8 +869,11 @@ impl<'e> Cx<'e> {
         let mut ints = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let ip = ptr.index(i);
-            if matches!(item.kind, Kind::Null | Kind::Array(_) | Kind::Object(_)) {
-                self.push(
+            if matches!(
+                item.kind,
+                ShallowKind::Null | ShallowKind::Array | ShallowKind::Object
+            ) {
+                self.push(cold(|| {
                     Violation::new(
                         Code::TypeMismatch,
                         ip,
@@ -854,8 +884,8 @@ impl<'e> Cx<'e> {
                         ),
                     )
                     .attr(id)
-                    .span(item.start..item.end),
-                );
+                    .span(item.start..item.end)
+                }));
                 ok = false;
                 continue;
             }
@@ -887,11 +917,11 @@ impl<'e> Cx<'e> {
         def: &AttributeDefinition,
         id: &str,
         ptr: Loc<'_>,
-        item: &Node<'_>,
+        item: &Shallow<'_>,
         text: &str,
     ) {
         let shown = self.show(def, text);
-        self.push(
+        self.push(cold(|| {
             Violation::new(
                 Code::DuplicateValue,
                 ptr,
@@ -899,20 +929,20 @@ impl<'e> Cx<'e> {
             )
             .attr(id)
             .with_hint("list each value once")
-            .span(item.start..item.end),
-        );
+            .span(item.start..item.end)
+        }));
     }
 
     fn typed_scalar(
         &mut self,
         def: &AttributeDefinition,
-        node: &Node<'_>,
+        node: &Shallow<'_>,
         ptr: Loc<'_>,
         id: &str,
     ) -> Option<Value> {
         let span = node.start..node.end;
         let ty = def.attribute_type();
-        let mismatch = |node: &Node<'_>| {
+        let mismatch = |node: &Shallow<'_>| {
             Violation::new(
                 Code::TypeMismatch,
                 ptr,
@@ -926,9 +956,9 @@ impl<'e> Cx<'e> {
             .span(span.clone())
         };
         match (ty, &node.kind) {
-            (AttributeType::String, Kind::String(s)) => {
+            (AttributeType::String, ShallowKind::String(s)) => {
                 if s.is_empty() {
-                    self.push(
+                    self.push(cold(|| {
                         Violation::new(
                             Code::EmptyString,
                             ptr,
@@ -940,13 +970,18 @@ impl<'e> Cx<'e> {
                         } else {
                             "remove the attribute with `null` instead"
                         })
-                        .span(span),
-                    );
+                        .span(span)
+                    }));
                     return None;
                 }
-                let len = utf16_len(s);
+                // UTF-16 never needs more units than UTF-8 needs bytes.
+                let len = if s.len() <= MAX_VALUE_LEN {
+                    s.len()
+                } else {
+                    utf16_len(s)
+                };
                 if len > MAX_VALUE_LEN {
-                    self.push(
+                    self.push(cold(||
                         Violation::new(
                             Code::ValueTooLong,
                             ptr,
@@ -954,50 +989,51 @@ impl<'e> Cx<'e> {
                         )
                         .attr(id)
                         .with_hint("shorten the value to at most 64 characters (UTF-16 code units)")
-                        .span(span),
-                    );
+                        .span(span)));
                     return None;
                 }
                 Some(Value::String(s.to_string()))
             }
-            (AttributeType::Integer, Kind::Number(t)) => match json::int_text(t) {
+            (AttributeType::Integer, ShallowKind::Number(t)) => match json::int_text(t) {
                 IntText::Int(v) => match i32::try_from(v) {
                     Ok(v) => Some(Value::Integer(v)),
                     Err(_) => {
-                        self.push(out_of_range(ptr, id, span));
+                        self.push(cold(|| out_of_range(ptr, id, span)));
                         None
                     }
                 },
                 IntText::TooBig => {
-                    self.push(out_of_range(ptr, id, span));
+                    self.push(cold(|| out_of_range(ptr, id, span)));
                     None
                 }
                 IntText::NotInteger => {
-                    self.push(mismatch(node).with_hint(
-                        "send a whole number without a fraction or exponent, like `12`",
-                    ));
+                    self.push(cold(|| {
+                        mismatch(node).with_hint(
+                            "send a whole number without a fraction or exponent, like `12`",
+                        )
+                    }));
                     None
                 }
             },
-            (AttributeType::Boolean, Kind::Bool(b)) => Some(Value::Boolean(*b)),
+            (AttributeType::Boolean, ShallowKind::Bool(b)) => Some(Value::Boolean(*b)),
             (_, _) => {
                 let hint = match (ty, &node.kind) {
-                    (AttributeType::Integer, Kind::String(_)) => {
+                    (AttributeType::Integer, ShallowKind::String(_)) => {
                         Some("send the number without quotes")
                     }
-                    (AttributeType::Boolean, Kind::String(_)) => {
+                    (AttributeType::Boolean, ShallowKind::String(_)) => {
                         Some("send `true` or `false` without quotes")
                     }
-                    (AttributeType::String, Kind::Number(_) | Kind::Bool(_)) => {
+                    (AttributeType::String, ShallowKind::Number(_) | ShallowKind::Bool(_)) => {
                         Some("send the value as a JSON string, in quotes")
                     }
                     _ => None,
                 };
                 let v = mismatch(node);
-                self.push(match hint {
+                self.push(cold(|| match hint {
                     Some(h) => v.with_hint(h),
                     None => v,
-                });
+                }));
                 None
             }
         }
@@ -1009,16 +1045,18 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         held: Option<&Value>,
-        attr: &AttrEntry<'_, '_>,
+        node: &Shallow<'_>,
+        items: &[Shallow<'_>],
+        loc: Loc<'_>,
         id: &str,
     ) {
-        match &attr.value.kind {
-            Kind::Array(items) => {
+        match &node.kind {
+            ShallowKind::Array => {
                 for (i, item) in items.iter().enumerate() {
-                    self.check_predefined_one(def, held, item, attr.loc.index(i), id);
+                    self.check_predefined_one(def, held, item, loc.index(i), id);
                 }
             }
-            _ => self.check_predefined_one(def, held, attr.value, attr.loc, id),
+            _ => self.check_predefined_one(def, held, node, loc, id),
         }
     }
 
@@ -1026,19 +1064,20 @@ impl<'e> Cx<'e> {
         &mut self,
         def: &AttributeDefinition,
         held: Option<&Value>,
-        node: &Node<'_>,
+        node: &Shallow<'_>,
         ptr: Loc<'_>,
         id: &str,
     ) {
         // Only elements that are valid on their own: the others already have their violation.
         let (text, number): (std::borrow::Cow<'_, str>, Option<i32>) =
             match (&node.kind, def.attribute_type()) {
-                (Kind::String(s), AttributeType::String)
-                    if !s.is_empty() && utf16_len(s) <= MAX_VALUE_LEN =>
+                (ShallowKind::String(s), AttributeType::String)
+                    if !s.is_empty()
+                        && (s.len() <= MAX_VALUE_LEN || utf16_len(s) <= MAX_VALUE_LEN) =>
                 {
                     (std::borrow::Cow::Borrowed(s.as_ref()), None)
                 }
-                (Kind::Number(t), AttributeType::Integer) => match json::int_text(t) {
+                (ShallowKind::Number(t), AttributeType::Integer) => match json::int_text(t) {
                     // JSON integers are written canonically (no `+`, no leading zeros), so
                     // the body's own text is the allowed value's id; only `-0` is not.
                     IntText::Int(v) => match i32::try_from(v) {
@@ -1078,7 +1117,7 @@ impl<'e> Cx<'e> {
             )
             .maybe_hint(self.allowed_hint(def, &text)),
         };
-        self.push(violation.attr(id).span(node.start..node.end));
+        self.push(cold(|| violation.attr(id).span(node.start..node.end)));
     }
 
     fn allowed_hint(&self, def: &AttributeDefinition, wanted: &str) -> Option<String> {

@@ -56,6 +56,58 @@ pub(crate) struct Member<'a> {
     pub(crate) value: Node<'a>,
 }
 
+/// A value read without keeping a container's content: scalars whole, arrays and objects
+/// only as their kind and span (their content is still fully checked against the grammar).
+/// Readers that know their document's shape use it to avoid building a tree.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shallow<'a> {
+    /// Byte offset of the first byte of the value.
+    pub(crate) start: usize,
+    /// Byte offset one past the last byte of the value.
+    pub(crate) end: usize,
+    /// What the value is.
+    pub(crate) kind: ShallowKind<'a>,
+}
+
+/// The kind and content of a [`Shallow`] value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ShallowKind<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// The number's exact source text, already validated against the JSON number grammar.
+    Number(&'a str),
+    /// A string, borrowed from the input when it contains no escapes.
+    String(Cow<'a, str>),
+    /// An array, content not kept.
+    Array,
+    /// An object, content not kept.
+    Object,
+}
+
+impl Shallow<'_> {
+    /// The string's content, for [`ShallowKind::String`].
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ShallowKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The kind with an article, for messages; the same words as [`Node::kind_name`].
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ShallowKind::Null => "null",
+            ShallowKind::Bool(_) => "a Boolean",
+            ShallowKind::Number(_) => "a number",
+            ShallowKind::String(_) => "a string",
+            ShallowKind::Array => "an array",
+            ShallowKind::Object => "an object",
+        }
+    }
+}
+
 /// Why and where a document was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ParseError {
@@ -82,26 +134,9 @@ pub(crate) enum IntText {
 /// one more is an error. Recursion depth is bounded by `max_depth`, so keep it
 /// modest (the crate uses [`DEFAULT_MAX_DEPTH`]).
 pub(crate) fn parse(input: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
-    // Validating once up front lets every later slice be taken from `&str`
-    // without re-checking, and makes the error offset exact.
-    let src = std::str::from_utf8(input).map_err(|e| ParseError {
-        offset: e.valid_up_to(),
-        message: "invalid UTF-8".to_owned(),
-    })?;
-    let mut parser = Parser {
-        src,
-        bytes: input,
-        pos: 0,
-        max_depth,
-    };
+    let mut parser = Parser::new(input, max_depth)?;
     let node = parser.value(0)?;
-    parser.skip_ws();
-    if parser.pos < input.len() {
-        return Err(error(
-            parser.pos,
-            "trailing characters after the JSON value",
-        ));
-    }
+    parser.finish()?;
     Ok(node)
 }
 
@@ -248,7 +283,12 @@ fn error(offset: usize, message: impl Into<String>) -> ParseError {
 }
 
 /// Recursive-descent state over already UTF-8-validated input.
-struct Parser<'a> {
+///
+/// Besides building a [`Node`] tree, it offers the steps a tree is built from (open an object,
+/// read a key, move to the next member, ...), so that a reader that knows its document's shape
+/// can read it in one pass without a tree and still report exactly the errors, at exactly the
+/// offsets, that [`parse`] would.
+pub(crate) struct Parser<'a> {
     /// The input as text, for borrowing string and number slices.
     src: &'a str,
     /// The same input as bytes, for scanning.
@@ -260,10 +300,48 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser at the start of `input`, which must be UTF-8.
+    pub(crate) fn new(input: &'a [u8], max_depth: usize) -> Result<Self, ParseError> {
+        // Validating once up front lets every later slice be taken from `&str`
+        // without re-checking, and makes the error offset exact.
+        let src = std::str::from_utf8(input).map_err(|e| ParseError {
+            offset: e.valid_up_to(),
+            message: "invalid UTF-8".to_owned(),
+        })?;
+        Ok(Parser {
+            src,
+            bytes: input,
+            pos: 0,
+            max_depth,
+        })
+    }
+
+    /// Checks that only whitespace follows the document's value.
+    pub(crate) fn finish(&mut self) -> Result<(), ParseError> {
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(error(self.pos, "trailing characters after the JSON value"));
+        }
+        Ok(())
+    }
+
+    /// The current byte offset.
+    #[inline]
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
     /// The byte at the cursor, if any.
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips whitespace up to the next value and returns its first byte.
+    #[inline]
+    pub(crate) fn peek_value(&mut self) -> Result<u8, ParseError> {
+        self.skip_ws();
+        self.peek().ok_or_else(|| self.eof())
     }
 
     /// Skips JSON whitespace (space, tab, line feed, carriage return only).
@@ -298,18 +376,24 @@ impl<'a> Parser<'a> {
 
     /// Parses any value at `depth` enclosing arrays/objects.
     fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
-        self.skip_ws();
+        let b = self.peek_value()?;
         let start = self.pos;
-        let Some(b) = self.peek() else {
-            return Err(self.eof());
-        };
         let kind = match b {
             b'{' => return self.object(depth),
             b'[' => return self.array(depth),
             b'"' => Kind::String(self.string()?),
-            b't' => self.literal(b"true", Kind::Bool(true))?,
-            b'f' => self.literal(b"false", Kind::Bool(false))?,
-            b'n' => self.literal(b"null", Kind::Null)?,
+            b't' => {
+                self.literal(b"true")?;
+                Kind::Bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                Kind::Bool(false)
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                Kind::Null
+            }
             b'-' | b'0'..=b'9' => Kind::Number(self.number()?),
             _ => return Err(error(start, "expected a JSON value")),
         };
@@ -320,12 +404,64 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Reads the value at `depth` enclosing arrays/objects, keeping scalars and only the kind
+    /// and span of arrays and objects.
+    pub(crate) fn shallow(&mut self, depth: usize) -> Result<Shallow<'a>, ParseError> {
+        let b = self.peek_value()?;
+        let start = self.pos;
+        let kind = match b {
+            b'{' => {
+                if self.open_object(depth)? {
+                    loop {
+                        self.member_key()?;
+                        self.shallow(depth + 1)?;
+                        if !self.next_member()? {
+                            break;
+                        }
+                    }
+                }
+                ShallowKind::Object
+            }
+            b'[' => {
+                if self.open_array(depth)? {
+                    loop {
+                        self.shallow(depth + 1)?;
+                        if !self.next_item()? {
+                            break;
+                        }
+                    }
+                }
+                ShallowKind::Array
+            }
+            b'"' => ShallowKind::String(self.string()?),
+            b't' => {
+                self.literal(b"true")?;
+                ShallowKind::Bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                ShallowKind::Bool(false)
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                ShallowKind::Null
+            }
+            b'-' | b'0'..=b'9' => ShallowKind::Number(self.number()?),
+            _ => return Err(error(start, "expected a JSON value")),
+        };
+        Ok(Shallow {
+            start,
+            end: self.pos,
+            kind,
+        })
+    }
+
     /// Matches the keyword `lit` at the cursor.
-    fn literal(&mut self, lit: &[u8], kind: Kind<'a>) -> Result<Kind<'a>, ParseError> {
+    fn literal(&mut self, lit: &[u8]) -> Result<(), ParseError> {
         let end = self.pos + lit.len();
         if self.bytes.get(self.pos..end) == Some(lit) {
             self.pos = end;
-            return Ok(kind);
+            return Ok(());
         }
         // Point at the first byte that differs from the keyword.
         let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
@@ -345,99 +481,132 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Parses an array; the cursor is on `[`.
-    fn array(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+    /// Opens the array at the cursor (on `[`), `depth` levels deep; `false` when it is empty
+    /// (and then already closed). Otherwise read each element, then call [`Parser::next_item`].
+    pub(crate) fn open_array(&mut self, depth: usize) -> Result<bool, ParseError> {
         self.enter(depth)?;
-        let start = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Node {
-                start,
-                end: self.pos,
-                kind: Kind::Array(items),
-            });
+            return Ok(false);
         }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b']') {
-                        return Err(error(self.pos, "trailing comma before `]`"));
-                    }
+        Ok(true)
+    }
+
+    /// After an array element: `true` when another follows, `false` at the closing `]`.
+    pub(crate) fn next_item(&mut self) -> Result<bool, ParseError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    return Err(error(self.pos, "trailing comma before `]`"));
                 }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Node {
-                        start,
-                        end: self.pos,
-                        kind: Kind::Array(items),
-                    });
+                Ok(true)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(self.error_here("expected `,` or `]` after an array element")),
+        }
+    }
+
+    /// Opens the object at the cursor (on `{`), `depth` levels deep; `false` when it is empty
+    /// (and then already closed). Otherwise read each member with [`Parser::member_key`] and a
+    /// value, then call [`Parser::next_member`].
+    pub(crate) fn open_object(&mut self, depth: usize) -> Result<bool, ParseError> {
+        self.enter(depth)?;
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// A member's key with its span (quotes included), and the `:` after it.
+    pub(crate) fn member_key(&mut self) -> Result<(Cow<'a, str>, usize, usize), ParseError> {
+        let key_start = self.pos;
+        if self.peek() != Some(b'"') {
+            return Err(self.error_here("expected a string key"));
+        }
+        let key = self.string()?;
+        let key_end = self.pos;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.error_here("expected `:` after an object key"));
+        }
+        self.pos += 1;
+        Ok((key, key_start, key_end))
+    }
+
+    /// After a member's value: `true` when another member follows, `false` at the closing `}`.
+    pub(crate) fn next_member(&mut self) -> Result<bool, ParseError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    return Err(error(self.pos, "trailing comma before `}`"));
                 }
-                _ => return Err(self.error_here("expected `,` or `]` after an array element")),
+                Ok(true)
+            }
+            Some(b'}') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(self.error_here("expected `,` or `}` after an object member")),
+        }
+    }
+
+    /// Parses an array; the cursor is on `[`.
+    fn array(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+        let start = self.pos;
+        let mut items = Vec::new();
+        if self.open_array(depth)? {
+            loop {
+                items.push(self.value(depth + 1)?);
+                if !self.next_item()? {
+                    break;
+                }
             }
         }
+        Ok(Node {
+            start,
+            end: self.pos,
+            kind: Kind::Array(items),
+        })
     }
 
     /// Parses an object; the cursor is on `{`.
     fn object(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
-        self.enter(depth)?;
         let start = self.pos;
-        self.pos += 1;
         let mut members = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Node {
-                start,
-                end: self.pos,
-                kind: Kind::Object(members),
-            });
-        }
-        loop {
-            let key_start = self.pos;
-            if self.peek() != Some(b'"') {
-                return Err(self.error_here("expected a string key"));
-            }
-            let key = self.string()?;
-            let key_end = self.pos;
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.error_here("expected `:` after an object key"));
-            }
-            self.pos += 1;
-            let value = self.value(depth + 1)?;
-            members.push(Member {
-                key,
-                key_start,
-                key_end,
-                value,
-            });
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.peek() == Some(b'}') {
-                        return Err(error(self.pos, "trailing comma before `}`"));
-                    }
+        if self.open_object(depth)? {
+            loop {
+                let (key, key_start, key_end) = self.member_key()?;
+                let value = self.value(depth + 1)?;
+                members.push(Member {
+                    key,
+                    key_start,
+                    key_end,
+                    value,
+                });
+                if !self.next_member()? {
+                    break;
                 }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Node {
-                        start,
-                        end: self.pos,
-                        kind: Kind::Object(members),
-                    });
-                }
-                _ => return Err(self.error_here("expected `,` or `}` after an object member")),
             }
         }
+        Ok(Node {
+            start,
+            end: self.pos,
+            kind: Kind::Object(members),
+        })
     }
 
     /// Advances over ASCII digits.
@@ -531,12 +700,15 @@ impl<'a> Parser<'a> {
     fn run_end(&self, from: usize) -> usize {
         const LO: u64 = 0x0101_0101_0101_0101;
         const HI: u64 = 0x8080_8080_8080_8080;
-        // Any byte of `v` zero / below 0x20 (exact as a yes/no answer for these constants).
+        // The high bit of each byte of `v` that is zero (resp. below 0x20). Bits above the
+        // first such byte may be wrong (borrows), but the lowest set bit is exact, which is
+        // all that is used.
         let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
         let rest = self.bytes.get(from..).unwrap_or(&[]);
         // Plain runs are most of a body: skip them eight bytes at a time.
+        let mut chunks = rest.chunks_exact(8);
         let mut skipped = 0;
-        for chunk in rest.chunks_exact(8) {
+        for chunk in &mut chunks {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
             let w = u64::from_le_bytes(word);
@@ -544,11 +716,11 @@ impl<'a> Parser<'a> {
                 | has_zero(w ^ (LO * u64::from(b'\\')))
                 | (w.wrapping_sub(LO * 0x20) & !w & HI);
             if special != 0 {
-                break;
+                return from + skipped + (special.trailing_zeros() / 8) as usize;
             }
             skipped += 8;
         }
-        let tail = rest.get(skipped..).unwrap_or(&[]);
+        let tail = chunks.remainder();
         let len = tail
             .iter()
             .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
@@ -907,6 +1079,30 @@ mod tests {
     ///   rejects the 128th level, while `max_depth` 128 allows 128 levels.
     fn check_against_serde(bytes: &[u8]) -> Result<(), TestCaseError> {
         let ours = parse(bytes, DEFAULT_MAX_DEPTH);
+        // The shallow reader sees the same document: the same error at the same offset, or
+        // the same value with containers reduced to their kind.
+        let shallow = Parser::new(bytes, DEFAULT_MAX_DEPTH).and_then(|mut p| {
+            let v = p.shallow(0)?;
+            p.finish()?;
+            Ok(v)
+        });
+        match (&ours, &shallow) {
+            (Ok(n), Ok(s)) => {
+                prop_assert_eq!(
+                    (n.start, n.end, n.kind_name()),
+                    (s.start, s.end, s.kind_name())
+                );
+                let same_scalar = match (&n.kind, &s.kind) {
+                    (Kind::String(a), ShallowKind::String(b)) => a == b,
+                    (Kind::Number(a), ShallowKind::Number(b)) => a == b,
+                    (Kind::Bool(a), ShallowKind::Bool(b)) => a == b,
+                    _ => true,
+                };
+                prop_assert!(same_scalar, "{:?} read as {:?}", n, s);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            _ => prop_assert!(false, "tree {:?}, shallow {:?}", ours, shallow),
+        }
         let theirs = serde_json::from_slice::<serde_json::Value>(bytes);
         match (&ours, &theirs) {
             (Ok(node), Ok(value)) => {

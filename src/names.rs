@@ -76,14 +76,38 @@ pub(crate) fn fold_char(c: char) -> char {
 #[inline]
 pub fn names_eq(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
+    // The same text (names shared from the catalog) is equal without reading it.
+    if std::ptr::eq(x, y) {
+        return true;
+    }
     // Two ASCII first characters that differ ignoring case settle most mismatches at once (an
     // ASCII character folds to ASCII, and nothing outside ASCII folds to a different ASCII
     // character's fold); same bytes settle most matches (catalog casing on both sides).
     match (x.first(), y.first()) {
         (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() && !p.eq_ignore_ascii_case(q) => false,
-        _ if x == y => true,
+        _ if bytes_eq(x, y) => true,
         _ => names_eq_slow(x, y),
     }
+}
+
+/// Byte equality without a `memcmp` call for the short strings names are.
+#[inline]
+fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
+    #[inline]
+    fn word(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    }
+    let n = x.len();
+    if n != y.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        // Two overlapping words cover the whole name.
+        return word(x, 0) == word(y, 0) && word(x, n - 8) == word(y, n - 8);
+    }
+    x == y
 }
 
 fn names_eq_slow(x: &[u8], y: &[u8]) -> bool {

@@ -310,6 +310,29 @@ impl State {
     }
 
     /// Keeps only the sets for which `keep` is true.
+    /// A copy with room for `extra` more sets and `extra` more attributes in each set, so that
+    /// applying that many changes does not reallocate.
+    pub(crate) fn clone_with_room(&self, extra: usize) -> State {
+        let mut sets = Vec::with_capacity(self.sets.len() + extra);
+        sets.extend(self.sets.iter().map(|s| {
+            let mut attributes = Vec::with_capacity(s.attributes.len() + extra);
+            attributes.extend(s.attributes.iter().cloned());
+            SetAssignments {
+                name: s.name.clone(),
+                attributes,
+            }
+        }));
+        State { sets }
+    }
+
+    /// Makes room for `extra` more sets and `extra` more attributes in each set.
+    pub(crate) fn reserve(&mut self, extra: usize) {
+        self.sets.reserve(extra);
+        for s in &mut self.sets {
+            s.attributes.reserve(extra);
+        }
+    }
+
     pub(crate) fn retain_sets(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.sets.retain(|s| keep(&s.name));
     }

@@ -230,6 +230,9 @@ pub struct Violation {
 }
 
 impl Violation {
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn new(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -243,26 +246,41 @@ impl Violation {
         }
     }
 
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
         self.attribute = Some(attribute.into());
         self
     }
 
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn maybe_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self
     }
 
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
 
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn in_doc(mut self, document: Document) -> Self {
         self.document = document;
         self
@@ -348,6 +366,9 @@ pub struct Warning {
 }
 
 impl Warning {
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn new(
         code: WarningCode,
         pointer: impl Into<String>,
@@ -362,14 +383,23 @@ impl Warning {
             document: Document::Body,
         }
     }
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
         self.attribute = Some(attribute.into());
         self
     }
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
+    // Violations are the rare path: kept out of line so the checks stay small and hot.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn in_doc(mut self, document: Document) -> Self {
         self.document = document;
         self
@@ -408,6 +438,15 @@ pub(crate) fn sort_violations(v: &mut [Violation]) {
             .then_with(|| a.code.as_str().cmp(b.code.as_str()))
             .then_with(|| a.message.cmp(&b.message))
     });
+}
+
+/// Runs `f` out of line, as code the hot path rarely reaches: wrapping the building of a
+/// violation in it keeps the checks that precede it small enough to stay in the instruction
+/// cache.
+#[cold]
+#[inline(never)]
+pub(crate) fn cold<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 /// Orders warnings deterministically, like violations.

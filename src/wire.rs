@@ -2,12 +2,13 @@
 //! pointers and spans. Structural problems inside a set are kept with the set, because they may
 //! only be reported once the actor is known to be allowed to see that set (RULES.md §4).
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::json::Node;
+use crate::json::{ParseError, Parser, Shallow, ShallowKind};
 use crate::names::names_eq;
 use crate::value::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
-use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
+use crate::violation::{cold, Code, Pointer, Violation, Warning, WarningCode};
 
 /// The property that carries assignments.
 pub(crate) const CSA: &str = "customSecurityAttributes";
@@ -70,6 +71,13 @@ pub(crate) enum Annotation {
 
 impl Annotation {
     fn parse(s: &str) -> Option<Annotation> {
+        // Graph's own spellings first: they are what nearly every body sends.
+        match s {
+            "#Int32" => return Some(Annotation::Int32),
+            "#Collection(String)" => return Some(Annotation::CollectionString),
+            "#Collection(Int32)" => return Some(Annotation::CollectionInt32),
+            _ => {}
+        }
         let s = s.strip_prefix('#').unwrap_or(s);
         let eq = |t: &str| s.eq_ignore_ascii_case(t);
         if eq("Int32") || eq("Edm.Int32") {
@@ -94,57 +102,97 @@ impl Annotation {
 
 /// An annotation attached to an attribute.
 #[derive(Debug, Clone)]
-pub(crate) struct AnnotationEntry<'n> {
+pub(crate) struct AnnotationEntry<'a> {
     pub(crate) kind: Annotation,
-    pub(crate) loc: Loc<'n>,
+    /// The annotation's key, as sent (`Name@odata.type`).
+    pub(crate) key: Cow<'a, str>,
     pub(crate) span: Range<usize>,
 }
 
 /// One attribute named in a set object.
 #[derive(Debug)]
-pub(crate) struct AttrEntry<'n, 'a> {
-    pub(crate) key: &'n str,
-    pub(crate) loc: Loc<'n>,
+pub(crate) struct AttrEntry<'a> {
+    pub(crate) key: Cow<'a, str>,
     pub(crate) key_span: Range<usize>,
-    pub(crate) value: &'n Node<'a>,
-    pub(crate) annotation: Option<AnnotationEntry<'n>>,
+    pub(crate) value: Shallow<'a>,
+    /// For an array value, where its elements are in [`Request::items`] (empty otherwise).
+    pub(crate) items: Range<usize>,
+    /// Its annotation's position in [`Request::annotations`], if it has one.
+    pub(crate) annotation: Option<u32>,
     /// A second key naming the same attribute (its `duplicate_key` is in the set's problems).
     pub(crate) repeated: bool,
 }
 
 /// One attribute set named in the body.
 #[derive(Debug)]
-pub(crate) struct SetEntry<'n, 'a> {
-    pub(crate) key: &'n str,
-    pub(crate) loc: Loc<'n>,
+pub(crate) struct SetEntry<'a> {
+    pub(crate) key: Cow<'a, str>,
     pub(crate) key_span: Range<usize>,
-    pub(crate) attrs: Vec<AttrEntry<'n, 'a>>,
+    /// Where its attributes are in [`Request::attrs`].
+    pub(crate) attrs: Range<usize>,
     /// Violations inside this set, reported only when the actor may act on the set; each with
     /// the body's spelling of the attribute it concerns, if any.
-    pub(crate) problems: Vec<(Violation, Option<&'n str>)>,
+    pub(crate) problems: Vec<(Violation, Option<Cow<'a, str>>)>,
     /// Warnings inside this set, likewise held back.
     pub(crate) warnings: Vec<Warning>,
     /// A second key naming the same set.
     pub(crate) repeated: bool,
 }
 
-impl<'n> SetEntry<'n, '_> {
+impl<'a> SetEntry<'a> {
+    /// Where the set is in the body.
+    pub(crate) fn loc(&self) -> Loc<'_> {
+        Loc::set(&self.key)
+    }
     fn problem(&mut self, v: Violation) {
         self.problems.push((v, None));
     }
-    fn attr_problem(&mut self, v: Violation, attr: &'n str) {
+    fn attr_problem(&mut self, v: Violation, attr: Cow<'a, str>) {
         self.problems.push((v, Some(attr)));
     }
 }
 
-/// A PATCH body read into sets and attributes.
-#[derive(Debug)]
-pub(crate) struct Request<'n, 'a> {
-    pub(crate) sets: Vec<SetEntry<'n, 'a>>,
+/// A PATCH body read into sets and attributes. Everything sits in three flat lists, so that
+/// reading a body allocates a handful of times whatever its shape.
+#[derive(Debug, Default)]
+pub(crate) struct Request<'a> {
+    pub(crate) sets: Vec<SetEntry<'a>>,
+    pub(crate) attrs: Vec<AttrEntry<'a>>,
+    /// The elements of attribute values that are arrays.
+    pub(crate) items: Vec<Shallow<'a>>,
+    /// The attributes' annotations (kept apart: half the attributes have none).
+    pub(crate) annotations: Vec<AnnotationEntry<'a>>,
     /// Span of the `customSecurityAttributes` value.
     pub(crate) span: Range<usize>,
 }
 
+impl<'a> Request<'a> {
+    /// The attributes of `set`.
+    pub(crate) fn attrs(&self, set: &SetEntry<'_>) -> &[AttrEntry<'a>] {
+        self.attrs.get(set.attrs.clone()).unwrap_or(&[])
+    }
+    /// The annotation sent with `attr`, if any.
+    pub(crate) fn annotation(&self, attr: &AttrEntry<'_>) -> Option<&AnnotationEntry<'a>> {
+        self.annotations
+            .get(usize::try_from(attr.annotation?).ok()?)
+    }
+    /// The elements of `attr`'s value, when it is an array.
+    pub(crate) fn items(&self, attr: &AttrEntry<'_>) -> &[Shallow<'a>] {
+        self.items.get(attr.items.clone()).unwrap_or(&[])
+    }
+}
+
+/// What reading a body gives when it is valid JSON: document-level problems, and the request
+/// unless they prevent reading it.
+#[derive(Debug, Default)]
+pub(crate) struct Read<'a> {
+    pub(crate) request: Option<Request<'a>>,
+    pub(crate) violations: Vec<Violation>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+#[cold]
+#[inline(never)]
 fn ignored(ptr: impl Into<String>, key: &str, span: Range<usize>, what: &str) -> Warning {
     Warning::new(
         WarningCode::IgnoredProperty,
@@ -154,134 +202,199 @@ fn ignored(ptr: impl Into<String>, key: &str, span: Range<usize>, what: &str) ->
     .span(span)
 }
 
-/// Reads the body's structure. Document-level problems go to `violations` (and `None` is
-/// returned when nothing further can be read); set-level ones stay with their set.
-pub(crate) fn read_request<'n, 'a>(
-    root: &'n Node<'a>,
-    violations: &mut Vec<Violation>,
-    warnings: &mut Vec<Warning>,
-) -> Option<Request<'n, 'a>> {
-    let root_ptr = Pointer::root();
-    let Some(members) = root.as_object() else {
-        violations.push(
+/// The first `len` bytes of a key, borrowed from the input when the key is.
+fn key_prefix<'a>(key: &Cow<'a, str>, len: usize) -> Cow<'a, str> {
+    match key {
+        Cow::Borrowed(k) => Cow::Borrowed(k.get(..len).unwrap_or(k)),
+        Cow::Owned(k) => Cow::Owned(k.get(..len).unwrap_or(k).to_owned()),
+    }
+}
+
+/// Reads a PATCH body in one pass, straight into sets and attributes (no JSON tree). A body
+/// that is not JSON gives the same error [`crate::json::parse`] would; otherwise document-level
+/// problems are in the result and set-level ones stay with their set.
+pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, ParseError> {
+    let mut p = Parser::new(body, max_depth)?;
+    let mut read = Read::default();
+    if p.peek_value()? != b'{' {
+        let root = p.shallow(0)?;
+        p.finish()?;
+        read.violations.push(cold(|| {
             Violation::new(
                 Code::InvalidJson,
                 "",
                 format!("the body must be a JSON object, not {}", root.kind_name()),
             )
             .with_hint("send `{\"customSecurityAttributes\": {...}}`")
-            .span(root.start..root.end),
-        );
-        return None;
-    };
-    let mut csa = None;
-    for (i, m) in members.iter().enumerate() {
-        let key = m.key.as_ref();
-        if members.iter().take(i).any(|p| p.key == m.key) {
-            violations.push(
-                Violation::new(
-                    Code::DuplicateKey,
-                    root_ptr.key(key),
-                    format!("the property `{key}` appears more than once"),
-                )
-                .with_hint("keep one of them: Graph would silently use only one")
-                .span(m.key_start..m.key_end),
-            );
-            continue;
-        }
-        if key == CSA {
-            csa = Some(m);
-        } else if !key.starts_with("@odata.") {
-            warnings.push(ignored(
-                root_ptr.key(key),
-                key,
-                m.key_start..m.key_end,
-                "is outside custom security attributes",
-            ));
+            .span(root.start..root.end)
+        }));
+        return Ok(read);
+    }
+    let root_start = p.pos();
+    // Root keys seen so far, for exact duplicates; bodies usually have one.
+    let mut first_key: Option<Cow<'_, str>> = None;
+    let mut more_keys: Vec<Cow<'_, str>> = Vec::new();
+    // The first `customSecurityAttributes`: read when it is an object, else its shallow value.
+    let mut csa: Option<Result<Request<'_>, Shallow<'_>>> = None;
+    if p.open_object(0)? {
+        loop {
+            let (key, key_start, key_end) = p.member_key()?;
+            let duplicate = first_key.as_ref() == Some(&key) || more_keys.contains(&key);
+            if duplicate {
+                p.shallow(1)?;
+                read.violations.push(cold(|| {
+                    Violation::new(
+                        Code::DuplicateKey,
+                        Pointer::root().key(&key),
+                        format!("the property `{key}` appears more than once"),
+                    )
+                    .with_hint("keep one of them: Graph would silently use only one")
+                    .span(key_start..key_end)
+                }));
+            } else if key == CSA {
+                csa = Some(if p.peek_value()? == b'{' {
+                    Ok(read_sets(&mut p, &mut read.warnings)?)
+                } else {
+                    Err(p.shallow(1)?)
+                });
+            } else {
+                p.shallow(1)?;
+                if !key.starts_with("@odata.") {
+                    read.warnings.push(ignored(
+                        Pointer::root().key(&key),
+                        &key,
+                        key_start..key_end,
+                        "is outside custom security attributes",
+                    ));
+                }
+            }
+            if !duplicate {
+                if first_key.is_none() {
+                    first_key = Some(key);
+                } else {
+                    more_keys.push(key);
+                }
+            }
+            if !p.next_member()? {
+                break;
+            }
         }
     }
-    let Some(csa) = csa else {
-        violations.push(
+    let root_end = p.pos();
+    p.finish()?;
+    match csa {
+        None => read.violations.push(cold(|| {
             Violation::new(
                 Code::InvalidShape,
                 "",
                 "the body has no `customSecurityAttributes`",
             )
             .with_hint("put the attribute sets under `customSecurityAttributes`")
-            .span(root.start..root.end),
-        );
-        return None;
-    };
-    let Some(sets) = csa.value.as_object() else {
-        violations.push(
+            .span(root_start..root_end)
+        })),
+        Some(Err(value)) => read.violations.push(cold(|| {
             Violation::new(
                 Code::InvalidShape,
-                root_ptr.key(CSA),
+                Pointer::root().key(CSA),
                 format!(
                     "`customSecurityAttributes` must be an object, not {}",
-                    csa.value.kind_name()
+                    value.kind_name()
                 ),
             )
             .with_hint("Graph has no bulk removal: remove each attribute with `null` or `[]`")
-            .span(csa.value.start..csa.value.end),
-        );
-        return None;
-    };
-    let mut out = Vec::with_capacity(sets.len());
-    for (i, m) in sets.iter().enumerate() {
-        let key = m.key.as_ref();
-        let loc = Loc::set(key);
-        if key.contains('@') {
-            if !key.starts_with("@odata.") {
-                warnings.push(ignored(
-                    loc,
-                    key,
-                    m.key_start..m.key_end,
-                    "is not an attribute set",
-                ));
-            }
-            continue;
-        }
-        let repeated = sets
-            .iter()
-            .take(i)
-            .any(|p| !p.key.contains('@') && names_eq(&p.key, key));
-        let mut entry = SetEntry {
-            key,
-            loc,
-            key_span: m.key_start..m.key_end,
-            attrs: Vec::new(),
-            problems: Vec::new(),
-            warnings: Vec::new(),
-            repeated,
-        };
-        if repeated {
-            entry.problem(
-                Violation::new(
-                    Code::DuplicateKey,
-                    entry.loc,
-                    format!("the attribute set `{key}` appears more than once (names are case-insensitive)"),
-                )
-                .with_hint("merge the two set objects into one")
-                .span(m.key_start..m.key_end),
-            );
-        } else {
-            read_set(&m.value, &mut entry);
-        }
-        out.push(entry);
+            .span(value.start..value.end)
+        })),
+        Some(Ok(request)) => read.request = Some(request),
     }
-    Some(Request {
-        sets: out,
-        span: csa.value.start..csa.value.end,
-    })
+    Ok(read)
 }
 
-fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
-    let Some(members) = node.as_object() else {
-        entry.problem(
+/// Reads the `customSecurityAttributes` object; the cursor is on its `{`.
+fn read_sets<'a>(
+    p: &mut Parser<'a>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Request<'a>, ParseError> {
+    let start = p.pos();
+    let mut request = Request {
+        // A typical body names a few sets with a few attributes each.
+        // (Each list stays under 1 KiB, where allocation is cheapest.)
+        sets: Vec::with_capacity(4),
+        attrs: Vec::with_capacity(8),
+        items: Vec::with_capacity(16),
+        annotations: Vec::new(),
+        span: 0..0,
+    };
+    if p.open_object(1)? {
+        loop {
+            let (key, key_start, key_end) = p.member_key()?;
+            if key.bytes().any(|b| b == b'@') {
+                p.shallow(2)?;
+                if !key.starts_with("@odata.") {
+                    warnings.push(ignored(
+                        Loc::set(&key),
+                        &key,
+                        key_start..key_end,
+                        "is not an attribute set",
+                    ));
+                }
+            } else {
+                let repeated = request.sets.iter().any(|s| names_eq(&s.key, &key));
+                let at = request.attrs.len();
+                let mut entry = SetEntry {
+                    key,
+                    key_span: key_start..key_end,
+                    attrs: at..at,
+                    problems: Vec::new(),
+                    warnings: Vec::new(),
+                    repeated,
+                };
+                if repeated {
+                    p.shallow(2)?;
+                    let key = &entry.key;
+                    let v = cold(|| {
+                        Violation::new(
+                        Code::DuplicateKey,
+                        Loc::set(key),
+                        format!("the attribute set `{key}` appears more than once (names are case-insensitive)"),
+                    )
+                    .with_hint("merge the two set objects into one")
+                    .span(key_start..key_end)
+                    });
+                    entry.problem(v);
+                } else {
+                    read_set(p, &mut entry, &mut request)?;
+                }
+                request.sets.push(entry);
+            }
+            if !p.next_member()? {
+                break;
+            }
+        }
+    }
+    request.span = start..p.pos();
+    Ok(request)
+}
+
+/// An `Name@odata.type` member, checked once the whole set object is read.
+struct PendingAnnotation<'a> {
+    attr: Cow<'a, str>,
+    key: Cow<'a, str>,
+    key_span: Range<usize>,
+    value: Shallow<'a>,
+}
+
+/// Reads one set's value into `entry` and `request`; the cursor is on the value.
+fn read_set<'a>(
+    p: &mut Parser<'a>,
+    entry: &mut SetEntry<'a>,
+    request: &mut Request<'a>,
+) -> Result<(), ParseError> {
+    if p.peek_value()? != b'{' {
+        let node = p.shallow(2)?;
+        let v = cold(|| {
             Violation::new(
                 Code::InvalidShape,
-                entry.loc,
+                entry.loc(),
                 format!(
                     "the attribute set `{}` must be an object, not {}",
                     entry.key,
@@ -289,168 +402,266 @@ fn read_set<'n, 'a>(node: &'n Node<'a>, entry: &mut SetEntry<'n, 'a>) {
                 ),
             )
             .with_hint("Graph has no bulk removal: remove each attribute with `null` or `[]`")
-            .span(node.start..node.end),
-        );
-        return;
-    };
-    let mut set_type: Option<&Node<'a>> = None;
-    let mut annotations: Vec<(&str, &'n crate::json::Member<'a>)> = Vec::new();
-    for m in members {
-        let key: &'n str = m.key.as_ref();
-        let ptr = entry.loc.key(key);
-        let key_span = m.key_start..m.key_end;
-        if key.eq_ignore_ascii_case(ODATA_TYPE) {
-            if set_type.is_some() {
-                entry.problem(
-                    Violation::new(
-                        Code::DuplicateKey,
-                        ptr,
-                        "`@odata.type` appears more than once",
-                    )
-                    .span(key_span),
-                );
-            } else {
-                set_type = Some(&m.value);
+            .span(node.start..node.end)
+        });
+        entry.problem(v);
+        return Ok(());
+    }
+    let first = request.attrs.len();
+    let mut set_type: Option<Shallow<'a>> = None;
+    let mut annotations: Vec<PendingAnnotation<'a>> = Vec::new();
+    if p.open_object(2)? {
+        loop {
+            let (key, key_start, key_end) = p.member_key()?;
+            let key_span = key_start..key_end;
+            read_member(
+                p,
+                entry,
+                request,
+                first,
+                &mut set_type,
+                &mut annotations,
+                key,
+                key_span,
+            )?;
+            if !p.next_member()? {
+                break;
             }
-            continue;
         }
-        if let Some(attr) =
-            strip_suffix_ci(key, ODATA_TYPE).filter(|a| !a.is_empty() && !a.contains('@'))
-        {
-            if annotations.iter().any(|(a, _)| names_eq(a, attr)) {
-                entry.attr_problem(
-                    Violation::new(
-                        Code::DuplicateKey,
-                        ptr,
-                        format!("the annotation of `{attr}` appears more than once"),
-                    )
-                    .with_hint("keep one annotation per attribute")
-                    .span(key_span),
-                    attr,
-                );
-            } else {
-                annotations.push((attr, m));
-            }
-            continue;
-        }
-        if key.contains('@') {
-            if !key.starts_with("@odata.") {
-                entry
-                    .warnings
-                    .push(ignored(ptr, key, key_span, "is not an attribute"));
-            }
-            continue;
-        }
-        let repeated = entry.attrs.iter().any(|a| names_eq(a.key, key));
-        if repeated {
-            entry.attr_problem(
+    }
+    entry.attrs = first..request.attrs.len();
+    match set_type {
+        None => {
+            let v = cold(|| {
                 Violation::new(
-                    Code::DuplicateKey,
-                    ptr,
+                    Code::MissingOdataType,
+                    entry.loc(),
+                    format!("the attribute set `{}` has no `@odata.type`", entry.key),
+                )
+                .with_hint(format!("add `\"@odata.type\": \"{REQUEST_SET_TYPE}\"`"))
+                .span(entry.key_span.clone())
+            });
+            entry.problem(v);
+        }
+        Some(t) => {
+            let ok = t
+                .as_str()
+                .is_some_and(|s| eq_ci(s, REQUEST_SET_TYPE) || eq_ci(s, RESPONSE_SET_TYPE));
+            if !ok {
+                let v = cold(|| {
+                    Violation::new(
+                    Code::InvalidOdataType,
+                    entry.loc().key(ODATA_TYPE),
                     format!(
-                        "the attribute `{key}` appears more than once (names are case-insensitive)"
+                        "the attribute set `{}` has the type {}, not a custom security attribute value",
+                        entry.key,
+                        t.as_str().map_or_else(|| t.kind_name().to_owned(), |s| format!("`{s}`"))
                     ),
                 )
-                .with_hint("keep one of them")
-                .span(key_span.clone()),
-                key,
-            );
-        }
-        entry.attrs.push(AttrEntry {
-            key,
-            loc: ptr,
-            key_span,
-            value: &m.value,
-            annotation: None,
-            repeated,
-        });
-    }
-    match set_type {
-        None => entry.problem(
-            Violation::new(
-                Code::MissingOdataType,
-                entry.loc,
-                format!("the attribute set `{}` has no `@odata.type`", entry.key),
-            )
-            .with_hint(format!("add `\"@odata.type\": \"{REQUEST_SET_TYPE}\"`"))
-            .span(entry.key_span.clone()),
-        ),
-        Some(t) => {
-            let ok = t.as_str().is_some_and(|s| {
-                s.eq_ignore_ascii_case(REQUEST_SET_TYPE)
-                    || s.eq_ignore_ascii_case(RESPONSE_SET_TYPE)
-            });
-            if !ok {
-                entry.problem(
-                    Violation::new(
-                        Code::InvalidOdataType,
-                        entry.loc.key(ODATA_TYPE),
-                        format!(
-                            "the attribute set `{}` has the type {}, not a custom security attribute value",
-                            entry.key,
-                            t.as_str().map_or_else(|| t.kind_name().to_owned(), |s| format!("`{s}`"))
-                        ),
-                    )
-                    .with_hint(format!("use `{REQUEST_SET_TYPE}`"))
-                    .span(t.start..t.end),
-                );
+                .with_hint(format!("use `{REQUEST_SET_TYPE}`"))
+                .span(t.start..t.end)
+                });
+                entry.problem(v);
             }
         }
     }
-    for (attr, m) in annotations {
-        let ptr = entry.loc.key(&m.key);
-        let span = m.value.start..m.value.end;
-        let Some(kind) = m.value.as_str().and_then(Annotation::parse) else {
-            entry.attr_problem(
+    if !annotations.is_empty() && request.annotations.is_empty() {
+        request.annotations.reserve(8);
+    }
+    for a in annotations {
+        let attrs = request
+            .attrs
+            .get_mut(entry.attrs.clone())
+            .unwrap_or(&mut []);
+        let span = a.value.start..a.value.end;
+        let Some(kind) = a.value.as_str().and_then(Annotation::parse) else {
+            let v = cold(|| {
                 Violation::new(
                     Code::InvalidOdataType,
-                    ptr,
+                    entry.loc().key(&a.key),
                     format!(
                         "{} is not an attribute annotation Graph knows",
-                        m.value
+                        a.value
                             .as_str()
-                            .map_or_else(|| m.value.kind_name().to_owned(), |s| format!("`{s}`"))
+                            .map_or_else(|| a.value.kind_name().to_owned(), |s| format!("`{s}`"))
                     ),
                 )
                 .with_hint(
                     "use `#Int32`, `#Collection(String)` or `#Collection(Int32)`, or leave it out",
                 )
-                .span(span),
-                attr,
-            );
+                .span(span)
+            });
+            entry.attr_problem(v, a.attr);
             continue;
         };
-        match entry
-            .attrs
+        match attrs
             .iter_mut()
-            .find(|a| !a.repeated && names_eq(a.key, attr))
+            .find(|t| !t.repeated && names_eq(&t.key, &a.attr))
         {
-            Some(a) => {
-                a.annotation = Some(AnnotationEntry {
+            Some(t) => {
+                t.annotation = u32::try_from(request.annotations.len()).ok();
+                request.annotations.push(AnnotationEntry {
                     kind,
-                    loc: ptr,
+                    key: a.key,
                     span,
-                })
+                });
             }
-            None => entry.attr_problem(
-                Violation::new(
-                    Code::AnnotationMismatch,
-                    ptr,
-                    format!(
-                        "the annotation `{}` names `{attr}`, which is not in this set object",
-                        m.key
-                    ),
-                )
-                .with_hint("put the annotation beside its attribute, or remove it")
-                .span(m.key_start..m.key_end),
-                attr,
-            ),
+            None => {
+                let v = cold(|| {
+                    Violation::new(
+                        Code::AnnotationMismatch,
+                        entry.loc().key(&a.key),
+                        format!(
+                            "the annotation `{}` names `{}`, which is not in this set object",
+                            a.key, a.attr
+                        ),
+                    )
+                    .with_hint("put the annotation beside its attribute, or remove it")
+                    .span(a.key_span)
+                });
+                entry.attr_problem(v, a.attr);
+            }
         }
     }
+    Ok(())
 }
 
-fn strip_suffix_ci<'s>(s: &'s str, suffix: &str) -> Option<&'s str> {
-    let cut = s.len().checked_sub(suffix.len())?;
-    let (head, tail) = (s.get(..cut)?, s.get(cut..)?);
-    tail.eq_ignore_ascii_case(suffix).then_some(head)
+/// Reads one member of a set object: the set's type, an annotation, an attribute, or
+/// something ignored.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the state of one set object being read"
+)]
+fn read_member<'a>(
+    p: &mut Parser<'a>,
+    entry: &mut SetEntry<'a>,
+    request: &mut Request<'a>,
+    first: usize,
+    set_type: &mut Option<Shallow<'a>>,
+    annotations: &mut Vec<PendingAnnotation<'a>>,
+    key: Cow<'a, str>,
+    key_span: Range<usize>,
+) -> Result<(), ParseError> {
+    // Most keys are attribute names: one scan for `@` settles them.
+    if let Some(at) = key.bytes().position(|b| b == b'@') {
+        return read_annotated(p, entry, set_type, annotations, key, key_span, at);
+    }
+    let repeated = request
+        .attrs
+        .get(first..)
+        .unwrap_or(&[])
+        .iter()
+        .any(|a| names_eq(&a.key, &key));
+    if repeated {
+        let v = cold(|| {
+            Violation::new(
+                Code::DuplicateKey,
+                entry.loc().key(&key),
+                format!(
+                    "the attribute `{key}` appears more than once (names are case-insensitive)"
+                ),
+            )
+            .with_hint("keep one of them")
+            .span(key_span.clone())
+        });
+        entry.attr_problem(v, key.clone());
+    }
+    let (value, items) = if p.peek_value()? == b'[' {
+        let start = p.pos();
+        let first_item = request.items.len();
+        if p.open_array(3)? {
+            loop {
+                request.items.push(p.shallow(4)?);
+                if !p.next_item()? {
+                    break;
+                }
+            }
+        }
+        let value = Shallow {
+            start,
+            end: p.pos(),
+            kind: ShallowKind::Array,
+        };
+        (value, first_item..request.items.len())
+    } else {
+        (p.shallow(3)?, 0..0)
+    };
+    request.attrs.push(AttrEntry {
+        key,
+        key_span,
+        value,
+        items,
+        annotation: None,
+        repeated,
+    });
+    Ok(())
+}
+
+/// Reads a set-object member whose key has an `@` at byte `at`: the set's `@odata.type`, an
+/// attribute's annotation, or an ignored property.
+fn read_annotated<'a>(
+    p: &mut Parser<'a>,
+    entry: &mut SetEntry<'a>,
+    set_type: &mut Option<Shallow<'a>>,
+    annotations: &mut Vec<PendingAnnotation<'a>>,
+    key: Cow<'a, str>,
+    key_span: Range<usize>,
+    at: usize,
+) -> Result<(), ParseError> {
+    let suffix = key.get(at..).unwrap_or_default();
+    let attr = key.get(..at).unwrap_or_default();
+    let is_type = eq_ci(suffix, ODATA_TYPE);
+    if is_type && attr.is_empty() {
+        let value = p.shallow(3)?;
+        if set_type.is_some() {
+            let v = cold(|| {
+                Violation::new(
+                    Code::DuplicateKey,
+                    entry.loc().key(&key),
+                    "`@odata.type` appears more than once",
+                )
+                .span(key_span)
+            });
+            entry.problem(v);
+        } else {
+            *set_type = Some(value);
+        }
+        return Ok(());
+    }
+    if is_type {
+        let attr = key_prefix(&key, at);
+        let value = p.shallow(3)?;
+        if annotations.iter().any(|a| names_eq(&a.attr, &attr)) {
+            let v = cold(|| {
+                Violation::new(
+                    Code::DuplicateKey,
+                    entry.loc().key(&key),
+                    format!("the annotation of `{attr}` appears more than once"),
+                )
+                .with_hint("keep one annotation per attribute")
+                .span(key_span)
+            });
+            entry.attr_problem(v, attr);
+        } else {
+            annotations.push(PendingAnnotation {
+                attr,
+                key,
+                key_span,
+                value,
+            });
+        }
+        return Ok(());
+    }
+    p.shallow(3)?;
+    if !key.starts_with("@odata.") {
+        let w = ignored(entry.loc().key(&key), &key, key_span, "is not an attribute");
+        entry.warnings.push(w);
+    }
+    Ok(())
+}
+
+/// ASCII case-insensitive equality, with the exact spelling (the usual case) checked first.
+#[inline]
+fn eq_ci(s: &str, expected: &str) -> bool {
+    s == expected || s.eq_ignore_ascii_case(expected)
 }
