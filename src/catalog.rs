@@ -220,6 +220,10 @@ pub struct Catalog {
     /// Per set (parallel to `sets`): attribute name → index in `definitions`.
     def_index: Vec<HashMap<Name, usize>>,
     warnings: Vec<Warning>,
+    /// Which build this is: positions taken from one catalog (by [`crate::Engine::prepare`])
+    /// are only used with the same catalog or a clone of it. A catalog is never changed after
+    /// it is built, so clones share the id and the content.
+    pub(crate) build_id: u64,
 }
 
 /// The catalog given is not valid; every problem found is listed.
@@ -339,12 +343,14 @@ impl Catalog {
                 map.entry(d.name.clone()).or_insert(i);
             }
         }
+        static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Catalog {
             sets,
             definitions,
             set_index,
             def_index,
             warnings: Vec::new(),
+            build_id: BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -386,10 +392,13 @@ impl Catalog {
     }
 
     pub(crate) fn definition_in(&self, set_pos: usize, name: &str) -> Option<&AttributeDefinition> {
-        self.def_index
-            .get(set_pos)?
-            .get(&NameRef(name))
-            .and_then(|&i| self.definitions.get(i))
+        self.definitions
+            .get(self.definition_index_in(set_pos, name)?)
+    }
+
+    /// Where [`Catalog::definition_in`]'s definition is in [`Catalog::definitions`].
+    pub(crate) fn definition_index_in(&self, set_pos: usize, name: &str) -> Option<usize> {
+        self.def_index.get(set_pos)?.get(&NameRef(name)).copied()
     }
 
     /// The definition with id `{set}_{name}` (case-insensitive).

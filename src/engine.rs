@@ -149,7 +149,19 @@ pub struct PreparedObject {
     state: State,
     /// Warnings about attributes the catalog does not define.
     warnings: Vec<Warning>,
+    /// Where the state holds each defined attribute, by definition.
+    held: Held,
+    /// The catalog build `held` refers to.
+    catalog_build: u64,
 }
+
+/// Where a state holds each attribute the catalog defines: (definition index in the catalog,
+/// (set index, attribute index) in the state), sorted by definition index. It spares the
+/// evaluation a search of the state per attribute.
+type Held = Vec<(usize, Position)>;
+
+/// Where a state holds an attribute: (set index, attribute index).
+type Position = (usize, usize);
 
 impl PreparedObject {
     /// The object's current state, in catalog casing.
@@ -188,7 +200,7 @@ impl Engine {
     /// What `GET /{kind}/{id}?$select=customSecurityAttributes` returns to `actor`: only the
     /// sets it may read; without an actor, everything. Catalog casing. Never an error.
     pub fn view(&self, object: &Object, actor: Option<&Actor>) -> State {
-        let (mut state, _) = self.normalise(object);
+        let (mut state, _, _) = self.normalise(object);
         if let Some(actor) = actor {
             state.retain_sets(|set| actor.can_read_assignments(&object.kind, set));
         }
@@ -198,13 +210,15 @@ impl Engine {
     /// The object's state in catalog casing, with a warning per attribute the catalog lacks.
     /// The object's state holds no duplicate names (reading it refuses them), so entries are
     /// pushed without searching.
-    fn normalise(&self, object: &Object) -> (State, Vec<Warning>) {
+    fn normalise(&self, object: &Object) -> (State, Vec<Warning>, Held) {
         let mut warnings = Vec::new();
+        let mut held = Vec::new();
         let sets = object
             .state
             .sets
             .iter()
-            .map(|set| {
+            .enumerate()
+            .map(|(si, set)| {
                 let pos = self.catalog.set_position(&set.name);
                 let set_name = pos
                     .and_then(|p| self.catalog.attribute_sets().get(p))
@@ -212,8 +226,13 @@ impl Engine {
                 let attributes = set
                     .attributes
                     .iter()
-                    .map(|a| {
-                        let def = pos.and_then(|p| self.catalog.definition_in(p, &a.name));
+                    .enumerate()
+                    .map(|(ai, a)| {
+                        let index = pos.and_then(|p| self.catalog.definition_index_in(p, &a.name));
+                        let def = index.and_then(|i| self.catalog.definitions().get(i));
+                        if let Some(i) = index {
+                            held.push((i, (si, ai)));
+                        }
                         if def.is_none() {
                             warnings.push(unknown_current(&set.name, &a.name));
                         }
@@ -229,25 +248,35 @@ impl Engine {
                 }
             })
             .collect();
-        (State { sets }, warnings)
+        held.sort_unstable_by_key(|&(i, _)| i);
+        (State { sets }, warnings, held)
     }
 
     /// Evaluates a PATCH body against the object's current state, as `actor` (or, with `None`,
     /// validity only). Decides every rule; returns the diff or every violation.
     pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
-        let (state, state_warnings) = self.normalise(object);
-        self.evaluate_state(object, Cow::Owned(state), state_warnings, actor, body)
+        let (state, state_warnings, held) = self.normalise(object);
+        self.evaluate_state(
+            object,
+            Cow::Owned(state),
+            &held,
+            state_warnings,
+            actor,
+            body,
+        )
     }
 
     /// Reads `object` against this engine's catalog once (its state in catalog casing, and the
     /// warnings about attributes the catalog does not define), for evaluating many bodies
     /// against the same object with [`Engine::evaluate_prepared`].
     pub fn prepare(&self, object: &Object) -> PreparedObject {
-        let (state, warnings) = self.normalise(object);
+        let (state, warnings, held) = self.normalise(object);
         PreparedObject {
             object: object.clone().with_state(State::new()),
             state,
             warnings,
+            held,
+            catalog_build: self.catalog.build_id,
         }
     }
 
@@ -258,9 +287,16 @@ impl Engine {
         actor: Option<&Actor>,
         body: &[u8],
     ) -> Evaluation {
+        if prepared.catalog_build != self.catalog.build_id {
+            // Prepared by an engine with another catalog: its casing and positions do not
+            // apply here, so read the object again.
+            let object = prepared.object.clone().with_state(prepared.state.clone());
+            return self.evaluate(&object, actor, body);
+        }
         self.evaluate_state(
             &prepared.object,
             Cow::Borrowed(&prepared.state),
+            &prepared.held,
             prepared.warnings.clone(),
             actor,
             body,
@@ -272,6 +308,7 @@ impl Engine {
         &self,
         object: &Object,
         state: Cow<'_, State>,
+        held: &[(usize, Position)],
         state_warnings: Vec<Warning>,
         actor: Option<&Actor>,
         body: &[u8],
@@ -280,8 +317,10 @@ impl Engine {
             engine: self,
             object,
             actor,
+            held,
             violations: Vec::new(),
             warnings: Vec::new(),
+            held_at: Vec::new(),
         };
         let changes = cx.run(&state, body);
         let authorization = if actor.is_some() {
@@ -323,12 +362,25 @@ impl Engine {
             }
             Cow::Borrowed(s) => s.clone_with_room(changes.len()),
         };
-        for c in &changes {
-            match &c.after {
-                Some(v) => {
+        // Replacements keep their place, so they go straight to where the check found the
+        // attribute (the state is still laid out as it was then); additions and removals follow,
+        // in order, which gives what applying every change in order gives.
+        let mut held_at = cx.held_at;
+        debug_assert_eq!(held_at.len(), changes.len(), "one position per change");
+        for (c, at) in changes.iter().zip(held_at.iter_mut()) {
+            if let (Some(v), Some(p)) = (&c.after, *at) {
+                if !state.replace_at(p, v.clone()) {
+                    *at = None;
+                }
+            }
+        }
+        for (c, at) in changes.iter().zip(held_at.iter()) {
+            match (&c.after, at) {
+                (Some(_), Some(_)) => {}
+                (Some(v), None) => {
                     state.insert_shared(c.attribute_set.clone(), c.name.clone(), v.clone());
                 }
-                None => {
+                (None, _) => {
                     state.remove_shared(&c.attribute_set, &c.name);
                 }
             }
@@ -380,8 +432,12 @@ struct Cx<'e> {
     engine: &'e Engine,
     object: &'e Object,
     actor: Option<&'e Actor>,
+    /// Where the current state holds each defined attribute (see [`Held`]).
+    held: &'e [(usize, Position)],
     violations: Vec<Violation>,
     warnings: Vec<Warning>,
+    /// For each change, where the current state holds its attribute, if it does.
+    held_at: Vec<Option<Position>>,
 }
 
 impl<'e> Cx<'e> {
@@ -435,6 +491,7 @@ impl<'e> Cx<'e> {
             return Vec::new();
         };
         let mut changes = Vec::with_capacity(request.attrs.len());
+        self.held_at.reserve(request.attrs.len());
         for set in &request.sets {
             self.check_set(set, &request, current, &mut changes);
         }
@@ -581,7 +638,9 @@ impl<'e> Cx<'e> {
             if attr.repeated {
                 continue;
             }
-            let Some(def) = self.catalog().definition_in(set_pos, &attr.key) else {
+            let index = catalog.definition_index_in(set_pos, &attr.key);
+            let Some((index, def)) = index.and_then(|i| Some((i, catalog.definitions().get(i)?)))
+            else {
                 let hint = closest(
                     &attr.key,
                     self.catalog()
@@ -607,9 +666,33 @@ impl<'e> Cx<'e> {
                 }));
                 continue;
             };
-            if let Some(Some(c)) = self.check_attr(def, attr, request, set_loc, current) {
+            if let Some(Some((c, at))) =
+                self.check_attr(def, index, attr, request, set_loc, current)
+            {
                 changes.push(c);
+                self.held_at.push(at);
             }
+        }
+    }
+
+    /// Where `current` holds `def` (catalog index `index`), if it does.
+    fn held_at(
+        &self,
+        current: &State,
+        def: &AttributeDefinition,
+        index: usize,
+    ) -> Option<Position> {
+        let (set, name) = (def.attribute_set(), def.name());
+        match self.held.binary_search_by_key(&index, |&(i, _)| i) {
+            Ok(at) => self
+                .held
+                .get(at)
+                .map(|&(_, p)| p)
+                .filter(|&p| current.holds_at(p, set, name))
+                // Never expected (the positions come from this state); searching keeps the
+                // answer right regardless.
+                .or_else(|| current.position(set, name)),
+            Err(_) => None,
         }
     }
 
@@ -638,11 +721,12 @@ impl<'e> Cx<'e> {
     fn check_attr(
         &mut self,
         def: &AttributeDefinition,
+        index: usize,
         attr: &AttrEntry<'_>,
         request: &Request<'_>,
         set_loc: Loc<'_>,
         current: &State,
-    ) -> Option<Option<Change>> {
+    ) -> Option<Option<(Change, Option<Position>)>> {
         let id = def.id();
         let loc = set_loc.key(&attr.key);
         let items = request.items(attr);
@@ -650,7 +734,8 @@ impl<'e> Cx<'e> {
         let annotation = request.annotation(attr);
         self.check_annotation(def, annotation, set_loc, id);
         let node = &attr.value;
-        let held_shared = current.get_shared(def.attribute_set(), def.name());
+        let held_at = self.held_at(current, def, index);
+        let held_shared = held_at.and_then(|p| current.at(p));
         let held = held_shared.map(|v| &**v);
         let new = self.typed_value(def, node, items, loc, id);
         let typed_ok = self.violations.len() == before_len;
@@ -702,12 +787,15 @@ impl<'e> Cx<'e> {
         if self.violations.len() != before_len {
             return None;
         }
-        Some(Change::shared(
-            def.attribute_set.shared(),
-            def.name.shared(),
-            held_shared.cloned(),
-            new.map(Arc::new),
-        ))
+        Some(
+            Change::shared(
+                def.attribute_set.shared(),
+                def.name.shared(),
+                held_shared.cloned(),
+                new.map(Arc::new),
+            )
+            .map(|c| (c, held_at)),
+        )
     }
 
     fn check_annotation(

@@ -222,6 +222,44 @@ impl State {
     }
 
     /// The shared value of `set`/`name`.
+    /// Where `set`/`name` is held: (set index, attribute index).
+    pub(crate) fn position(&self, set: &str, name: &str) -> Option<(usize, usize)> {
+        let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
+        let ai = self
+            .sets
+            .get(si)?
+            .attributes
+            .iter()
+            .position(|a| names_eq(&a.name, name))?;
+        Some((si, ai))
+    }
+
+    /// Whether `(si, ai)` holds `set`/`name`.
+    pub(crate) fn holds_at(&self, (si, ai): (usize, usize), set: &str, name: &str) -> bool {
+        self.sets.get(si).is_some_and(|s| {
+            names_eq(&s.name, set)
+                && s.attributes
+                    .get(ai)
+                    .is_some_and(|a| names_eq(&a.name, name))
+        })
+    }
+
+    /// The value at a position: (set index, attribute index).
+    pub(crate) fn at(&self, (si, ai): (usize, usize)) -> Option<&Arc<Value>> {
+        Some(&self.sets.get(si)?.attributes.get(ai)?.value)
+    }
+
+    /// Replaces the value at a position: (set index, attribute index).
+    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Arc<Value>) -> bool {
+        match self.sets.get_mut(si).and_then(|s| s.attributes.get_mut(ai)) {
+            Some(a) => {
+                a.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub(crate) fn get_shared(&self, set: &str, name: &str) -> Option<&Arc<Value>> {
         self.sets
             .iter()

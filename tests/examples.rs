@@ -582,3 +582,24 @@ fn prepared_objects_evaluate_like_objects() {
         }
     }
 }
+
+/// An object prepared by an engine with another catalog is read again, not trusted: the outcome
+/// is the direct evaluation's (here the other catalog knows none of the object's attributes, so
+/// its preparation holds no positions and another casing).
+#[test]
+fn objects_prepared_by_another_engine_evaluate_like_objects() {
+    let engine = engine();
+    let other = csa::Engine::new(csa::Catalog::empty(), csa::Policy::default());
+    let admin = tenant_aaa_from_d21();
+    for example in assignment_examples() {
+        let id = example_id(&example).to_owned();
+        let object = target(&example);
+        let body = request_body(&example);
+        let prepared = other.prepare(&object);
+        assert_eq!(
+            engine.evaluate_prepared(&prepared, Some(&admin), &body),
+            engine.evaluate(&object, Some(&admin), &body),
+            "{id}"
+        );
+    }
+}
