@@ -64,6 +64,28 @@ impl Change {
         Self::shared(set, name, before.map(Arc::new), after.map(Arc::new))
     }
 
+    /// A change already known to be one (`before` and `after` differ), with shared parts.
+    pub(crate) fn known(
+        set: Arc<str>,
+        name: Arc<str>,
+        before: Option<Arc<Value>>,
+        after: Option<Arc<Value>>,
+    ) -> Option<Change> {
+        let op = match (&before, &after) {
+            (None, None) => return None,
+            (None, Some(_)) => Op::Add,
+            (Some(_), None) => Op::Remove,
+            (Some(_), Some(_)) => Op::Replace,
+        };
+        Some(Change {
+            op,
+            attribute_set: set,
+            name,
+            before,
+            after,
+        })
+    }
+
     /// [`Change::between`] with shared parts.
     pub(crate) fn shared(
         set: impl Into<Arc<str>>,

@@ -781,14 +781,16 @@ impl<'e> Cx<'e> {
             }));
             return None;
         }
-        if predefined && new.is_some() {
+        if predefined && new.as_ref().is_some_and(|v| !predefined_ok(def, held, v)) {
+            // Some element is refused: go through the body's elements for the violations.
             self.check_predefined(def, held, node, items, loc, id);
         }
         if self.violations.len() != before_len {
             return None;
         }
         Some(
-            Change::shared(
+            // Equal values returned above, so this is a change.
+            Change::known(
                 def.attribute_set.shared(),
                 def.name.shared(),
                 held_shared.cloned(),
@@ -1244,6 +1246,62 @@ impl<'e> Cx<'e> {
     }
 }
 
+/// Whether every element of a typed value is an allowed value of `def` that may be assigned:
+/// active, or deactivated but already held (the same test as `check_predefined_one`, on the
+/// typed value, so that accepted values are not read from the body twice).
+fn predefined_ok(def: &AttributeDefinition, held: Option<&Value>, v: &Value) -> bool {
+    let ok = |text: &str, held_has: &dyn Fn() -> bool| {
+        def.allowed_value(text)
+            .is_some_and(|av| av.is_active() || held_has())
+    };
+    let mut buf = [0u8; 11];
+    match v {
+        Value::String(s) => ok(s, &|| matches!(held, Some(Value::String(h)) if h == s)),
+        Value::Strings(list) => list.iter().all(|s| {
+            ok(
+                s,
+                &|| matches!(held, Some(Value::Strings(h)) if h.contains(s)),
+            )
+        }),
+        Value::Integer(i) => ok(
+            decimal(*i, &mut buf),
+            &|| matches!(held, Some(Value::Integer(h)) if h == i),
+        ),
+        Value::Integers(list) => list.iter().all(|i| {
+            ok(
+                decimal(*i, &mut buf),
+                &|| matches!(held, Some(Value::Integers(h)) if h.contains(i)),
+            )
+        }),
+        Value::Boolean(_) => true,
+    }
+}
+
+/// `v` in decimal, written into `buf` (an Int32 needs at most 11 bytes).
+fn decimal(v: i32, buf: &mut [u8; 11]) -> &str {
+    let mut n = v.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'-';
+        }
+    }
+    buf.get(at..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default()
+}
+
 fn out_of_range(ptr: Loc<'_>, id: &str, span: std::ops::Range<usize>) -> Violation {
     Violation::new(
         Code::IntegerOutOfRange,
@@ -1276,5 +1334,29 @@ fn describe(def: &AttributeDefinition) -> String {
     match (def.attribute_type(), def.is_collection()) {
         (t, true) => format!("multi-valued {}", describe_type(t)),
         (t, false) => format!("single-valued {}", describe_type(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal;
+
+    #[test]
+    fn decimal_writes_every_int32_as_rust_does() {
+        for v in [
+            i32::MIN,
+            i32::MIN + 1,
+            -100_001,
+            -10,
+            -1,
+            0,
+            1,
+            9,
+            10,
+            1001,
+            i32::MAX,
+        ] {
+            assert_eq!(decimal(v, &mut [0; 11]), v.to_string());
+        }
     }
 }
