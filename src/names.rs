@@ -144,27 +144,50 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
     fn mix(h: u64, w: u64) -> u64 {
         (h.rotate_left(23) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
     }
+    /// Up to eight bytes as a little-endian word, zero-padded.
     #[inline]
     fn word(chunk: &[u8]) -> u64 {
+        if let Ok(w) = <[u8; 8]>::try_from(chunk) {
+            return u64::from_le_bytes(w);
+        }
         let mut w = [0u8; 8];
         for (d, b) in w.iter_mut().zip(chunk) {
             *d = *b;
         }
         u64::from_le_bytes(w)
     }
+    // Uppercases eight ASCII bytes at once: flag the bytes in `a..=z`, subtract 0x20.
+    #[inline]
+    fn upper(w: u64) -> u64 {
+        let ge_a = w.wrapping_add((0x80 - u64::from(b'a')) * LO);
+        let gt_z = w.wrapping_add((0x80 - u64::from(b'z') - 1) * LO);
+        let lower = ge_a & !gt_z & HI;
+        w - (lower >> 2)
+    }
+    // ASCII, the usual case, a word at a time; the first non-ASCII byte sends the whole name
+    // to the per-character path below, which yields the same words for ASCII text.
     let mut h = 0u64;
-    let len;
-    if s.is_ascii() {
-        for chunk in s.as_bytes().chunks(8) {
-            let w = word(chunk);
-            // Uppercase eight ASCII bytes at once: flag the bytes in `a..=z`, subtract 0x20.
-            let ge_a = w.wrapping_add((0x80 - u64::from(b'a')) * LO);
-            let gt_z = w.wrapping_add((0x80 - u64::from(b'z') - 1) * LO);
-            let lower = ge_a & !gt_z & HI;
-            h = mix(h, w - (lower >> 2));
+    let mut ascii = true;
+    let mut chunks = s.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = word(chunk);
+        if w & HI != 0 {
+            ascii = false;
+            break;
         }
+        h = mix(h, upper(w));
+    }
+    let rest = chunks.remainder();
+    if ascii && !rest.is_empty() {
+        let w = word(rest);
+        ascii = w & HI == 0;
+        h = mix(h, upper(w));
+    }
+    let len;
+    if ascii {
         len = s.len();
     } else {
+        h = 0;
         let mut acc = [0u8; 8];
         let mut n = 0;
         let mut total = 0;
@@ -358,6 +381,9 @@ mod tests {
         for (a, b) in [
             ("EngineeringProjectAlpha", "engineeringPROJECTalpha"),
             ("Ingeni\u{f8}rProsjektAlfa", "INGENI\u{d8}RprosjektALFA"),
+            // A first word of ASCII, then a character that is not.
+            ("Engineering\u{17f}et", "ENGINEERINGset"),
+            ("Engineer\u{d8}", "eNGINEER\u{f8}"),
             (
                 "\u{17f}\u{17f}\u{17f}\u{17f}\u{17f}\u{17f}\u{17f}\u{17f}\u{17f}x",
                 "SSSSSSSSSX",
