@@ -955,8 +955,11 @@ impl<'e> Cx<'e> {
         id: &str,
     ) -> Option<Value> {
         let mut ok = true;
-        let mut strings = Vec::new();
-        let mut ints = Vec::new();
+        // Only the list of the attribute's type is filled.
+        let (mut strings, mut ints) = match def.attribute_type() {
+            AttributeType::Integer => (Vec::new(), Vec::with_capacity(items.len())),
+            _ => (Vec::with_capacity(items.len()), Vec::new()),
+        };
         for (i, item) in items.iter().enumerate() {
             let ip = ptr.index(i);
             if matches!(

@@ -162,6 +162,8 @@ pub(crate) struct Request<'a> {
     pub(crate) items: Vec<Shallow<'a>>,
     /// The attributes' annotations (kept apart: half the attributes have none).
     pub(crate) annotations: Vec<AnnotationEntry<'a>>,
+    /// Scratch list of the annotations of the set being read, reused from set to set.
+    pending: Vec<PendingAnnotation<'a>>,
     /// Span of the `customSecurityAttributes` value.
     pub(crate) span: Range<usize>,
 }
@@ -322,6 +324,7 @@ fn read_sets<'a>(
         attrs: Vec::with_capacity(8),
         items: Vec::with_capacity(16),
         annotations: Vec::new(),
+        pending: Vec::with_capacity(8),
         span: 0..0,
     };
     if p.open_object(1)? {
@@ -376,6 +379,7 @@ fn read_sets<'a>(
 }
 
 /// An `Name@odata.type` member, checked once the whole set object is read.
+#[derive(Debug)]
 struct PendingAnnotation<'a> {
     attr: Cow<'a, str>,
     key: Cow<'a, str>,
@@ -409,7 +413,7 @@ fn read_set<'a>(
     }
     let first = request.attrs.len();
     let mut set_type: Option<Shallow<'a>> = None;
-    let mut annotations: Vec<PendingAnnotation<'a>> = Vec::new();
+    let mut annotations = std::mem::take(&mut request.pending);
     if p.open_object(2)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
@@ -468,7 +472,7 @@ fn read_set<'a>(
     if !annotations.is_empty() && request.annotations.is_empty() {
         request.annotations.reserve(8);
     }
-    for a in annotations {
+    for a in annotations.drain(..) {
         let attrs = request
             .attrs
             .get_mut(entry.attrs.clone())
@@ -523,6 +527,7 @@ fn read_set<'a>(
             }
         }
     }
+    request.pending = annotations;
     Ok(())
 }
 
