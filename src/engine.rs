@@ -470,9 +470,22 @@ impl<'e> Cx<'e> {
             }));
             return Vec::new();
         }
-        let read = match wire::read_request(body, json::DEFAULT_MAX_DEPTH) {
+        // Sets are checked as they are read; if the body turns out not to be JSON, what was
+        // made of them is dropped and only `invalid_json` is said.
+        let (violations, warnings) = (self.violations.len(), self.warnings.len());
+        // About one attribute per 64 bytes of body; the lists grow if there are more.
+        let guess = (body.len() / 64).clamp(4, 64);
+        let mut changes = Vec::with_capacity(guess);
+        self.held_at.reserve(guess);
+        let read = wire::read_request(body, json::DEFAULT_MAX_DEPTH, |set, request| {
+            self.check_set(set, request, current, &mut changes);
+        });
+        let read = match read {
             Ok(r) => r,
             Err(e) => {
+                self.violations.truncate(violations);
+                self.warnings.truncate(warnings);
+                self.held_at.clear();
                 self.push(cold(|| {
                     Violation::new(
                         Code::InvalidJson,
@@ -487,14 +500,9 @@ impl<'e> Cx<'e> {
         };
         self.violations.extend(read.violations);
         self.warnings.extend(read.warnings);
-        let Some(request) = read.request else {
-            return Vec::new();
+        let Some(sets_span) = read.sets_span else {
+            return changes;
         };
-        let mut changes = Vec::with_capacity(request.attrs.len());
-        self.held_at.reserve(request.attrs.len());
-        for set in &request.sets {
-            self.check_set(set, &request, current, &mut changes);
-        }
         // The 50-value limit applies to the state after the whole PATCH.
         let before = current.value_count();
         let count = |v: &Option<Arc<Value>>| v.as_deref().map_or(0, Value::count);
@@ -532,7 +540,7 @@ impl<'e> Cx<'e> {
             self.push(cold(|| {
                 Violation::new(Code::TooManyValues, "/customSecurityAttributes", message)
                     .with_hint(hint)
-                    .span(request.span.clone())
+                    .span(sets_span.clone())
             }));
         }
         changes

@@ -152,20 +152,18 @@ impl<'a> SetEntry<'a> {
     }
 }
 
-/// A PATCH body read into sets and attributes. Everything sits in three flat lists, so that
-/// reading a body allocates a handful of times whatever its shape.
+/// The attributes of the set just read, for [`read_request`]'s callback. The lists are
+/// reused from set to set, so that reading a body allocates a handful of times whatever its
+/// shape.
 #[derive(Debug, Default)]
 pub(crate) struct Request<'a> {
-    pub(crate) sets: Vec<SetEntry<'a>>,
     pub(crate) attrs: Vec<AttrEntry<'a>>,
     /// The elements of attribute values that are arrays.
     pub(crate) items: Vec<Shallow<'a>>,
     /// The attributes' annotations (kept apart: half the attributes have none).
     pub(crate) annotations: Vec<AnnotationEntry<'a>>,
-    /// Scratch list of the annotations of the set being read, reused from set to set.
+    /// Scratch list of the annotations of the set being read.
     pending: Vec<PendingAnnotation<'a>>,
-    /// Span of the `customSecurityAttributes` value.
-    pub(crate) span: Range<usize>,
 }
 
 impl<'a> Request<'a> {
@@ -184,11 +182,11 @@ impl<'a> Request<'a> {
     }
 }
 
-/// What reading a body gives when it is valid JSON: document-level problems, and the request
-/// unless they prevent reading it.
+/// What reading a body gives when it is valid JSON: document-level problems, and the span of
+/// the `customSecurityAttributes` object when it was read (`None` when the problems prevent it).
 #[derive(Debug, Default)]
-pub(crate) struct Read<'a> {
-    pub(crate) request: Option<Request<'a>>,
+pub(crate) struct Read {
+    pub(crate) sets_span: Option<Range<usize>>,
     pub(crate) violations: Vec<Violation>,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -212,10 +210,16 @@ fn key_prefix<'a>(key: &Cow<'a, str>, len: usize) -> Cow<'a, str> {
     }
 }
 
-/// Reads a PATCH body in one pass, straight into sets and attributes (no JSON tree). A body
-/// that is not JSON gives the same error [`crate::json::parse`] would; otherwise document-level
-/// problems are in the result and set-level ones stay with their set.
-pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, ParseError> {
+/// Reads a PATCH body in one pass, straight into sets and attributes (no JSON tree), handing
+/// each set to `on_set` as soon as it is read. A body that is not JSON gives the same error
+/// [`crate::json::parse`] would (after `on_set` may have seen sets before the error: the caller
+/// discards what it made of them); otherwise document-level problems are in the result and
+/// set-level ones stay with their set.
+pub(crate) fn read_request<'a>(
+    body: &'a [u8],
+    max_depth: usize,
+    mut on_set: impl FnMut(&SetEntry<'a>, &Request<'a>),
+) -> Result<Read, ParseError> {
     let mut p = Parser::new(body, max_depth)?;
     let mut read = Read::default();
     if p.peek_value()? != b'{' {
@@ -237,7 +241,7 @@ pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, Pa
     let mut first_key: Option<Cow<'_, str>> = None;
     let mut more_keys: Vec<Cow<'_, str>> = Vec::new();
     // The first `customSecurityAttributes`: read when it is an object, else its shallow value.
-    let mut csa: Option<Result<Request<'_>, Shallow<'_>>> = None;
+    let mut csa: Option<Result<Range<usize>, Shallow<'_>>> = None;
     if p.open_object(0)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
@@ -255,7 +259,7 @@ pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, Pa
                 }));
             } else if key == CSA {
                 csa = Some(if p.peek_value()? == b'{' {
-                    Ok(read_sets(&mut p, &mut read.warnings)?)
+                    Ok(read_sets(&mut p, &mut read.warnings, &mut on_set)?)
                 } else {
                     Err(p.shallow(1)?)
                 });
@@ -306,7 +310,7 @@ pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, Pa
             .with_hint("Graph has no bulk removal: remove each attribute with `null` or `[]`")
             .span(value.start..value.end)
         })),
-        Some(Ok(request)) => read.request = Some(request),
+        Some(Ok(span)) => read.sets_span = Some(span),
     }
     Ok(read)
 }
@@ -315,18 +319,19 @@ pub(crate) fn read_request(body: &[u8], max_depth: usize) -> Result<Read<'_>, Pa
 fn read_sets<'a>(
     p: &mut Parser<'a>,
     warnings: &mut Vec<Warning>,
-) -> Result<Request<'a>, ParseError> {
+    on_set: &mut impl FnMut(&SetEntry<'a>, &Request<'a>),
+) -> Result<Range<usize>, ParseError> {
     let start = p.pos();
     let mut request = Request {
-        // A typical body names a few sets with a few attributes each.
-        // (Each list stays under 1 KiB, where allocation is cheapest.)
-        sets: Vec::with_capacity(4),
+        // A set holds a few attributes; the lists are reused from set to set (and stay under
+        // 1 KiB, where allocation is cheapest).
         attrs: Vec::with_capacity(8),
         items: Vec::with_capacity(16),
         annotations: Vec::new(),
         pending: Vec::with_capacity(8),
-        span: 0..0,
     };
+    // The keys of the sets read so far, for duplicates.
+    let mut seen: Vec<Cow<'a, str>> = Vec::with_capacity(4);
     if p.open_object(1)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
@@ -341,12 +346,14 @@ fn read_sets<'a>(
                     ));
                 }
             } else {
-                let repeated = request.sets.iter().any(|s| names_eq(&s.key, &key));
-                let at = request.attrs.len();
+                let repeated = seen.iter().any(|s| names_eq(s, &key));
+                request.attrs.clear();
+                request.items.clear();
+                request.annotations.clear();
                 let mut entry = SetEntry {
                     key,
                     key_span: key_start..key_end,
-                    attrs: at..at,
+                    attrs: 0..0,
                     problems: Vec::new(),
                     warnings: Vec::new(),
                     repeated,
@@ -367,15 +374,15 @@ fn read_sets<'a>(
                 } else {
                     read_set(p, &mut entry, &mut request)?;
                 }
-                request.sets.push(entry);
+                on_set(&entry, &request);
+                seen.push(entry.key);
             }
             if !p.next_member()? {
                 break;
             }
         }
     }
-    request.span = start..p.pos();
-    Ok(request)
+    Ok(start..p.pos())
 }
 
 /// An `Name@odata.type` member, checked once the whole set object is read.

@@ -74,6 +74,30 @@ fn invalid_json_trailing_comma() {
     assert_refused(&ev(body.as_bytes()), "invalid_json", "", None);
 }
 
+/// Sets are checked as they are read; a body that breaks JSON after them says only
+/// `invalid_json`: nothing about the sets before the error (here an unknown attribute, an
+/// ignored property and a valid change), no warning.
+#[test]
+fn invalid_json_after_checked_sets_says_only_invalid_json() {
+    let sets = format!(
+        r#""Engineering": {{"@odata.type": "{REQUEST_SET_TYPE}", "Nope": 1, "x@y": 2}}, "Marketing": {{"@odata.type": "{REQUEST_SET_TYPE}", "EmployeeId": "QN26905"}}"#
+    );
+    let broken = format!(r#"{{"customSecurityAttributes": {{{sets}}}, "tail": [1,]}}"#);
+    let eval = ev(broken.as_bytes());
+    assert_refused(&eval, "invalid_json", "", None);
+    assert!(eval.warnings().is_empty(), "{:?}", eval.warnings());
+    // The same sets in a valid body are refused for the unknown attribute, with a warning.
+    let valid = format!(r#"{{"customSecurityAttributes": {{{sets}}}}}"#);
+    let eval = ev(valid.as_bytes());
+    assert_refused(
+        &eval,
+        "unknown_attribute",
+        "/customSecurityAttributes/Engineering/Nope",
+        None,
+    );
+    assert!(!eval.warnings().is_empty());
+}
+
 #[test]
 fn invalid_json_neighbour_without_trailing_comma_is_accepted() {
     let body = format!(
