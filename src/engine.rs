@@ -692,14 +692,12 @@ impl<'e> Cx<'e> {
     ) -> Option<Position> {
         let (set, name) = (def.attribute_set(), def.name());
         match self.held.binary_search_by_key(&index, |&(i, _)| i) {
-            Ok(at) => self
-                .held
-                .get(at)
-                .map(|&(_, p)| p)
-                .filter(|&p| current.holds_at(p, set, name))
-                // Never expected (the positions come from this state); searching keeps the
-                // answer right regardless.
-                .or_else(|| current.position(set, name)),
+            Ok(at) => {
+                let p = self.held.get(at).map(|&(_, p)| p);
+                // The positions were taken from this very state (see `Held`).
+                debug_assert!(p.is_some_and(|p| current.holds_at(p, set, name)));
+                p
+            }
             Err(_) => None,
         }
     }

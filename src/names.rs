@@ -99,15 +99,22 @@ fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
             .and_then(|w| <[u8; 8]>::try_from(w).ok())
             .map_or(0, u64::from_le_bytes)
     }
+    #[inline]
+    fn half(s: &[u8], at: usize) -> u32 {
+        s.get(at..at + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, u32::from_le_bytes)
+    }
     let n = x.len();
     if n != y.len() {
         return false;
     }
-    if (8..=16).contains(&n) {
-        // Two overlapping words cover the whole name.
-        return word(x, 0) == word(y, 0) && word(x, n - 8) == word(y, n - 8);
+    match n {
+        // Two overlapping words (or half-words) cover the whole name.
+        8..=16 => word(x, 0) == word(y, 0) && word(x, n - 8) == word(y, n - 8),
+        4..=7 => half(x, 0) == half(y, 0) && half(x, n - 4) == half(y, n - 4),
+        _ => x == y,
     }
-    x == y
 }
 
 fn names_eq_slow(x: &[u8], y: &[u8]) -> bool {
@@ -354,6 +361,20 @@ mod tests {
         // 16 astral characters are 32 UTF-16 units; 17 are 34.
         assert!(check_name(&"\u{1D400}".repeat(16)).is_ok());
         assert_eq!(check_name(&"\u{1D400}".repeat(17)), Err(NameError::TooLong));
+    }
+
+    #[test]
+    fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
+        for n in 0..24 {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(bytes_eq(&a, &a.clone()), "length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x01;
+                assert!(!bytes_eq(&a, &b), "length {n}, differing at {at}");
+            }
+            assert!(!bytes_eq(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
     }
 
     #[test]

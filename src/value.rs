@@ -222,18 +222,6 @@ impl State {
     }
 
     /// The shared value of `set`/`name`.
-    /// Where `set`/`name` is held: (set index, attribute index).
-    pub(crate) fn position(&self, set: &str, name: &str) -> Option<(usize, usize)> {
-        let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
-        let ai = self
-            .sets
-            .get(si)?
-            .attributes
-            .iter()
-            .position(|a| names_eq(&a.name, name))?;
-        Some((si, ai))
-    }
-
     /// Whether `(si, ai)` holds `set`/`name`.
     pub(crate) fn holds_at(&self, (si, ai): (usize, usize), set: &str, name: &str) -> bool {
         self.sets.get(si).is_some_and(|s| {
