@@ -1,0 +1,76 @@
+//! `evaluate_typical`, `csa` against `serde_value`, timed in alternating batches.
+//!
+//! Criterion times one function after the other, so on a shared machine a change of load
+//! between the two shows up as a change of their ratio. Here each round times a batch of
+//! `csa` calls and then a batch of `serde_value` calls on the same bytes, and the figure is the
+//! median of the per-round ratios (with the quartiles), which load drifting slowly over the run
+//! affects little. Same inputs and the same work inside the timing as `benches/evaluate.rs`.
+//!
+//! Run with `cargo bench --bench interleaved` (optionally `-- ROUNDS`, default 400).
+
+#![allow(
+    clippy::expect_used,
+    reason = "benchmark setup: a failed setup must stop the run loudly"
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use serde_json::Value as Json;
+
+mod typical;
+use typical::{check_accepted, setup, BODY};
+
+/// Calls of each function per batch.
+const BATCH: u32 = 500;
+
+/// Nanoseconds per call of `f`, over one batch.
+fn batch(mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    for _ in 0..BATCH {
+        f();
+    }
+    start.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH)
+}
+
+/// First quartile, median and third quartile.
+fn quartiles(mut v: Vec<f64>) -> [f64; 3] {
+    v.sort_by(f64::total_cmp);
+    let at = |q: usize| v.get(v.len() * q / 4).copied().unwrap_or(f64::NAN);
+    [at(1), at(2), at(3)]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a number is the round count.
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(400);
+    let s = setup();
+    check_accepted(&s);
+    let prepared = s.engine.prepare(&s.object);
+    let body = BODY.as_bytes();
+    let (mut csa, mut serde, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let c = batch(|| {
+            black_box(s.engine.evaluate_prepared(
+                black_box(&prepared),
+                Some(&s.actor),
+                black_box(body),
+            ));
+        });
+        let v = batch(|| {
+            black_box(serde_json::from_slice::<Json>(black_box(body))).ok();
+        });
+        csa.push(c);
+        serde.push(v);
+        ratio.push(c / v);
+    }
+    let [c1, c2, c3] = quartiles(csa);
+    let [s1, s2, s3] = quartiles(serde);
+    let [r1, r2, r3] = quartiles(ratio);
+    println!("evaluate_typical, interleaved: {rounds} rounds of {BATCH} calls each");
+    println!("  csa          {c2:8.0} ns  (quartiles {c1:.0} .. {c3:.0})");
+    println!("  serde_value  {s2:8.0} ns  (quartiles {s1:.0} .. {s3:.0})");
+    println!("  csa / serde_value  median {r2:.2}x  (quartiles {r1:.2}x .. {r3:.2}x)");
+}
