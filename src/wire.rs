@@ -677,3 +677,102 @@ fn read_annotated<'a>(
 fn eq_ci(s: &str, expected: &str) -> bool {
     s == expected || s.eq_ignore_ascii_case(expected)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{parse, DEFAULT_MAX_DEPTH};
+    use proptest::prelude::*;
+
+    /// A body using every kind of member the reader tells apart.
+    const BODY: &str = r##"{"@odata.context": "x", "other": [1, {"a": null}],
+  "customSecurityAttributes": {
+    "@odata.type": "#x", "x@y": {"deep": [[]]},
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Project@odata.type": "#Collection(String)", "Project": ["Alpine", "Baker\u00e9"],
+      "NumVendors@odata.type": "#Int32", "NumVendors": 8, "b@c": true,
+      "Nested": [[1], {"k": "v"}, -0.5e3], "Obj": {"a": [1, 2]}
+    },
+    "engineering": {"Dup": 1},
+    "Marketing": null
+  }
+}"##;
+
+    /// The one-pass reader refuses exactly the documents the tree parser refuses, with the
+    /// same offset and message.
+    fn same_verdict_as_tree(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let tree = parse(bytes, DEFAULT_MAX_DEPTH).err();
+        let read = read_request(bytes, DEFAULT_MAX_DEPTH, |_, _| {}).err();
+        prop_assert_eq!(read, tree, "for {:?}", String::from_utf8_lossy(bytes));
+        Ok(())
+    }
+
+    #[test]
+    fn the_sample_body_reads() {
+        let mut sets = Vec::new();
+        let read = read_request(BODY.as_bytes(), DEFAULT_MAX_DEPTH, |set, request| {
+            sets.push((
+                set.key.to_string(),
+                set.repeated,
+                request.attrs(set).len(),
+                set.problems.len(),
+                set.warnings.len(),
+            ));
+        })
+        .expect("valid JSON");
+        assert!(read.sets_span.is_some());
+        assert!(read.violations.is_empty(), "{:?}", read.violations);
+        // `other` is ignored at the top, `x@y` among the sets.
+        assert_eq!(read.warnings.len(), 2, "{:?}", read.warnings);
+        assert_eq!(
+            sets,
+            [
+                ("Engineering".to_owned(), false, 4, 0, 1),
+                ("engineering".to_owned(), true, 0, 1, 0),
+                ("Marketing".to_owned(), false, 0, 1, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn nesting_limit_is_the_tree_parsers() {
+        for levels in 120..=130 {
+            let nested = format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+            for body in [
+                format!(r#"{{"customSecurityAttributes": {{"S": {{"a": {nested}}}}}}}"#),
+                format!(r#"{{"customSecurityAttributes": {{"S": {{"a@odata.type": {nested}}}}}}}"#),
+                format!(r#"{{"customSecurityAttributes": {{"x@y": {nested}}}}}"#),
+                format!(r#"{{"other": {nested}, "customSecurityAttributes": {{}}}}"#),
+                nested.clone(),
+            ] {
+                same_verdict_as_tree(body.as_bytes()).expect("same verdict");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Cut, doubled or replaced bytes anywhere in the sample body.
+        #[test]
+        fn edited_bodies_get_the_tree_parsers_verdict(
+            at in 0usize..BODY.len(),
+            len in 0usize..4,
+            with in prop::sample::select(vec!["", ",", "}", "]", "\"", ":", "{", "[", "x", "\\", "1", " ", "\u{e9}"]),
+        ) {
+            let mut bytes = BODY.as_bytes().to_vec();
+            let end = (at + len).min(bytes.len());
+            bytes.splice(at..end, with.bytes());
+            same_verdict_as_tree(&bytes)?;
+        }
+
+        /// Arbitrary short byte strings.
+        #[test]
+        fn arbitrary_bytes_get_the_tree_parsers_verdict(
+            bytes in prop::collection::vec(any::<u8>(), 0..48)
+        ) {
+            same_verdict_as_tree(&bytes)?;
+        }
+    }
+}
