@@ -7,6 +7,11 @@
 //! affects little. Same inputs and the same work inside the timing as `benches/evaluate.rs`.
 //!
 //! Run with `cargo bench --bench interleaved` (optionally `-- ROUNDS`, default 400).
+//!
+//! For instruction counts, `-- count FUNCTION N` runs `N` untimed calls of `csa`,
+//! `serde_value` or `none` (setup only) and exits; under `valgrind --tool=callgrind`, the
+//! difference between `FUNCTION N` and `none 0`, divided by `N`, is the count per call
+//! (docs/PERFORMANCE.md shows the commands).
 
 #![allow(
     clippy::expect_used,
@@ -41,15 +46,33 @@ fn quartiles(mut v: Vec<f64>) -> [f64; 3] {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a number is the round count.
-    let rounds: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(400);
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let s = setup();
     check_accepted(&s);
     let prepared = s.engine.prepare(&s.object);
     let body = BODY.as_bytes();
+    if let Some(at) = args.iter().position(|a| a == "count") {
+        let function = args.get(at + 1).map_or("none", String::as_str);
+        let n: usize = args.get(at + 2).and_then(|a| a.parse().ok()).unwrap_or(0);
+        for _ in 0..n {
+            match function {
+                "csa" => {
+                    black_box(s.engine.evaluate_prepared(
+                        black_box(&prepared),
+                        Some(&s.actor),
+                        black_box(body),
+                    ));
+                }
+                "serde_value" => {
+                    black_box(serde_json::from_slice::<Json>(black_box(body))).ok();
+                }
+                _ => {}
+            }
+        }
+        return;
+    }
+    // `cargo bench` passes `--bench`; a number is the round count.
+    let rounds: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(400);
     let (mut csa, mut serde, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let c = batch(|| {
