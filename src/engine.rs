@@ -1188,16 +1188,9 @@ impl<'e> Cx<'e> {
                 },
                 _ => return,
             };
-        let held_has = || match (held, number) {
-            (Some(Value::String(s)), None) => *s == *text,
-            (Some(Value::Strings(l)), None) => l.iter().any(|s| *s == *text),
-            (Some(Value::Integer(i)), Some(n)) => *i == n,
-            (Some(Value::Integers(l)), Some(n)) => l.contains(&n),
-            _ => false,
-        };
-        let violation = match def.allowed_value(&text) {
-            Some(av) if av.is_active() || held_has() => return,
-            Some(_) => Violation::new(
+        let violation = match assignable(def, held, &text, number) {
+            Ok(()) => return,
+            Err(Refusal::Deactivated) => Violation::new(
                 Code::ValueDeactivated,
                 ptr,
                 format!(
@@ -1206,7 +1199,7 @@ impl<'e> Cx<'e> {
                 ),
             )
             .with_hint("choose an active value, or reactivate this one (`isActive: true`)"),
-            None => Violation::new(
+            Err(Refusal::NotPredefined) => Violation::new(
                 Code::ValueNotPredefined,
                 ptr,
                 format!(
@@ -1255,33 +1248,48 @@ impl<'e> Cx<'e> {
     }
 }
 
-/// Whether every element of a typed value is an allowed value of `def` that may be assigned:
-/// active, or deactivated but already held (the same test as `check_predefined_one`, on the
-/// typed value, so that accepted values are not read from the body twice).
-fn predefined_ok(def: &AttributeDefinition, held: Option<&Value>, v: &Value) -> bool {
-    let ok = |text: &str, held_has: &dyn Fn() -> bool| {
-        def.allowed_value(text)
-            .is_some_and(|av| av.is_active() || held_has())
+/// Why an element may not be assigned to a predefined-values-only attribute.
+enum Refusal {
+    /// It is an allowed value, deactivated, and the object does not already hold it.
+    Deactivated,
+    /// It is not an allowed value.
+    NotPredefined,
+}
+
+/// Whether one element may be assigned to `def`: it must be an allowed value that is active,
+/// or that the object already holds (`held`). `text` is the element as the allowed value's id
+/// reads; `number` is its value for integer attributes.
+fn assignable(
+    def: &AttributeDefinition,
+    held: Option<&Value>,
+    text: &str,
+    number: Option<i32>,
+) -> Result<(), Refusal> {
+    let held_has = || match (held, number) {
+        (Some(Value::String(s)), None) => s == text,
+        (Some(Value::Strings(l)), None) => l.iter().any(|s| s == text),
+        (Some(Value::Integer(i)), Some(n)) => *i == n,
+        (Some(Value::Integers(l)), Some(n)) => l.contains(&n),
+        _ => false,
     };
+    match def.allowed_value(text) {
+        Some(av) if av.is_active() || held_has() => Ok(()),
+        Some(_) => Err(Refusal::Deactivated),
+        None => Err(Refusal::NotPredefined),
+    }
+}
+
+/// Whether every element of a typed value may be assigned ([`assignable`]), checked on the
+/// typed value so that accepted values are not read from the body twice.
+fn predefined_ok(def: &AttributeDefinition, held: Option<&Value>, v: &Value) -> bool {
     let mut buf = [0u8; 11];
     match v {
-        Value::String(s) => ok(s, &|| matches!(held, Some(Value::String(h)) if h == s)),
-        Value::Strings(list) => list.iter().all(|s| {
-            ok(
-                s,
-                &|| matches!(held, Some(Value::Strings(h)) if h.contains(s)),
-            )
-        }),
-        Value::Integer(i) => ok(
-            decimal(*i, &mut buf),
-            &|| matches!(held, Some(Value::Integer(h)) if h == i),
-        ),
-        Value::Integers(list) => list.iter().all(|i| {
-            ok(
-                decimal(*i, &mut buf),
-                &|| matches!(held, Some(Value::Integers(h)) if h.contains(i)),
-            )
-        }),
+        Value::String(s) => assignable(def, held, s, None).is_ok(),
+        Value::Strings(list) => list.iter().all(|s| assignable(def, held, s, None).is_ok()),
+        Value::Integer(i) => assignable(def, held, decimal(*i, &mut buf), Some(*i)).is_ok(),
+        Value::Integers(list) => list
+            .iter()
+            .all(|i| assignable(def, held, decimal(*i, &mut buf), Some(*i)).is_ok()),
         Value::Boolean(_) => true,
     }
 }
