@@ -93,20 +93,12 @@ impl Change {
         before: Option<Arc<Value>>,
         after: Option<Arc<Value>>,
     ) -> Option<Change> {
-        let op = match (&before, &after) {
-            (None, None) => return None,
-            (Some(b), Some(a)) if b.same_as(a) => return None,
-            (None, Some(_)) => Op::Add,
-            (Some(_), None) => Op::Remove,
-            (Some(_), Some(_)) => Op::Replace,
-        };
-        Some(Change {
-            op,
-            attribute_set: set.into(),
-            name: name.into(),
-            before,
-            after,
-        })
+        if let (Some(b), Some(a)) = (&before, &after) {
+            if b.same_as(a) {
+                return None;
+            }
+        }
+        Change::known(set.into(), name.into(), before, after)
     }
 
     /// `add`, `replace` or `remove`.
