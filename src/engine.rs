@@ -642,7 +642,7 @@ impl<'e> Cx<'e> {
         let catalog = self.catalog();
         let set_name = catalog.attribute_sets().get(set_pos).map_or("", |s| s.id());
         let set_loc = set.loc();
-        for attr in request.attrs(set) {
+        for attr in &request.attrs {
             if attr.repeated {
                 continue;
             }

@@ -128,8 +128,6 @@ pub(crate) struct AttrEntry<'a> {
 pub(crate) struct SetEntry<'a> {
     pub(crate) key: Cow<'a, str>,
     pub(crate) key_span: Range<usize>,
-    /// Where its attributes are in [`Request::attrs`].
-    pub(crate) attrs: Range<usize>,
     /// Violations inside this set, reported only when the actor may act on the set; each with
     /// the body's spelling of the attribute it concerns, if any.
     pub(crate) problems: Vec<(Violation, Option<Cow<'a, str>>)>,
@@ -157,6 +155,7 @@ impl<'a> SetEntry<'a> {
 /// shape.
 #[derive(Debug, Default)]
 pub(crate) struct Request<'a> {
+    /// The set's attributes.
     pub(crate) attrs: Vec<AttrEntry<'a>>,
     /// The elements of attribute values that are arrays.
     pub(crate) items: Vec<Shallow<'a>>,
@@ -167,9 +166,11 @@ pub(crate) struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// The attributes of `set`.
-    pub(crate) fn attrs(&self, set: &SetEntry<'_>) -> &[AttrEntry<'a>] {
-        self.attrs.get(set.attrs.clone()).unwrap_or(&[])
+    /// Empties the lists (keeping their room) for the next set.
+    fn start_set(&mut self) {
+        self.attrs.clear();
+        self.items.clear();
+        self.annotations.clear();
     }
     /// The annotation sent with `attr`, if any.
     pub(crate) fn annotation(&self, attr: &AttrEntry<'_>) -> Option<&AnnotationEntry<'a>> {
@@ -237,15 +238,14 @@ pub(crate) fn read_request<'a>(
         return Ok(read);
     }
     let root_start = p.pos();
-    // Root keys seen so far, for exact duplicates; bodies usually have one.
-    let mut first_key: Option<Cow<'_, str>> = None;
-    let mut more_keys: Vec<Cow<'_, str>> = Vec::new();
+    // Root keys seen so far, for exact duplicates.
+    let mut seen: Vec<Cow<'_, str>> = Vec::new();
     // The first `customSecurityAttributes`: read when it is an object, else its shallow value.
     let mut csa: Option<Result<Range<usize>, Shallow<'_>>> = None;
     if p.open_object(0)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
-            let duplicate = first_key.as_ref() == Some(&key) || more_keys.contains(&key);
+            let duplicate = seen.contains(&key);
             if duplicate {
                 p.shallow(1)?;
                 read.violations.push(cold(|| {
@@ -275,11 +275,7 @@ pub(crate) fn read_request<'a>(
                 }
             }
             if !duplicate {
-                if first_key.is_none() {
-                    first_key = Some(key);
-                } else {
-                    more_keys.push(key);
-                }
+                seen.push(key);
             }
             if !p.next_member()? {
                 break;
@@ -347,13 +343,10 @@ fn read_sets<'a>(
                 }
             } else {
                 let repeated = seen.iter().any(|s| names_eq(s, &key));
-                request.attrs.clear();
-                request.items.clear();
-                request.annotations.clear();
+                request.start_set();
                 let mut entry = SetEntry {
                     key,
                     key_span: key_start..key_end,
-                    attrs: 0..0,
                     problems: Vec::new(),
                     warnings: Vec::new(),
                     repeated,
@@ -418,7 +411,6 @@ fn read_set<'a>(
         entry.problem(v);
         return Ok(());
     }
-    let first = request.attrs.len();
     let mut set_type: Option<Shallow<'a>> = None;
     let mut annotations = std::mem::take(&mut request.pending);
     if p.open_object(2)? {
@@ -429,7 +421,6 @@ fn read_set<'a>(
                 p,
                 entry,
                 request,
-                first,
                 &mut set_type,
                 &mut annotations,
                 key,
@@ -440,7 +431,6 @@ fn read_set<'a>(
             }
         }
     }
-    entry.attrs = first..request.attrs.len();
     match set_type {
         None => {
             let v = cold(|| {
@@ -476,14 +466,8 @@ fn read_set<'a>(
             }
         }
     }
-    if !annotations.is_empty() && request.annotations.is_empty() {
-        request.annotations.reserve(8);
-    }
+    request.annotations.reserve(annotations.len());
     for a in annotations.drain(..) {
-        let attrs = request
-            .attrs
-            .get_mut(entry.attrs.clone())
-            .unwrap_or(&mut []);
         let span = a.value.start..a.value.end;
         let Some(kind) = a.value.as_str().and_then(Annotation::parse) else {
             let v = cold(|| {
@@ -505,7 +489,8 @@ fn read_set<'a>(
             entry.attr_problem(v, a.attr);
             continue;
         };
-        match attrs
+        match request
+            .attrs
             .iter_mut()
             .find(|t| !t.repeated && names_eq(&t.key, &a.attr))
         {
@@ -540,15 +525,10 @@ fn read_set<'a>(
 
 /// Reads one member of a set object: the set's type, an annotation, an attribute, or
 /// something ignored.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the state of one set object being read"
-)]
 fn read_member<'a>(
     p: &mut Parser<'a>,
     entry: &mut SetEntry<'a>,
     request: &mut Request<'a>,
-    first: usize,
     set_type: &mut Option<Shallow<'a>>,
     annotations: &mut Vec<PendingAnnotation<'a>>,
     key: Cow<'a, str>,
@@ -558,12 +538,7 @@ fn read_member<'a>(
     if let Some(at) = key.bytes().position(|b| b == b'@') {
         return read_annotated(p, entry, set_type, annotations, key, key_span, at);
     }
-    let repeated = request
-        .attrs
-        .get(first..)
-        .unwrap_or(&[])
-        .iter()
-        .any(|a| names_eq(&a.key, &key));
+    let repeated = request.attrs.iter().any(|a| names_eq(&a.key, &key));
     if repeated {
         let v = cold(|| {
             Violation::new(
@@ -715,7 +690,7 @@ mod tests {
             sets.push((
                 set.key.to_string(),
                 set.repeated,
-                request.attrs(set).len(),
+                request.attrs.len(),
                 set.problems.len(),
                 set.warnings.len(),
             ));
