@@ -230,9 +230,6 @@ pub struct Violation {
 }
 
 impl Violation {
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn new(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -246,41 +243,26 @@ impl Violation {
         }
     }
 
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
         self.attribute = Some(attribute.into());
         self
     }
 
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn maybe_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self
     }
 
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
 
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn in_doc(mut self, document: Document) -> Self {
         self.document = document;
         self
@@ -366,9 +348,6 @@ pub struct Warning {
 }
 
 impl Warning {
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn new(
         code: WarningCode,
         pointer: impl Into<String>,
@@ -383,23 +362,14 @@ impl Warning {
             document: Document::Body,
         }
     }
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
         self.attribute = Some(attribute.into());
         self
     }
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn span(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
         self
     }
-    // Violations are the rare path: kept out of line so the checks stay small and hot.
-    #[cold]
-    #[inline(never)]
     pub(crate) fn in_doc(mut self, document: Document) -> Self {
         self.document = document;
         self
