@@ -1,11 +1,10 @@
 //! Changes, diffs, the canonical request body, and `apply`.
 
-use std::fmt;
-use std::sync::Arc;
-
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+use std::fmt;
 
+use crate::text::Text;
 use crate::value::{State, Value, REQUEST_SET_TYPE};
 
 /// What a change does to one attribute.
@@ -47,10 +46,10 @@ impl Serialize for Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub(crate) op: Op,
-    pub(crate) attribute_set: Arc<str>,
-    pub(crate) name: Arc<str>,
-    pub(crate) before: Option<Arc<Value>>,
-    pub(crate) after: Option<Arc<Value>>,
+    pub(crate) attribute_set: Text,
+    pub(crate) name: Text,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Option<Value>,
 }
 
 impl Change {
@@ -61,15 +60,20 @@ impl Change {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Option<Change> {
-        Self::shared(set, name, before.map(Arc::new), after.map(Arc::new))
+        if let (Some(b), Some(a)) = (&before, &after) {
+            if b.same_as(a) {
+                return None;
+            }
+        }
+        Change::known(set.into(), name.into(), before, after)
     }
 
-    /// A change already known to be one (`before` and `after` differ), with shared parts.
+    /// A change already known to be one (`before` and `after` differ).
     pub(crate) fn known(
-        set: Arc<str>,
-        name: Arc<str>,
-        before: Option<Arc<Value>>,
-        after: Option<Arc<Value>>,
+        set: Text,
+        name: Text,
+        before: Option<Value>,
+        after: Option<Value>,
     ) -> Option<Change> {
         let op = match (&before, &after) {
             (None, None) => return None,
@@ -84,21 +88,6 @@ impl Change {
             before,
             after,
         })
-    }
-
-    /// [`Change::between`] with shared parts.
-    pub(crate) fn shared(
-        set: impl Into<Arc<str>>,
-        name: impl Into<Arc<str>>,
-        before: Option<Arc<Value>>,
-        after: Option<Arc<Value>>,
-    ) -> Option<Change> {
-        if let (Some(b), Some(a)) = (&before, &after) {
-            if b.same_as(a) {
-                return None;
-            }
-        }
-        Change::known(set.into(), name.into(), before, after)
     }
 
     /// `add`, `replace` or `remove`.
@@ -119,11 +108,11 @@ impl Change {
     }
     /// The value before (`None` when not assigned).
     pub fn before(&self) -> Option<&Value> {
-        self.before.as_deref()
+        self.before.as_ref()
     }
     /// The value after (`None` when removed).
     pub fn after(&self) -> Option<&Value> {
-        self.after.as_deref()
+        self.after.as_ref()
     }
 }
 
@@ -134,8 +123,8 @@ impl Serialize for Change {
         m.serialize_entry("attribute", &self.attribute())?;
         m.serialize_entry("attributeSet", &*self.attribute_set)?;
         m.serialize_entry("name", &*self.name)?;
-        m.serialize_entry("before", &self.before.as_deref())?;
-        m.serialize_entry("after", &self.after.as_deref())?;
+        m.serialize_entry("before", &self.before)?;
+        m.serialize_entry("after", &self.after)?;
         m.end()
     }
 }
@@ -146,10 +135,10 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
     for c in changes {
         match &c.after {
             Some(v) => {
-                out.insert_shared(c.attribute_set.clone(), c.name.clone(), v.clone());
+                out.insert_text(c.attribute_set.clone(), c.name.clone(), v.clone());
             }
             None => {
-                out.remove_shared(&c.attribute_set, &c.name);
+                out.remove(&c.attribute_set, &c.name);
             }
         }
     }
@@ -226,7 +215,7 @@ impl Serialize for RequestBody<'_> {
                             if let Some(ann) = v.request_annotation() {
                                 m.serialize_entry(&format!("{}@odata.type", c.name), ann)?;
                             }
-                            m.serialize_entry(&*c.name, &**v)?;
+                            m.serialize_entry(&*c.name, v)?;
                         }
                         // Removal: `[]` for collections, `null` for single values, no annotation.
                         None => match &c.before {

@@ -5,18 +5,18 @@
 //! the catalog, the object and the actor → [`Diff`] or violations, never half-applied.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::auth::Actor;
 use crate::catalog::{set_hint, AttributeDefinition, Catalog, Status};
-use crate::diff::{Change, Diff};
+use crate::diff::{Change, Diff, Op};
 use crate::json::{self, IntText, Shallow, ShallowKind};
 use crate::names::{closest, utf16_len};
 use crate::object::{Object, ObjectKind};
 use crate::policy::Policy;
+use crate::text::Text;
 use crate::value::{Assignment, AttributeType, ResponseForm, SetAssignments, State, Value};
 use crate::violation::{
     cold, sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
@@ -222,7 +222,7 @@ impl Engine {
                 let pos = self.catalog.set_position(&set.name);
                 let set_name = pos
                     .and_then(|p| self.catalog.attribute_sets().get(p))
-                    .map_or_else(|| set.name.clone(), |s| s.id.shared());
+                    .map_or_else(|| set.name.clone(), |s| s.id.text().clone());
                 let attributes = set
                     .attributes
                     .iter()
@@ -237,7 +237,7 @@ impl Engine {
                             warnings.push(unknown_current(&set.name, &a.name));
                         }
                         Assignment {
-                            name: def.map_or_else(|| a.name.clone(), |d| d.name.shared()),
+                            name: def.map_or_else(|| a.name.clone(), |d| d.name.text().clone()),
                             value: a.value.clone(),
                         }
                     })
@@ -378,10 +378,10 @@ impl Engine {
             match (&c.after, at) {
                 (Some(_), Some(_)) => {}
                 (Some(v), None) => {
-                    state.insert_shared(c.attribute_set.clone(), c.name.clone(), v.clone());
+                    state.insert_text(c.attribute_set.clone(), c.name.clone(), v.clone());
                 }
                 (None, _) => {
-                    state.remove_shared(&c.attribute_set, &c.name);
+                    state.remove(&c.attribute_set, &c.name);
                 }
             }
         }
@@ -505,7 +505,7 @@ impl<'e> Cx<'e> {
         };
         // The 50-value limit applies to the state after the whole PATCH.
         let before = current.value_count();
-        let count = |v: &Option<Arc<Value>>| v.as_deref().map_or(0, Value::count);
+        let count = |v: &Option<Value>| v.as_ref().map_or(0, Value::count);
         let after = changes.iter().fold(before, |n, c| {
             (n + count(&c.after)).saturating_sub(count(&c.before))
         });
@@ -674,12 +674,7 @@ impl<'e> Cx<'e> {
                 }));
                 continue;
             };
-            if let Some(Some((c, at))) =
-                self.check_attr(def, index, attr, request, set_loc, current)
-            {
-                changes.push(c);
-                self.held_at.push(at);
-            }
+            self.check_attr(def, index, attr, request, set_loc, current, changes);
         }
     }
 
@@ -723,7 +718,12 @@ impl<'e> Cx<'e> {
         }
     }
 
-    /// Checks one attribute. `None` when it has errors; `Some(None)` when nothing changes.
+    /// Checks one attribute; a change goes to `changes` (built in place there: a change is
+    /// large, and every move of it costs).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one evaluation's parts, all borrowed"
+    )]
     fn check_attr(
         &mut self,
         def: &AttributeDefinition,
@@ -732,7 +732,8 @@ impl<'e> Cx<'e> {
         request: &Request<'_>,
         set_loc: Loc<'_>,
         current: &State,
-    ) -> Option<Option<(Change, Option<Position>)>> {
+        changes: &mut Vec<Change>,
+    ) {
         let id = def.id();
         let loc = set_loc.key(&attr.key);
         let items = request.items(attr);
@@ -741,8 +742,7 @@ impl<'e> Cx<'e> {
         self.check_annotation(def, annotation, set_loc, id);
         let node = &attr.value;
         let held_at = self.held_at(current, def, index);
-        let held_shared = held_at.and_then(|p| current.at(p));
-        let held = held_shared.map(|v| &**v);
+        let held = held_at.and_then(|p| current.at(p));
         let new = self.typed_value(def, node, items, loc, id);
         let typed_ok = self.violations.len() == before_len;
         let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
@@ -750,16 +750,16 @@ impl<'e> Cx<'e> {
             if predefined {
                 self.check_predefined(def, held, node, items, loc, id);
             }
-            return None;
+            return;
         }
-        let new = new?;
+        let Some(new) = new else { return };
         // The annotation rule is about the body: it applies whether or not the value changes.
         if let Some(v) = &new {
             if annotation.is_none() {
                 self.check_missing_annotation(v, attr, loc, id);
             }
             if self.violations.len() != before_len {
-                return None;
+                return;
             }
         }
         let unchanged = match (&new, held) {
@@ -768,7 +768,7 @@ impl<'e> Cx<'e> {
             _ => false,
         };
         if unchanged {
-            return Some(None);
+            return;
         }
         if def.status() == Status::Deprecated && new.is_some() {
             self.push(cold(|| {
@@ -785,25 +785,30 @@ impl<'e> Cx<'e> {
                 )
                 .span(node.start..node.end)
             }));
-            return None;
+            return;
         }
         if predefined && new.as_ref().is_some_and(|v| !predefined_ok(def, held, v)) {
             // Some element is refused: go through the body's elements for the violations.
             self.check_predefined(def, held, node, items, loc, id);
         }
         if self.violations.len() != before_len {
-            return None;
+            return;
         }
-        Some(
-            // Equal values returned above, so this is a change.
-            Change::known(
-                def.attribute_set.shared(),
-                def.name.shared(),
-                held_shared.cloned(),
-                new.map(Arc::new),
-            )
-            .map(|c| (c, held_at)),
-        )
+        // Equal values returned above, so this is a change.
+        let op = match (held, &new) {
+            (None, None) => return,
+            (None, Some(_)) => Op::Add,
+            (Some(_), None) => Op::Remove,
+            (Some(_), Some(_)) => Op::Replace,
+        };
+        changes.push(Change {
+            op,
+            attribute_set: def.attribute_set.text().clone(),
+            name: def.name.text().clone(),
+            before: held.cloned(),
+            after: new,
+        });
+        self.held_at.push(held_at);
     }
 
     fn check_annotation(
@@ -1091,7 +1096,7 @@ impl<'e> Cx<'e> {
                         .span(span)));
                     return None;
                 }
-                Some(Value::String(s.to_string()))
+                Some(Value::String(Text::new(s)))
             }
             (AttributeType::Integer, ShallowKind::Number(t)) => match json::int_text(t) {
                 IntText::Int(v) => match i32::try_from(v) {

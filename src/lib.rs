@@ -17,6 +17,7 @@ mod json;
 mod names;
 mod object;
 mod policy;
+mod text;
 mod value;
 mod violation;
 mod wire;
@@ -35,5 +36,6 @@ pub use engine::{
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};
 pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use text::Text;
 pub use value::{Assignment, AttributeType, SetAssignments, State, Value};
 pub use violation::{Code, Document, Violation, Warning, WarningCode};

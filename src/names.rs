@@ -7,6 +7,8 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+use crate::text::Text;
+
 /// Longest name, in UTF-16 code units.
 pub const MAX_NAME_LEN: usize = 32;
 
@@ -223,7 +225,7 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
 
 /// A validated attribute set or attribute name: case-preserving, compared case-insensitively.
 #[derive(Clone)]
-pub struct Name(std::sync::Arc<str>);
+pub struct Name(Text);
 
 impl Name {
     /// Validates `s` as a name.
@@ -242,9 +244,9 @@ impl Name {
         &self.0
     }
 
-    /// The shared text, for copies that need no allocation.
-    pub(crate) fn shared(&self) -> std::sync::Arc<str> {
-        self.0.clone()
+    /// The text, for copies into changes and states (short names copy without allocating).
+    pub(crate) fn text(&self) -> &Text {
+        &self.0
     }
 }
 

@@ -5,6 +5,7 @@ use std::fmt;
 use crate::catalog::{is_odata_key, Diag};
 use crate::json::{self, IntText, Kind, Node};
 use crate::names::names_eq;
+use crate::text::Text;
 use crate::value::{State, Value};
 use crate::violation::{Code, Document, Pointer, Violation};
 
@@ -314,7 +315,7 @@ fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
     match &n.kind {
         Kind::Null => Ok(None),
         Kind::Bool(b) => Ok(Some(Value::Boolean(*b))),
-        Kind::String(s) => Ok(Some(Value::String(s.to_string()))),
+        Kind::String(s) => Ok(Some(Value::String(Text::new(s)))),
         Kind::Number(t) => int(t)
             .map(|v| Some(Value::Integer(v)))
             .ok_or_else(|| format!("`{t}` is not an Int32")),
@@ -326,7 +327,7 @@ fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
                 return Ok(Some(Value::Strings(
                     items
                         .iter()
-                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .filter_map(|i| i.as_str().map(Text::new))
                         .collect(),
                 )));
             }

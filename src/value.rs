@@ -1,12 +1,11 @@
 //! Typed attribute values and an object's assignment state.
 
-use std::fmt;
-use std::sync::Arc;
-
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
+use std::fmt;
 
 use crate::names::names_eq;
+use crate::text::Text;
 
 /// The data type of an attribute definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,13 +48,13 @@ impl Serialize for AttributeType {
 #[non_exhaustive]
 pub enum Value {
     /// A single string.
-    String(String),
+    String(Text),
     /// A single Int32.
     Integer(i32),
     /// A Boolean.
     Boolean(bool),
     /// A collection of strings.
-    Strings(Vec<String>),
+    Strings(Vec<Text>),
     /// A collection of Int32s.
     Integers(Vec<i32>),
 }
@@ -156,12 +155,13 @@ impl Serialize for Value {
     }
 }
 
-/// One attribute assigned to an object. Names and values are shared, so copying a state
-/// (the resulting state of every evaluation starts as one) allocates only its lists.
+/// One attribute assigned to an object. Short names and strings are stored inline (see
+/// [`Text`]), so copying a state (the resulting state of every evaluation starts as one)
+/// allocates only its lists and collections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
-    pub(crate) name: Arc<str>,
-    pub(crate) value: Arc<Value>,
+    pub(crate) name: Text,
+    pub(crate) value: Value,
 }
 
 impl Assignment {
@@ -178,7 +178,7 @@ impl Assignment {
 /// The assignments of one attribute set on an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAssignments {
-    pub(crate) name: Arc<str>,
+    pub(crate) name: Text,
     pub(crate) attributes: Vec<Assignment>,
 }
 
@@ -218,10 +218,15 @@ impl State {
 
     /// The value of `set`/`name` (names compare case-insensitively).
     pub fn get(&self, set: &str, name: &str) -> Option<&Value> {
-        self.get_shared(set, name).map(|v| &**v)
+        self.sets
+            .iter()
+            .find(|s| names_eq(&s.name, set))?
+            .attributes
+            .iter()
+            .find(|a| names_eq(&a.name, name))
+            .map(|a| &a.value)
     }
 
-    /// The shared value of `set`/`name`.
     /// Whether `(si, ai)` holds `set`/`name`.
     pub(crate) fn holds_at(&self, (si, ai): (usize, usize), set: &str, name: &str) -> bool {
         self.sets.get(si).is_some_and(|s| {
@@ -233,12 +238,12 @@ impl State {
     }
 
     /// The value at a position: (set index, attribute index).
-    pub(crate) fn at(&self, (si, ai): (usize, usize)) -> Option<&Arc<Value>> {
+    pub(crate) fn at(&self, (si, ai): (usize, usize)) -> Option<&Value> {
         Some(&self.sets.get(si)?.attributes.get(ai)?.value)
     }
 
     /// Replaces the value at a position: (set index, attribute index).
-    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Arc<Value>) -> bool {
+    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Value) -> bool {
         match self.sets.get_mut(si).and_then(|s| s.attributes.get_mut(ai)) {
             Some(a) => {
                 a.value = value;
@@ -248,22 +253,12 @@ impl State {
         }
     }
 
-    pub(crate) fn get_shared(&self, set: &str, name: &str) -> Option<&Arc<Value>> {
-        self.sets
-            .iter()
-            .find(|s| names_eq(&s.name, set))?
-            .attributes
-            .iter()
-            .find(|a| names_eq(&a.name, name))
-            .map(|a| &a.value)
-    }
-
     /// Every assignment as `(set, attribute, value)`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &Value)> {
         self.sets.iter().flat_map(|s| {
             s.attributes
                 .iter()
-                .map(move |a| (&*s.name, &*a.name, &*a.value))
+                .map(move |a| (&*s.name, &*a.name, &a.value))
         })
     }
 
@@ -274,16 +269,17 @@ impl State {
 
     /// Assigns `value` to `set`/`name`, replacing what was there (keeping its place).
     pub fn insert(&mut self, set: &str, name: &str, value: Value) {
-        self.insert_shared(set, name, Arc::new(value));
+        self.insert_text(set, name, value);
     }
 
-    /// Like [`State::insert`] with shared parts; returns the value replaced.
-    pub(crate) fn insert_shared(
+    /// Like [`State::insert`], with names that may already be [`Text`]; returns the value
+    /// replaced.
+    pub(crate) fn insert_text(
         &mut self,
-        set: impl AsRef<str> + Into<Arc<str>>,
-        name: impl AsRef<str> + Into<Arc<str>>,
-        value: Arc<Value>,
-    ) -> Option<Arc<Value>> {
+        set: impl AsRef<str> + Into<Text>,
+        name: impl AsRef<str> + Into<Text>,
+        value: Value,
+    ) -> Option<Value> {
         let idx = match self
             .sets
             .iter()
@@ -317,11 +313,6 @@ impl State {
 
     /// Removes `set`/`name`; returns the removed value. A set left empty disappears.
     pub fn remove(&mut self, set: &str, name: &str) -> Option<Value> {
-        self.remove_shared(set, name).map(Arc::unwrap_or_clone)
-    }
-
-    /// Like [`State::remove`], returning the shared value.
-    pub(crate) fn remove_shared(&mut self, set: &str, name: &str) -> Option<Arc<Value>> {
         let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
         let entry = self.sets.get_mut(si)?;
         let ai = entry
@@ -407,7 +398,7 @@ impl Serialize for ResponseSet<'_> {
             if let Some(ann) = a.value.response_annotation() {
                 m.serialize_entry(&format!("{}@odata.type", a.name), ann)?;
             }
-            m.serialize_entry(&*a.name, &*a.value)?;
+            m.serialize_entry(&*a.name, &a.value)?;
         }
         m.end()
     }

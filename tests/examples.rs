@@ -39,8 +39,8 @@ fn expected(id: &str) -> Expected {
         }
         json!({ "Engineering": m })
     };
-    let s = |v: &str| Value::String(v.to_owned());
-    let strings = |v: &[&str]| Value::Strings(v.iter().map(|x| (*x).to_owned()).collect());
+    let s = |v: &str| Value::String(v.into());
+    let strings = |v: &[&str]| Value::Strings(v.iter().map(|x| (*x).into()).collect());
     match id {
         "A01" | "A02" => Expected {
             before: Json::Null,

@@ -508,7 +508,7 @@ fn element(def: &MDef, idx: usize, draw: Draw) -> Value {
     };
     match def.ty {
         Ty::Integer => Value::Integer(text.parse().unwrap()),
-        _ => Value::String(text),
+        _ => Value::String(text.into()),
     }
 }
 
@@ -571,7 +571,7 @@ fn state_from_raw(cat: &MCatalog, raw: &[StateRaw]) -> State {
                 state.insert(
                     &recase(GHOST_SET, r.set_case),
                     "Bulk",
-                    Value::Strings((0..n).map(|i| format!("w{i}")).collect()),
+                    Value::Strings((0..n).map(|i| format!("w{i}").into()).collect()),
                 );
             }
             _ => state.insert(
@@ -938,11 +938,11 @@ type Model = BTreeMap<(String, String), NV>;
 
 fn nv_of_value(v: &Value) -> NV {
     match v {
-        Value::String(s) => NV::S(s.clone()),
+        Value::String(s) => NV::S(s.to_string()),
         Value::Integer(i) => NV::I(i64::from(*i)),
         Value::Boolean(b) => NV::B(*b),
         Value::Strings(l) => {
-            let mut l = l.clone();
+            let mut l: Vec<String> = l.iter().map(|s| s.to_string()).collect();
             l.sort();
             NV::Ss(l)
         }

@@ -1,0 +1,162 @@
+//! [`Text`]: the string type of names and string values.
+//!
+//! Names (at most 32 characters) and most string values are short, and every evaluation copies
+//! them into its changes and its resulting state. Stored inline up to 24 bytes, such a copy is a
+//! plain copy of the struct: no allocation and no reference count, so evaluations running on
+//! several threads share no counter (a shared `Arc` costs an atomic operation per copy and per
+//! drop). Longer strings are on the heap.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+
+use compact_str::CompactString;
+
+/// An immutable string, stored inline up to 24 bytes. It dereferences to `str`, compares and
+/// hashes as its text (exactly, not ignoring case), and converts from and to `String`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Text(CompactString);
+
+impl Text {
+    /// A `Text` holding `s`.
+    pub fn new(s: &str) -> Self {
+        Self(CompactString::new(s))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+// Hash as `str` does, so that `Borrow<str>` lookups (`HashSet<Text>::contains("...")`) work.
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_str().hash(state);
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self::new(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Self(CompactString::from(s))
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Self::new(s)
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.0.into_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_as_its_text_inline_and_on_the_heap() {
+        for s in ["", "Engineering", &"x".repeat(24), &"é".repeat(40)] {
+            let t = Text::from(s);
+            assert_eq!(t.as_str(), s);
+            assert_eq!(&*t.clone(), s);
+            assert_eq!(t, s);
+            assert_eq!(String::from(t.clone()), s);
+            assert_eq!(format!("{t}"), s);
+            assert_eq!(format!("{t:?}"), format!("{s:?}"));
+            assert_eq!(
+                serde_json::to_string(&t).ok(),
+                serde_json::to_string(s).ok()
+            );
+            let set: std::collections::HashSet<Text> = [t].into_iter().collect();
+            assert!(set.contains(s));
+        }
+        assert_ne!(Text::from("Project"), Text::from("project"));
+        let (a, b) = (Text::from("a"), Text::from("b"));
+        assert!(a < b, "ordered as text");
+    }
+}
