@@ -108,13 +108,25 @@ impl Shallow<'_> {
     }
 }
 
-/// Why and where a document was rejected.
+/// Why and where a document was rejected. Boxed, as errors are rare: a one-word error keeps
+/// every `Result` the parser returns small, so reading a valid document copies less.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ParseError {
+pub(crate) struct ParseError(Box<ParseErrorAt>);
+
+/// What a [`ParseError`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParseErrorAt {
     /// Byte offset where the problem was found.
     pub(crate) offset: usize,
     /// Lowercase description without a final period.
     pub(crate) message: String,
+}
+
+impl std::ops::Deref for ParseError {
+    type Target = ParseErrorAt;
+    fn deref(&self) -> &ParseErrorAt {
+        &self.0
+    }
 }
 
 /// Classification of a JSON number's text as an `i64`, see [`int_text`].
@@ -275,11 +287,12 @@ fn number_value(text: &str) -> serde_json::Value {
 }
 
 /// Builds a [`ParseError`].
+#[cold]
 fn error(offset: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
+    ParseError(Box::new(ParseErrorAt {
         offset,
         message: message.into(),
-    }
+    }))
 }
 
 /// Recursive-descent state over already UTF-8-validated input.
@@ -304,10 +317,8 @@ impl<'a> Parser<'a> {
     pub(crate) fn new(input: &'a [u8], max_depth: usize) -> Result<Self, ParseError> {
         // Validating once up front lets every later slice be taken from `&str`
         // without re-checking, and makes the error offset exact.
-        let src = std::str::from_utf8(input).map_err(|e| ParseError {
-            offset: e.valid_up_to(),
-            message: "invalid UTF-8".to_owned(),
-        })?;
+        let src =
+            std::str::from_utf8(input).map_err(|e| error(e.valid_up_to(), "invalid UTF-8"))?;
         Ok(Parser {
             src,
             bytes: input,
