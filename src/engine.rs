@@ -355,18 +355,25 @@ impl Engine {
         }
         // The resulting state: the current one (copied only now, with room for the additions)
         // changed in place.
+        let mut held_at = cx.held_at;
+        debug_assert_eq!(held_at.len(), changes.len(), "one position per change");
         let mut state = match state {
             Cow::Owned(mut s) => {
                 s.reserve(changes.len());
                 s
             }
-            Cow::Borrowed(s) => s.clone_with_room(changes.len()),
+            // A value about to be replaced is not copied (it would be dropped at once); the
+            // replacement below puts the new one there.
+            Cow::Borrowed(s) => s.clone_with_room(changes.len(), |p| {
+                held_at
+                    .iter()
+                    .zip(&changes)
+                    .any(|(at, c)| *at == Some(p) && c.after.is_some())
+            }),
         };
         // Replacements keep their place, so they go straight to where the check found the
         // attribute (the state is still laid out as it was then); additions and removals follow,
         // in order, which gives what applying every change in order gives.
-        let mut held_at = cx.held_at;
-        debug_assert_eq!(held_at.len(), changes.len(), "one position per change");
         for (c, at) in changes.iter().zip(held_at.iter_mut()) {
             if let (Some(v), Some(p)) = (&c.after, *at) {
                 if !state.replace_at(p, v.clone()) {

@@ -328,12 +328,25 @@ impl State {
 
     /// Keeps only the sets for which `keep` is true.
     /// A copy with room for `extra` more sets and `extra` more attributes in each set, so that
-    /// applying that many changes does not reallocate.
-    pub(crate) fn clone_with_room(&self, extra: usize) -> State {
+    /// applying that many changes does not reallocate. Values at the positions (set index,
+    /// attribute index) where `replaced` is true are left as `Value::Boolean(false)`, for the
+    /// caller to replace.
+    pub(crate) fn clone_with_room(
+        &self,
+        extra: usize,
+        mut replaced: impl FnMut((usize, usize)) -> bool,
+    ) -> State {
         let mut sets = Vec::with_capacity(self.sets.len() + extra);
-        sets.extend(self.sets.iter().map(|s| {
+        sets.extend(self.sets.iter().enumerate().map(|(si, s)| {
             let mut attributes = Vec::with_capacity(s.attributes.len() + extra);
-            attributes.extend(s.attributes.iter().cloned());
+            attributes.extend(s.attributes.iter().enumerate().map(|(ai, a)| Assignment {
+                name: a.name.clone(),
+                value: if replaced((si, ai)) {
+                    Value::Boolean(false)
+                } else {
+                    a.value.clone()
+                },
+            }));
             SetAssignments {
                 name: s.name.clone(),
                 attributes,
