@@ -153,17 +153,32 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
     fn mix(h: u64, w: u64) -> u64 {
         (h.rotate_left(23) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
     }
-    /// Up to eight bytes as a little-endian word, zero-padded.
+    /// Eight bytes as a little-endian word.
     #[inline]
     fn word(chunk: &[u8]) -> u64 {
-        if let Ok(w) = <[u8; 8]>::try_from(chunk) {
-            return u64::from_le_bytes(w);
+        <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
+    }
+    /// The last `s.len() % 8` bytes of `s` (at least one) as a little-endian word, zero-padded,
+    /// read with at most two loads rather than byte by byte.
+    #[inline]
+    fn tail(s: &[u8]) -> u64 {
+        let n = s.len();
+        let r = n % 8;
+        let byte = |i: usize| s.get(i).map_or(0, |&b| u64::from(b));
+        let half = |i: usize| {
+            s.get(i..i + 4)
+                .and_then(|h| <[u8; 4]>::try_from(h).ok())
+                .map_or(0, |h| u64::from(u32::from_le_bytes(h)))
+        };
+        if n >= 8 {
+            // The word ending at the end, shifted so that the tail's bytes come first.
+            s.get(n - 8..).map_or(0, word) >> (8 * (8 - r))
+        } else if n >= 4 {
+            // Two overlapping half-words; the shared bytes are equal, so OR keeps them.
+            half(0) | (half(n - 4) << (8 * (n - 4)))
+        } else {
+            byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)))
         }
-        let mut w = [0u8; 8];
-        for (d, b) in w.iter_mut().zip(chunk) {
-            *d = *b;
-        }
-        u64::from_le_bytes(w)
     }
     // Uppercases eight ASCII bytes at once: flag the bytes in `a..=z`, subtract 0x20.
     #[inline]
@@ -188,7 +203,7 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
     }
     let rest = chunks.remainder();
     if ascii && !rest.is_empty() {
-        let w = word(rest);
+        let w = tail(s.as_bytes());
         ascii = w & HI == 0;
         h = mix(h, upper(w));
     }
@@ -414,6 +429,29 @@ mod tests {
         ] {
             assert!(names_eq(a, b), "{a} {b}");
             assert_eq!(h(&Name::unchecked(a)), h(&Name::unchecked(b)), "{a} {b}");
+        }
+        // At every length, the ASCII path (whole words, then the tail read with overlapping
+        // loads) and the per-character path (`ſ` is not ASCII) hash the same folded text alike,
+        // and names that differ only in their last byte hash apart.
+        for n in 1..=40 {
+            let ascii: String = (0..n).map(|i| if i % 2 == 0 { 's' } else { 'T' }).collect();
+            let unicode: String = (0..n)
+                .map(|i| if i % 2 == 0 { '\u{17f}' } else { 't' })
+                .collect();
+            assert!(names_eq(&ascii, &unicode), "length {n}");
+            assert_eq!(
+                h(&Name::unchecked(&ascii)),
+                h(&Name::unchecked(&unicode)),
+                "length {n}"
+            );
+            let mut other = ascii.clone();
+            other.pop();
+            other.push('x');
+            assert_ne!(
+                h(&Name::unchecked(&ascii)),
+                h(&Name::unchecked(&other)),
+                "length {n}"
+            );
         }
     }
 
