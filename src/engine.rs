@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -320,7 +322,7 @@ impl Engine {
             held,
             violations: Vec::new(),
             warnings: Vec::new(),
-            held_at: Vec::new(),
+            held_at: SmallVec::new(),
         };
         let changes = cx.run(&state, body);
         let authorization = if actor.is_some() {
@@ -444,7 +446,7 @@ struct Cx<'e> {
     violations: Vec<Violation>,
     warnings: Vec<Warning>,
     /// For each change, where the current state holds its attribute, if it does.
-    held_at: Vec<Option<Position>>,
+    held_at: SmallVec<[Option<Position>; 16]>,
 }
 
 impl<'e> Cx<'e> {
@@ -483,7 +485,6 @@ impl<'e> Cx<'e> {
         // About one attribute per 64 bytes of body; the lists grow if there are more.
         let guess = (body.len() / 64).clamp(4, 64);
         let mut changes = Vec::with_capacity(guess);
-        self.held_at.reserve(guess);
         let read = wire::read_request(body, json::DEFAULT_MAX_DEPTH, |set, request| {
             self.check_set(set, request, current, &mut changes);
         });

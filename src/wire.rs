@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use smallvec::SmallVec;
+
 use crate::json::{ParseError, Parser, Shallow, ShallowKind};
 use crate::names::names_eq;
 use crate::value::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
@@ -151,18 +153,18 @@ impl<'a> SetEntry<'a> {
 }
 
 /// The attributes of the set just read, for [`read_request`]'s callback. The lists are
-/// reused from set to set, so that reading a body allocates a handful of times whatever its
-/// shape.
+/// reused from set to set and hold a typical set without allocating (a set object names a
+/// few attributes; larger ones spill to the heap).
 #[derive(Debug, Default)]
 pub(crate) struct Request<'a> {
     /// The set's attributes.
-    pub(crate) attrs: Vec<AttrEntry<'a>>,
+    pub(crate) attrs: SmallVec<[AttrEntry<'a>; 8]>,
     /// The elements of attribute values that are arrays.
-    pub(crate) items: Vec<Shallow<'a>>,
+    pub(crate) items: SmallVec<[Shallow<'a>; 16]>,
     /// The attributes' annotations (kept apart: half the attributes have none).
-    pub(crate) annotations: Vec<AnnotationEntry<'a>>,
+    pub(crate) annotations: SmallVec<[AnnotationEntry<'a>; 8]>,
     /// Scratch list of the annotations of the set being read.
-    pending: Vec<PendingAnnotation<'a>>,
+    pending: SmallVec<[PendingAnnotation<'a>; 8]>,
 }
 
 impl<'a> Request<'a> {
@@ -238,8 +240,8 @@ pub(crate) fn read_request<'a>(
         return Ok(read);
     }
     let root_start = p.pos();
-    // Root keys seen so far, for exact duplicates.
-    let mut seen: Vec<Cow<'_, str>> = Vec::new();
+    // Root keys seen so far, for exact duplicates (a body has one or two).
+    let mut seen: SmallVec<[Cow<'_, str>; 2]> = SmallVec::new();
     // The first `customSecurityAttributes`: read when it is an object, else its shallow value.
     let mut csa: Option<Result<Range<usize>, Shallow<'_>>> = None;
     if p.open_object(0)? {
@@ -318,16 +320,9 @@ fn read_sets<'a>(
     on_set: &mut impl FnMut(&SetEntry<'a>, &Request<'a>),
 ) -> Result<Range<usize>, ParseError> {
     let start = p.pos();
-    let mut request = Request {
-        // A set holds a few attributes; the lists are reused from set to set (and stay under
-        // 1 KiB, where allocation is cheapest).
-        attrs: Vec::with_capacity(8),
-        items: Vec::with_capacity(16),
-        annotations: Vec::new(),
-        pending: Vec::with_capacity(8),
-    };
+    let mut request = Request::default();
     // The keys of the sets read so far, for duplicates.
-    let mut seen: Vec<Cow<'a, str>> = Vec::with_capacity(4);
+    let mut seen: SmallVec<[Cow<'a, str>; 4]> = SmallVec::new();
     if p.open_object(1)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
@@ -412,20 +407,12 @@ fn read_set<'a>(
         return Ok(());
     }
     let mut set_type: Option<Shallow<'a>> = None;
-    let mut annotations = std::mem::take(&mut request.pending);
+    request.pending.clear();
     if p.open_object(2)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
             let key_span = key_start..key_end;
-            read_member(
-                p,
-                entry,
-                request,
-                &mut set_type,
-                &mut annotations,
-                key,
-                key_span,
-            )?;
+            read_member(p, entry, request, &mut set_type, key, key_span)?;
             if !p.next_member()? {
                 break;
             }
@@ -466,8 +453,8 @@ fn read_set<'a>(
             }
         }
     }
-    request.annotations.reserve(annotations.len());
-    for a in annotations.drain(..) {
+    request.annotations.reserve(request.pending.len());
+    for a in request.pending.drain(..) {
         let span = a.value.start..a.value.end;
         let Some(kind) = a.value.as_str().and_then(Annotation::parse) else {
             let v = cold(|| {
@@ -519,7 +506,6 @@ fn read_set<'a>(
             }
         }
     }
-    request.pending = annotations;
     Ok(())
 }
 
@@ -530,13 +516,12 @@ fn read_member<'a>(
     entry: &mut SetEntry<'a>,
     request: &mut Request<'a>,
     set_type: &mut Option<Shallow<'a>>,
-    annotations: &mut Vec<PendingAnnotation<'a>>,
     key: Cow<'a, str>,
     key_span: Range<usize>,
 ) -> Result<(), ParseError> {
     // Most keys are attribute names: one scan for `@` settles them.
     if let Some(at) = key.bytes().position(|b| b == b'@') {
-        return read_annotated(p, entry, set_type, annotations, key, key_span, at);
+        return read_annotated(p, entry, set_type, &mut request.pending, key, key_span, at);
     }
     let repeated = request.attrs.iter().any(|a| names_eq(&a.key, &key));
     if repeated {
@@ -590,7 +575,7 @@ fn read_annotated<'a>(
     p: &mut Parser<'a>,
     entry: &mut SetEntry<'a>,
     set_type: &mut Option<Shallow<'a>>,
-    annotations: &mut Vec<PendingAnnotation<'a>>,
+    annotations: &mut SmallVec<[PendingAnnotation<'a>; 8]>,
     key: Cow<'a, str>,
     key_span: Range<usize>,
     at: usize,
