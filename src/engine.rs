@@ -376,16 +376,25 @@ impl Engine {
         // Replacements keep their place, so they go straight to where the check found the
         // attribute (the state is still laid out as it was then); additions and removals follow,
         // in order, which gives what applying every change in order gives.
+        // Every defined attribute the state holds has its position, and a body changes an
+        // attribute once, so an attribute without one is new to the state.
+        let mut positions_hold = true;
         for (c, at) in changes.iter().zip(held_at.iter_mut()) {
             if let (Some(v), Some(p)) = (&c.after, *at) {
                 if !state.replace_at(p, v.clone()) {
+                    // Not reached (the positions come from this state); were it reached, the
+                    // searching insertion below still gives the right state.
                     *at = None;
+                    positions_hold = false;
                 }
             }
         }
         for (c, at) in changes.iter().zip(held_at.iter()) {
             match (&c.after, at) {
                 (Some(_), Some(_)) => {}
+                (Some(v), None) if positions_hold => {
+                    state.push_new(&c.attribute_set, &c.name, v.clone());
+                }
                 (Some(v), None) => {
                     state.insert_text(c.attribute_set.clone(), c.name.clone(), v.clone());
                 }

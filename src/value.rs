@@ -311,6 +311,28 @@ impl State {
         }
     }
 
+    /// Assigns `value` to `set`/`name`, which the caller knows the state does not hold (so
+    /// the set's attributes are not searched).
+    pub(crate) fn push_new(&mut self, set: &Text, name: &Text, value: Value) {
+        debug_assert!(self.get(set, name).is_none(), "{set}_{name} is new");
+        let entry = match self.sets.iter().position(|s| names_eq(&s.name, set)) {
+            Some(i) => self.sets.get_mut(i),
+            None => {
+                self.sets.push(SetAssignments {
+                    name: set.clone(),
+                    attributes: Vec::new(),
+                });
+                self.sets.last_mut()
+            }
+        };
+        if let Some(entry) = entry {
+            entry.attributes.push(Assignment {
+                name: name.clone(),
+                value,
+            });
+        }
+    }
+
     /// Removes `set`/`name`; returns the removed value. A set left empty disappears.
     pub fn remove(&mut self, set: &str, name: &str) -> Option<Value> {
         let si = self.sets.iter().position(|s| names_eq(&s.name, set))?;
