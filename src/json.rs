@@ -671,16 +671,24 @@ impl<'a> Parser<'a> {
 
     /// Parses a string; the cursor is on the opening quote and ends past the
     /// closing one. Strings without escapes are borrowed.
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let body = self.pos + 1;
-        // Fast path: find the end of the first plain run.
-        let mut i = self.run_end(body);
+        // Fast path, inlined into the callers (the result then stays in registers): a string
+        // that is one plain run, borrowed.
+        let i = self.run_end(body);
+        if let Some(b'"') = self.bytes.get(i) {
+            self.pos = i + 1;
+            return self.slice(body, i).map(Cow::Borrowed);
+        }
+        self.string_rest(body, i)
+    }
+
+    /// [`Parser::string`] past its first plain run, which ends at `i` (not on a quote).
+    fn string_rest(&mut self, body: usize, i: usize) -> Result<Cow<'a, str>, ParseError> {
+        let mut i = i;
         match self.bytes.get(i) {
             None => return Err(self.eof()),
-            Some(b'"') => {
-                self.pos = i + 1;
-                return self.slice(body, i).map(Cow::Borrowed);
-            }
             Some(b'\\') => {}
             Some(_) => return Err(error(i, "control character in string")),
         }
