@@ -8,7 +8,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::json::{self, IntText, Kind, Member, Node};
-use crate::names::{check_name, names_eq, utf16_len, Name, NameRef};
+use crate::names::{bytes_eq, check_name, names_eq, utf16_len, Name, NameRef};
 use crate::policy::Policy;
 use crate::value::AttributeType;
 use crate::violation::{
@@ -180,7 +180,7 @@ impl AttributeDefinition {
     /// The allowed value with exactly this id (case-sensitive).
     pub fn allowed_value(&self, id: &str) -> Option<&AllowedValue> {
         self.value_index
-            .get(id)
+            .get(&ExactRef(id))
             .and_then(|&i| self.allowed_values.get(i))
     }
 
@@ -191,6 +191,17 @@ impl AttributeDefinition {
             .enumerate()
             .map(|(i, v)| (Box::from(v.id.as_str()), i))
             .collect();
+    }
+}
+
+/// An allowed value id looked up in [`AttributeDefinition::value_index`]: hashed as the key
+/// is, compared without a `memcmp` call for short ids.
+#[derive(Hash)]
+struct ExactRef<'a>(&'a str);
+
+impl hashbrown::Equivalent<Box<str>> for ExactRef<'_> {
+    fn equivalent(&self, key: &Box<str>) -> bool {
+        bytes_eq(self.0.as_bytes(), key.as_bytes())
     }
 }
 

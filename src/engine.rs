@@ -1010,18 +1010,29 @@ impl<'e> Cx<'e> {
                 ok = false;
                 continue;
             }
-            match self.typed_scalar(def, item, ip, id) {
-                Some(Value::String(s)) if strings.contains(&s) => {
-                    self.duplicate(def, id, ip, item, &s);
+            // Elements are typed straight into the list of their type.
+            match def.attribute_type() {
+                AttributeType::String => match self.typed_string(def, item, ip, id) {
+                    Some(s) if strings.contains(&s) => {
+                        self.duplicate(def, id, ip, item, &s);
+                        ok = false;
+                    }
+                    Some(s) => strings.push(s),
+                    None => ok = false,
+                },
+                AttributeType::Integer => match self.typed_int(def, item, ip, id) {
+                    Some(v) if ints.contains(&v) => {
+                        self.duplicate(def, id, ip, item, &v.to_string());
+                        ok = false;
+                    }
+                    Some(v) => ints.push(v),
+                    None => ok = false,
+                },
+                // Not a collection type (the catalog refuses such definitions).
+                AttributeType::Boolean => {
+                    self.typed_scalar(def, item, ip, id);
                     ok = false;
                 }
-                Some(Value::String(s)) => strings.push(s),
-                Some(Value::Integer(v)) if ints.contains(&v) => {
-                    self.duplicate(def, id, ip, item, &v.to_string());
-                    ok = false;
-                }
-                Some(Value::Integer(v)) => ints.push(v),
-                Some(_) | None => ok = false,
             }
         }
         if !ok {
@@ -1061,9 +1072,135 @@ impl<'e> Cx<'e> {
         ptr: Loc<'_>,
         id: &str,
     ) -> Option<Value> {
+        match def.attribute_type() {
+            AttributeType::String => self.typed_string(def, node, ptr, id).map(Value::String),
+            AttributeType::Integer => self.typed_int(def, node, ptr, id).map(Value::Integer),
+            AttributeType::Boolean => match node.kind {
+                ShallowKind::Bool(b) => Some(Value::Boolean(b)),
+                _ => {
+                    self.mismatch(def, node, ptr, id, None);
+                    None
+                }
+            },
+        }
+    }
+
+    /// A value of a String attribute (or an element of one), checked.
+    fn typed_string(
+        &mut self,
+        def: &AttributeDefinition,
+        node: &Shallow<'_>,
+        ptr: Loc<'_>,
+        id: &str,
+    ) -> Option<Text> {
+        let ShallowKind::String(s) = &node.kind else {
+            self.mismatch(def, node, ptr, id, None);
+            return None;
+        };
         let span = node.start..node.end;
+        if s.is_empty() {
+            self.push(cold(|| {
+                Violation::new(
+                    Code::EmptyString,
+                    ptr,
+                    format!("`{id}` cannot be an empty string"),
+                )
+                .attr(id)
+                .with_hint(if def.is_collection() {
+                    "leave the empty string out; remove the attribute with `[]`"
+                } else {
+                    "remove the attribute with `null` instead"
+                })
+                .span(span)
+            }));
+            return None;
+        }
+        // UTF-16 never needs more units than UTF-8 needs bytes.
+        let len = if s.len() <= MAX_VALUE_LEN {
+            s.len()
+        } else {
+            utf16_len(s)
+        };
+        if len > MAX_VALUE_LEN {
+            self.push(cold(|| {
+                Violation::new(
+                    Code::ValueTooLong,
+                    ptr,
+                    format!(
+                        "a value of `{id}` is {len} characters long, more than {MAX_VALUE_LEN}"
+                    ),
+                )
+                .attr(id)
+                .with_hint("shorten the value to at most 64 characters (UTF-16 code units)")
+                .span(span)
+            }));
+            return None;
+        }
+        Some(Text::new(s))
+    }
+
+    /// A value of an Integer attribute (or an element of one), checked.
+    fn typed_int(
+        &mut self,
+        def: &AttributeDefinition,
+        node: &Shallow<'_>,
+        ptr: Loc<'_>,
+        id: &str,
+    ) -> Option<i32> {
+        let ShallowKind::Number(t) = node.kind else {
+            self.mismatch(def, node, ptr, id, None);
+            return None;
+        };
+        let span = node.start..node.end;
+        match json::int_text(t) {
+            IntText::Int(v) => match i32::try_from(v) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    self.push(cold(|| out_of_range(ptr, id, span)));
+                    None
+                }
+            },
+            IntText::TooBig => {
+                self.push(cold(|| out_of_range(ptr, id, span)));
+                None
+            }
+            IntText::NotInteger => {
+                self.mismatch(
+                    def,
+                    node,
+                    ptr,
+                    id,
+                    Some("send a whole number without a fraction or exponent, like `12`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `type_mismatch` for a value of the wrong JSON type (or a number that is not an
+    /// integer, with its own hint).
+    fn mismatch(
+        &mut self,
+        def: &AttributeDefinition,
+        node: &Shallow<'_>,
+        ptr: Loc<'_>,
+        id: &str,
+        hint: Option<&'static str>,
+    ) {
         let ty = def.attribute_type();
-        let mismatch = |node: &Shallow<'_>| {
+        let hint = hint.or(match (ty, &node.kind) {
+            (AttributeType::Integer, ShallowKind::String(_)) => {
+                Some("send the number without quotes")
+            }
+            (AttributeType::Boolean, ShallowKind::String(_)) => {
+                Some("send `true` or `false` without quotes")
+            }
+            (AttributeType::String, ShallowKind::Number(_) | ShallowKind::Bool(_)) => {
+                Some("send the value as a JSON string, in quotes")
+            }
+            _ => None,
+        });
+        self.push(cold(|| {
             Violation::new(
                 Code::TypeMismatch,
                 ptr,
@@ -1074,94 +1211,11 @@ impl<'e> Cx<'e> {
                 ),
             )
             .attr(id)
-            .span(span.clone())
-        };
-        match (ty, &node.kind) {
-            (AttributeType::String, ShallowKind::String(s)) => {
-                if s.is_empty() {
-                    self.push(cold(|| {
-                        Violation::new(
-                            Code::EmptyString,
-                            ptr,
-                            format!("`{id}` cannot be an empty string"),
-                        )
-                        .attr(id)
-                        .with_hint(if def.is_collection() {
-                            "leave the empty string out; remove the attribute with `[]`"
-                        } else {
-                            "remove the attribute with `null` instead"
-                        })
-                        .span(span)
-                    }));
-                    return None;
-                }
-                // UTF-16 never needs more units than UTF-8 needs bytes.
-                let len = if s.len() <= MAX_VALUE_LEN {
-                    s.len()
-                } else {
-                    utf16_len(s)
-                };
-                if len > MAX_VALUE_LEN {
-                    self.push(cold(||
-                        Violation::new(
-                            Code::ValueTooLong,
-                            ptr,
-                            format!("a value of `{id}` is {len} characters long, more than {MAX_VALUE_LEN}"),
-                        )
-                        .attr(id)
-                        .with_hint("shorten the value to at most 64 characters (UTF-16 code units)")
-                        .span(span)));
-                    return None;
-                }
-                Some(Value::String(Text::new(s)))
-            }
-            (AttributeType::Integer, ShallowKind::Number(t)) => match json::int_text(t) {
-                IntText::Int(v) => match i32::try_from(v) {
-                    Ok(v) => Some(Value::Integer(v)),
-                    Err(_) => {
-                        self.push(cold(|| out_of_range(ptr, id, span)));
-                        None
-                    }
-                },
-                IntText::TooBig => {
-                    self.push(cold(|| out_of_range(ptr, id, span)));
-                    None
-                }
-                IntText::NotInteger => {
-                    self.push(cold(|| {
-                        mismatch(node).with_hint(
-                            "send a whole number without a fraction or exponent, like `12`",
-                        )
-                    }));
-                    None
-                }
-            },
-            (AttributeType::Boolean, ShallowKind::Bool(b)) => Some(Value::Boolean(*b)),
-            (_, _) => {
-                let hint = match (ty, &node.kind) {
-                    (AttributeType::Integer, ShallowKind::String(_)) => {
-                        Some("send the number without quotes")
-                    }
-                    (AttributeType::Boolean, ShallowKind::String(_)) => {
-                        Some("send `true` or `false` without quotes")
-                    }
-                    (AttributeType::String, ShallowKind::Number(_) | ShallowKind::Bool(_)) => {
-                        Some("send the value as a JSON string, in quotes")
-                    }
-                    _ => None,
-                };
-                let v = mismatch(node);
-                self.push(cold(|| match hint {
-                    Some(h) => v.with_hint(h),
-                    None => v,
-                }));
-                None
-            }
-        }
+            .maybe_hint(hint.map(str::to_owned))
+            .span(node.start..node.end)
+        }));
     }
 
-    /// Checks predefined values element by element on the body's nodes, so that it can run
-    /// even when another element of the same collection is refused.
     fn check_predefined(
         &mut self,
         def: &AttributeDefinition,

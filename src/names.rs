@@ -92,9 +92,9 @@ pub fn names_eq(a: &str, b: &str) -> bool {
     }
 }
 
-/// Byte equality without a `memcmp` call for the short strings names are.
+/// Byte equality without a `memcmp` call for the short strings names and values are.
 #[inline]
-fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
+pub(crate) fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
     #[inline]
     fn word(s: &[u8], at: usize) -> u64 {
         s.get(at..at + 8)

@@ -13,10 +13,20 @@ use std::ops::Deref;
 
 use compact_str::CompactString;
 
+use crate::names::bytes_eq;
+
 /// An immutable string, stored inline up to 24 bytes. It dereferences to `str`, compares and
 /// hashes as its text (exactly, not ignoring case), and converts from and to `String`.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Default, PartialOrd, Ord)]
 pub struct Text(CompactString);
+
+// Byte equality, as derived, but without a `memcmp` call for short texts.
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        bytes_eq(self.as_bytes(), other.as_bytes())
+    }
+}
+impl Eq for Text {}
 
 impl Text {
     /// A `Text` holding `s`.
