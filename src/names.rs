@@ -313,6 +313,7 @@ impl Hash for NameRef<'_> {
 }
 
 impl hashbrown::Equivalent<Name> for NameRef<'_> {
+    #[inline]
     fn equivalent(&self, key: &Name) -> bool {
         names_eq(self.0, &key.0)
     }
