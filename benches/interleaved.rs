@@ -9,9 +9,10 @@
 //! Run with `cargo bench --bench interleaved` (optionally `-- ROUNDS`, default 400).
 //!
 //! For instruction counts, `-- count FUNCTION N` runs `N` untimed calls of `csa`,
-//! `serde_value` or `none` (setup only) and exits; under `valgrind --tool=callgrind`, the
-//! difference between `FUNCTION N` and `none 0`, divided by `N`, is the count per call
-//! (docs/PERFORMANCE.md shows the commands).
+//! `serde_value`, `csa_unprepared` (`Engine::evaluate`, the object read in the timing),
+//! `csa_to_json` (`csa` plus `serde_json::to_vec` of the evaluation) or `none` (setup only) and
+//! exits; under `valgrind --tool=callgrind`, the difference between `FUNCTION N` and `none 0`,
+//! divided by `N`, is the count per call (docs/PERFORMANCE.md shows the commands).
 
 #![allow(
     clippy::expect_used,
@@ -65,6 +66,21 @@ fn main() {
                 }
                 "serde_value" => {
                     black_box(serde_json::from_slice::<Json>(black_box(body))).ok();
+                }
+                "csa_unprepared" => {
+                    black_box(s.engine.evaluate(
+                        black_box(&s.object),
+                        Some(&s.actor),
+                        black_box(body),
+                    ));
+                }
+                "csa_to_json" => {
+                    let eval = s.engine.evaluate_prepared(
+                        black_box(&prepared),
+                        Some(&s.actor),
+                        black_box(body),
+                    );
+                    black_box(serde_json::to_vec(&eval)).ok();
                 }
                 _ => {}
             }
