@@ -17,6 +17,16 @@ use crate::names::bytes_eq;
 
 /// An immutable string, stored inline up to 24 bytes. It dereferences to `str`, compares and
 /// hashes as its text (exactly, not ignoring case), and converts from and to `String`.
+///
+/// ```
+/// use csa::{Text, Value};
+///
+/// let v = Value::Strings(vec!["Alpine".into(), Text::from(String::from("Baker"))]);
+/// let Value::Strings(projects) = &v else { unreachable!() };
+/// assert_eq!(projects.first().map(Text::as_str), Some("Alpine"));
+/// assert!(projects.iter().any(|p| p == "Baker"));
+/// assert_eq!(String::from(Text::from("Zürich")), "Zürich");
+/// ```
 #[derive(Clone, Default, PartialOrd, Ord)]
 pub struct Text(CompactString);
 
