@@ -92,21 +92,25 @@ pub fn names_eq(a: &str, b: &str) -> bool {
     }
 }
 
+/// The eight bytes of `s` at `at` as a little-endian word (0 when they are not all there).
+#[inline]
+fn word(s: &[u8], at: usize) -> u64 {
+    s.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes of `s` at `at` as a little-endian half-word (0 when they are not all there).
+#[inline]
+fn half(s: &[u8], at: usize) -> u32 {
+    s.get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
 /// Byte equality without a `memcmp` call for the short strings names and values are.
 #[inline]
 pub(crate) fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
-    #[inline]
-    fn word(s: &[u8], at: usize) -> u64 {
-        s.get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            .map_or(0, u64::from_le_bytes)
-    }
-    #[inline]
-    fn half(s: &[u8], at: usize) -> u32 {
-        s.get(at..at + 4)
-            .and_then(|w| <[u8; 4]>::try_from(w).ok())
-            .map_or(0, u32::from_le_bytes)
-    }
     let n = x.len();
     if n != y.len() {
         return false;
@@ -153,11 +157,6 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
     fn mix(h: u64, w: u64) -> u64 {
         (h.rotate_left(23) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
     }
-    /// Eight bytes as a little-endian word.
-    #[inline]
-    fn word(chunk: &[u8]) -> u64 {
-        <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes)
-    }
     /// The last `s.len() % 8` bytes of `s` (at least one) as a little-endian word, zero-padded,
     /// read with at most two loads rather than byte by byte.
     #[inline]
@@ -165,17 +164,12 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
         let n = s.len();
         let r = n % 8;
         let byte = |i: usize| s.get(i).map_or(0, |&b| u64::from(b));
-        let half = |i: usize| {
-            s.get(i..i + 4)
-                .and_then(|h| <[u8; 4]>::try_from(h).ok())
-                .map_or(0, |h| u64::from(u32::from_le_bytes(h)))
-        };
         if n >= 8 {
             // The word ending at the end, shifted so that the tail's bytes come first.
-            s.get(n - 8..).map_or(0, word) >> (8 * (8 - r))
+            word(s, n - 8) >> (8 * (8 - r))
         } else if n >= 4 {
             // Two overlapping half-words; the shared bytes are equal, so OR keeps them.
-            half(0) | (half(n - 4) << (8 * (n - 4)))
+            u64::from(half(s, 0)) | (u64::from(half(s, n - 4)) << (8 * (n - 4)))
         } else {
             byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)))
         }
@@ -194,7 +188,7 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
     let mut ascii = true;
     let mut chunks = s.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
-        let w = word(chunk);
+        let w = word(chunk, 0);
         if w & HI != 0 {
             ascii = false;
             break;
