@@ -1,8 +1,9 @@
 //! Changes, diffs, the canonical request body, and `apply`.
 
+use std::fmt;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::fmt;
 
 use crate::text::Text;
 use crate::value::{State, Value, REQUEST_SET_TYPE};
@@ -20,6 +21,17 @@ pub enum Op {
 }
 
 impl Op {
+    /// What changes between a value before and after (`None` = not assigned), if anything
+    /// could: `None` when neither is assigned. Whether two values differ is the caller's.
+    pub(crate) fn between(before: bool, after: bool) -> Option<Op> {
+        match (before, after) {
+            (false, false) => None,
+            (false, true) => Some(Op::Add),
+            (true, false) => Some(Op::Remove),
+            (true, true) => Some(Op::Replace),
+        }
+    }
+
     /// `add`, `replace` or `remove`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,12 +87,7 @@ impl Change {
         before: Option<Value>,
         after: Option<Value>,
     ) -> Option<Change> {
-        let op = match (&before, &after) {
-            (None, None) => return None,
-            (None, Some(_)) => Op::Add,
-            (Some(_), None) => Op::Remove,
-            (Some(_), Some(_)) => Op::Replace,
-        };
+        let op = Op::between(before.is_some(), after.is_some())?;
         Some(Change {
             op,
             attribute_set: set,
@@ -135,7 +142,7 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
     for c in changes {
         match &c.after {
             Some(v) => {
-                out.insert_text(c.attribute_set.clone(), c.name.clone(), v.clone());
+                out.insert(&c.attribute_set, &c.name, v.clone());
             }
             None => {
                 out.remove(&c.attribute_set, &c.name);

@@ -396,7 +396,7 @@ impl Engine {
                     state.push_new(&c.attribute_set, &c.name, v.clone());
                 }
                 (Some(v), None) => {
-                    state.insert_text(c.attribute_set.clone(), c.name.clone(), v.clone());
+                    state.insert(&c.attribute_set, &c.name, v.clone());
                 }
                 (None, _) => {
                     state.remove(&c.attribute_set, &c.name);
@@ -812,11 +812,8 @@ impl<'e> Cx<'e> {
             return;
         }
         // Equal values returned above, so this is a change.
-        let op = match (held, &new) {
-            (None, None) => return,
-            (None, Some(_)) => Op::Add,
-            (Some(_), None) => Op::Remove,
-            (Some(_), Some(_)) => Op::Replace,
+        let Some(op) = Op::between(held.is_some(), new.is_some()) else {
+            return;
         };
         changes.push(Change {
             op,
