@@ -1,8 +1,9 @@
 //! Typed attribute values and an object's assignment state.
 
+use std::fmt;
+
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
-use std::fmt;
 
 use crate::names::names_eq;
 use crate::text::Text;
@@ -269,67 +270,45 @@ impl State {
 
     /// Assigns `value` to `set`/`name`, replacing what was there (keeping its place).
     pub fn insert(&mut self, set: &str, name: &str, value: Value) {
-        self.insert_text(set, name, value);
-    }
-
-    /// Like [`State::insert`], with names that may already be [`Text`]; returns the value
-    /// replaced.
-    pub(crate) fn insert_text(
-        &mut self,
-        set: impl AsRef<str> + Into<Text>,
-        name: impl AsRef<str> + Into<Text>,
-        value: Value,
-    ) -> Option<Value> {
-        let idx = match self
-            .sets
-            .iter()
-            .position(|s| names_eq(&s.name, set.as_ref()))
-        {
-            Some(i) => i,
-            None => {
-                self.sets.push(SetAssignments {
-                    name: set.into(),
-                    attributes: Vec::new(),
-                });
-                self.sets.len() - 1
-            }
+        let Some(entry) = self.set_entry(set) else {
+            return;
         };
-        let entry = self.sets.get_mut(idx)?;
         match entry
             .attributes
             .iter_mut()
-            .find(|a| names_eq(&a.name, name.as_ref()))
+            .find(|a| names_eq(&a.name, name))
         {
-            Some(a) => Some(std::mem::replace(&mut a.value, value)),
-            None => {
-                entry.attributes.push(Assignment {
-                    name: name.into(),
-                    value,
-                });
-                None
-            }
+            Some(a) => a.value = value,
+            None => entry.attributes.push(Assignment {
+                name: name.into(),
+                value,
+            }),
         }
     }
 
     /// Assigns `value` to `set`/`name`, which the caller knows the state does not hold (so
     /// the set's attributes are not searched).
-    pub(crate) fn push_new(&mut self, set: &Text, name: &Text, value: Value) {
+    pub(crate) fn push_new(&mut self, set: &str, name: &Text, value: Value) {
         debug_assert!(self.get(set, name).is_none(), "{set}_{name} is new");
-        let entry = match self.sets.iter().position(|s| names_eq(&s.name, set)) {
-            Some(i) => self.sets.get_mut(i),
-            None => {
-                self.sets.push(SetAssignments {
-                    name: set.clone(),
-                    attributes: Vec::new(),
-                });
-                self.sets.last_mut()
-            }
-        };
-        if let Some(entry) = entry {
+        if let Some(entry) = self.set_entry(set) {
             entry.attributes.push(Assignment {
                 name: name.clone(),
                 value,
             });
+        }
+    }
+
+    /// The assignments of `set`, a new empty entry at the end when the state has none.
+    fn set_entry(&mut self, set: &str) -> Option<&mut SetAssignments> {
+        match self.sets.iter().position(|s| names_eq(&s.name, set)) {
+            Some(i) => self.sets.get_mut(i),
+            None => {
+                self.sets.push(SetAssignments {
+                    name: set.into(),
+                    attributes: Vec::new(),
+                });
+                self.sets.last_mut()
+            }
         }
     }
 
@@ -348,7 +327,6 @@ impl State {
         Some(removed.value)
     }
 
-    /// Keeps only the sets for which `keep` is true.
     /// A copy with room for `extra` more sets and `extra` more attributes in each set, so that
     /// applying that many changes does not reallocate. Values at the positions (set index,
     /// attribute index) where `replaced` is true are left as `Value::Boolean(false)`, for the
@@ -385,6 +363,7 @@ impl State {
         }
     }
 
+    /// Keeps only the sets for which `keep` is true.
     pub(crate) fn retain_sets(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.sets.retain(|s| keep(&s.name));
     }

@@ -173,6 +173,7 @@ impl<'a> Request<'a> {
         self.attrs.clear();
         self.items.clear();
         self.annotations.clear();
+        self.pending.clear();
     }
     /// The annotation sent with `attr`, if any.
     pub(crate) fn annotation(&self, attr: &AttrEntry<'_>) -> Option<&AnnotationEntry<'a>> {
@@ -407,7 +408,6 @@ fn read_set<'a>(
         return Ok(());
     }
     let mut set_type: Option<Shallow<'a>> = None;
-    request.pending.clear();
     if p.open_object(2)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
