@@ -134,6 +134,9 @@ pub struct AttributeDefinition {
     pub(crate) allowed_values: Vec<AllowedValue>,
     /// Allowed value id → index in `allowed_values` (case-sensitive; Integer ids are canonical).
     pub(crate) value_index: HashMap<Box<str>, usize>,
+    /// For an Integer attribute, the entries of `value_index` whose id is a canonical Int32,
+    /// by value (sorted): an integer is looked up without writing it in decimal and hashing it.
+    pub(crate) int_index: Vec<(i32, usize)>,
 }
 
 impl AttributeDefinition {
@@ -184,6 +187,14 @@ impl AttributeDefinition {
             .and_then(|&i| self.allowed_values.get(i))
     }
 
+    /// The allowed value whose id is `n` in canonical decimal, for an Integer attribute: the
+    /// same as [`AttributeDefinition::allowed_value`] of that text.
+    pub(crate) fn allowed_int(&self, n: i32) -> Option<&AllowedValue> {
+        let at = self.int_index.binary_search_by_key(&n, |&(v, _)| v).ok()?;
+        let &(_, i) = self.int_index.get(at)?;
+        self.allowed_values.get(i)
+    }
+
     pub(crate) fn rebuild_value_index(&mut self) {
         self.value_index = self
             .allowed_values
@@ -191,6 +202,19 @@ impl AttributeDefinition {
             .enumerate()
             .map(|(i, v)| (Box::from(v.id.as_str()), i))
             .collect();
+        // Built from the id index, so that both agree on which of two equal ids is found.
+        self.int_index = if self.attribute_type == AttributeType::Integer {
+            let mut ints: Vec<(i32, usize)> = self
+                .value_index
+                .iter()
+                .filter(|(id, _)| is_canonical_int32(id))
+                .filter_map(|(id, &i)| Some((id.parse().ok()?, i)))
+                .collect();
+            ints.sort_unstable();
+            ints
+        } else {
+            Vec::new()
+        };
     }
 }
 
@@ -1068,6 +1092,7 @@ pub(crate) fn parse_definition(
         use_predefined_values_only: predefined?.0,
         allowed_values: allowed,
         value_index: HashMap::new(),
+        int_index: Vec::new(),
     };
     def.rebuild_value_index();
     Some(def)
@@ -1344,6 +1369,47 @@ mod tests {
         // The sample's top-level `description` is not part of a catalog.
         assert_eq!(c.warnings().len(), 1);
         assert_eq!(c.warnings()[0].code(), WarningCode::IgnoredProperty);
+    }
+
+    /// Integers are looked up by value; that finds what looking up their decimal text finds.
+    #[test]
+    fn integer_allowed_values_are_found_by_value_as_by_text() {
+        let ids = [
+            "-2147483648",
+            "-5",
+            "0",
+            "1",
+            "7",
+            "12",
+            "1001",
+            "2147483647",
+        ];
+        let allowed: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| format!(r#"{{"id":"{id}","isActive":{}}}"#, i % 3 != 0))
+            .collect();
+        let json = format!(
+            r#"{{"attributeSets":[{{"id":"Ops"}}],"customSecurityAttributeDefinitions":[{{"attributeSet":"Ops","name":"Level","type":"Integer","isCollection":true,"isSearchable":true,"status":"Available","usePreDefinedValuesOnly":true,"allowedValues":[{}]}}]}}"#,
+            allowed.join(",")
+        );
+        let c = Catalog::from_json(json.as_bytes()).unwrap();
+        let d = c.definition("Ops", "Level").unwrap();
+        let mut found = 0;
+        for n in (-20..=1010).chain([i32::MIN, i32::MIN + 1, 2_147_483_646, i32::MAX]) {
+            let by_value = d.allowed_int(n).map(AllowedValue::id);
+            assert_eq!(
+                by_value,
+                d.allowed_value(&n.to_string()).map(AllowedValue::id),
+                "{n}"
+            );
+            found += usize::from(by_value.is_some());
+        }
+        assert_eq!(
+            found,
+            ids.len(),
+            "every id is in the range looked at, and found"
+        );
     }
 
     #[test]

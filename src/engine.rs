@@ -1330,8 +1330,9 @@ enum Refusal {
 }
 
 /// Whether one element may be assigned to `def`: it must be an allowed value that is active,
-/// or that the object already holds (`held`). `text` is the element as the allowed value's id
-/// reads; `number` is its value for integer attributes.
+/// or that the object already holds (`held`). For a String attribute `text` is the element
+/// (as the allowed value's id reads) and `number` is `None`; for an Integer attribute `number`
+/// is the element, looked up by value, and `text` is only for messages.
 fn assignable(
     def: &AttributeDefinition,
     held: Option<&Value>,
@@ -1345,7 +1346,11 @@ fn assignable(
         (Some(Value::Integers(l)), Some(n)) => l.contains(&n),
         _ => false,
     };
-    match def.allowed_value(text) {
+    let found = match number {
+        Some(n) => def.allowed_int(n),
+        None => def.allowed_value(text),
+    };
+    match found {
         Some(av) if av.is_active() || held_has() => Ok(()),
         Some(_) => Err(Refusal::Deactivated),
         None => Err(Refusal::NotPredefined),
@@ -1355,41 +1360,16 @@ fn assignable(
 /// Whether every element of a typed value may be assigned ([`assignable`]), checked on the
 /// typed value so that accepted values are not read from the body twice.
 fn predefined_ok(def: &AttributeDefinition, held: Option<&Value>, v: &Value) -> bool {
-    let mut buf = [0u8; 11];
+    // Integers are looked up by value, so their text is not needed.
     match v {
         Value::String(s) => assignable(def, held, s, None).is_ok(),
         Value::Strings(list) => list.iter().all(|s| assignable(def, held, s, None).is_ok()),
-        Value::Integer(i) => assignable(def, held, decimal(*i, &mut buf), Some(*i)).is_ok(),
+        Value::Integer(i) => assignable(def, held, "", Some(*i)).is_ok(),
         Value::Integers(list) => list
             .iter()
-            .all(|i| assignable(def, held, decimal(*i, &mut buf), Some(*i)).is_ok()),
+            .all(|i| assignable(def, held, "", Some(*i)).is_ok()),
         Value::Boolean(_) => true,
     }
-}
-
-/// `v` in decimal, written into `buf` (an Int32 needs at most 11 bytes).
-fn decimal(v: i32, buf: &mut [u8; 11]) -> &str {
-    let mut n = v.unsigned_abs();
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        if let Some(d) = buf.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        at -= 1;
-        if let Some(d) = buf.get_mut(at) {
-            *d = b'-';
-        }
-    }
-    buf.get(at..)
-        .and_then(|d| std::str::from_utf8(d).ok())
-        .unwrap_or_default()
 }
 
 fn out_of_range(ptr: Loc<'_>, id: &str, span: std::ops::Range<usize>) -> Violation {
@@ -1424,29 +1404,5 @@ fn describe(def: &AttributeDefinition) -> String {
     match (def.attribute_type(), def.is_collection()) {
         (t, true) => format!("multi-valued {}", describe_type(t)),
         (t, false) => format!("single-valued {}", describe_type(t)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decimal;
-
-    #[test]
-    fn decimal_writes_every_int32_as_rust_does() {
-        for v in [
-            i32::MIN,
-            i32::MIN + 1,
-            -100_001,
-            -10,
-            -1,
-            0,
-            1,
-            9,
-            10,
-            1001,
-            i32::MAX,
-        ] {
-            assert_eq!(decimal(v, &mut [0; 11]), v.to_string());
-        }
     }
 }
