@@ -153,6 +153,8 @@ pub struct PreparedObject {
     warnings: Vec<Warning>,
     /// Where the state holds each defined attribute, by definition.
     held: Held,
+    /// How many values the state holds (for the 50-value limit).
+    value_count: usize,
     /// The catalog build `held` refers to.
     catalog_build: u64,
 }
@@ -258,10 +260,11 @@ impl Engine {
     /// validity only). Decides every rule; returns the diff or every violation.
     pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
         let (state, state_warnings, held) = self.normalise(object);
+        let value_count = state.value_count();
         self.evaluate_state(
             object,
             Cow::Owned(state),
-            &held,
+            (&held, value_count),
             state_warnings,
             actor,
             body,
@@ -275,6 +278,7 @@ impl Engine {
         let (state, warnings, held) = self.normalise(object);
         PreparedObject {
             object: object.clone().with_state(State::new()),
+            value_count: state.value_count(),
             state,
             warnings,
             held,
@@ -298,7 +302,7 @@ impl Engine {
         self.evaluate_state(
             &prepared.object,
             Cow::Borrowed(&prepared.state),
-            &prepared.held,
+            (&prepared.held, prepared.value_count),
             prepared.warnings.clone(),
             actor,
             body,
@@ -310,7 +314,7 @@ impl Engine {
         &self,
         object: &Object,
         state: Cow<'_, State>,
-        held: &[(usize, Position)],
+        (held, value_count): (&[(usize, Position)], usize),
         state_warnings: Vec<Warning>,
         actor: Option<&Actor>,
         body: &[u8],
@@ -320,6 +324,7 @@ impl Engine {
             object,
             actor,
             held,
+            value_count,
             violations: Vec::new(),
             warnings: Vec::new(),
             held_at: SmallVec::new(),
@@ -452,6 +457,8 @@ struct Cx<'e> {
     actor: Option<&'e Actor>,
     /// Where the current state holds each defined attribute (see [`Held`]).
     held: &'e [(usize, Position)],
+    /// How many values the current state holds.
+    value_count: usize,
     violations: Vec<Violation>,
     warnings: Vec<Warning>,
     /// For each change, where the current state holds its attribute, if it does.
@@ -521,7 +528,7 @@ impl<'e> Cx<'e> {
             return changes;
         };
         // The 50-value limit applies to the state after the whole PATCH.
-        let before = current.value_count();
+        let before = self.value_count;
         let count = |v: &Option<Value>| v.as_ref().map_or(0, Value::count);
         let after = changes.iter().fold(before, |n, c| {
             (n + count(&c.after)).saturating_sub(count(&c.before))

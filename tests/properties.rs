@@ -1116,6 +1116,9 @@ proptest! {
         prop_assert_eq!(j1, j2);
         // A fresh engine over the same inputs agrees too.
         prop_assert_eq!(&s.evaluate(), &first);
+        // And so does evaluating the object prepared once (its positions, its value count).
+        let prepared = engine.prepare(&object);
+        prop_assert_eq!(&engine.evaluate_prepared(&prepared, actor.as_ref(), &s.body), &first);
     }
 
     /// (b) A refusal changes nothing and says why; an acceptance has no violations.
