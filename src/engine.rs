@@ -12,7 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::auth::Actor;
-use crate::catalog::{set_hint, AttributeDefinition, Catalog, Status};
+use crate::catalog::{set_hint, AllowedValue, AttributeDefinition, Catalog, Status};
 use crate::diff::{Change, Diff, Op};
 use crate::json::{self, IntText, Shallow, ShallowKind};
 use crate::names::{closest, utf16_len};
@@ -1248,34 +1248,33 @@ impl<'e> Cx<'e> {
         id: &str,
     ) {
         // Only elements that are valid on their own: the others already have their violation.
-        let (text, number): (std::borrow::Cow<'_, str>, Option<i32>) =
-            match (&node.kind, def.attribute_type()) {
-                (ShallowKind::String(s), AttributeType::String)
-                    if !s.is_empty()
-                        && (s.len() <= MAX_VALUE_LEN || utf16_len(s) <= MAX_VALUE_LEN) =>
-                {
-                    (std::borrow::Cow::Borrowed(s.as_ref()), None)
-                }
-                (ShallowKind::Number(t), AttributeType::Integer) => match json::int_text(t) {
-                    // JSON integers are written canonically (no `+`, no leading zeros), so
-                    // the body's own text is the allowed value's id; only `-0` is not.
-                    IntText::Int(v) => match i32::try_from(v) {
-                        Ok(0) => (std::borrow::Cow::Borrowed("0"), Some(0)),
-                        Ok(v) => (std::borrow::Cow::Borrowed(*t), Some(v)),
-                        Err(_) => return,
-                    },
-                    _ => return,
+        // `text` is the element as messages show it.
+        let (text, verdict) = match (&node.kind, def.attribute_type()) {
+            (ShallowKind::String(s), AttributeType::String)
+                if !s.is_empty() && (s.len() <= MAX_VALUE_LEN || utf16_len(s) <= MAX_VALUE_LEN) =>
+            {
+                (&**s, assignable_text(def, held, s))
+            }
+            (ShallowKind::Number(t), AttributeType::Integer) => match json::int_text(t) {
+                // JSON integers are written canonically (no `+`, no leading zeros), so the
+                // body's own text reads as the allowed value's id would; only `-0` is not.
+                IntText::Int(v) => match i32::try_from(v) {
+                    Ok(0) => ("0", assignable_int(def, held, 0)),
+                    Ok(v) => (*t, assignable_int(def, held, v)),
+                    Err(_) => return,
                 },
                 _ => return,
-            };
-        let violation = match assignable(def, held, &text, number) {
+            },
+            _ => return,
+        };
+        let violation = match verdict {
             Ok(()) => return,
             Err(Refusal::Deactivated) => Violation::new(
                 Code::ValueDeactivated,
                 ptr,
                 format!(
                     "the predefined value `{}` of `{id}` is deactivated and cannot be assigned anew",
-                    self.show(def, &text)
+                    self.show(def, text)
                 ),
             )
             .with_hint("choose an active value, or reactivate this one (`isActive: true`)"),
@@ -1284,10 +1283,10 @@ impl<'e> Cx<'e> {
                 ptr,
                 format!(
                     "`{}` is not a predefined value of `{id}`",
-                    self.show(def, &text)
+                    self.show(def, text)
                 ),
             )
-            .maybe_hint(self.allowed_hint(def, &text)),
+            .maybe_hint(self.allowed_hint(def, text)),
         };
         self.push(cold(|| violation.attr(id).span(node.start..node.end)));
     }
@@ -1336,27 +1335,12 @@ enum Refusal {
     NotPredefined,
 }
 
-/// Whether one element may be assigned to `def`: it must be an allowed value that is active,
-/// or that the object already holds (`held`). For a String attribute `text` is the element
-/// (as the allowed value's id reads) and `number` is `None`; for an Integer attribute `number`
-/// is the element, looked up by value, and `text` is only for messages.
+/// Whether an element may be assigned to `def`, given the allowed value it names (`found`):
+/// it must be an allowed value that is active, or one the object already holds (`held_has`).
 fn assignable(
-    def: &AttributeDefinition,
-    held: Option<&Value>,
-    text: &str,
-    number: Option<i32>,
+    found: Option<&AllowedValue>,
+    held_has: impl FnOnce() -> bool,
 ) -> Result<(), Refusal> {
-    let held_has = || match (held, number) {
-        (Some(Value::String(s)), None) => s == text,
-        (Some(Value::Strings(l)), None) => l.iter().any(|s| s == text),
-        (Some(Value::Integer(i)), Some(n)) => *i == n,
-        (Some(Value::Integers(l)), Some(n)) => l.contains(&n),
-        _ => false,
-    };
-    let found = match number {
-        Some(n) => def.allowed_int(n),
-        None => def.allowed_value(text),
-    };
     match found {
         Some(av) if av.is_active() || held_has() => Ok(()),
         Some(_) => Err(Refusal::Deactivated),
@@ -1364,17 +1348,36 @@ fn assignable(
     }
 }
 
+/// [`assignable`] for an element of a String attribute.
+fn assignable_text(
+    def: &AttributeDefinition,
+    held: Option<&Value>,
+    t: &str,
+) -> Result<(), Refusal> {
+    assignable(def.allowed_value(t), || match held {
+        Some(Value::String(s)) => s == t,
+        Some(Value::Strings(l)) => l.iter().any(|s| s == t),
+        _ => false,
+    })
+}
+
+/// [`assignable`] for an element of an Integer attribute (looked up by value).
+fn assignable_int(def: &AttributeDefinition, held: Option<&Value>, n: i32) -> Result<(), Refusal> {
+    assignable(def.allowed_int(n), || match held {
+        Some(Value::Integer(i)) => *i == n,
+        Some(Value::Integers(l)) => l.contains(&n),
+        _ => false,
+    })
+}
+
 /// Whether every element of a typed value may be assigned ([`assignable`]), checked on the
 /// typed value so that accepted values are not read from the body twice.
 fn predefined_ok(def: &AttributeDefinition, held: Option<&Value>, v: &Value) -> bool {
-    // Integers are looked up by value, so their text is not needed.
     match v {
-        Value::String(s) => assignable(def, held, s, None).is_ok(),
-        Value::Strings(list) => list.iter().all(|s| assignable(def, held, s, None).is_ok()),
-        Value::Integer(i) => assignable(def, held, "", Some(*i)).is_ok(),
-        Value::Integers(list) => list
-            .iter()
-            .all(|i| assignable(def, held, "", Some(*i)).is_ok()),
+        Value::String(s) => assignable_text(def, held, s).is_ok(),
+        Value::Strings(list) => list.iter().all(|s| assignable_text(def, held, s).is_ok()),
+        Value::Integer(i) => assignable_int(def, held, *i).is_ok(),
+        Value::Integers(list) => list.iter().all(|i| assignable_int(def, held, *i).is_ok()),
         Value::Boolean(_) => true,
     }
 }
