@@ -13,6 +13,7 @@ mod auth;
 mod catalog;
 mod diff;
 mod engine;
+mod evolve;
 mod json;
 mod names;
 mod object;
@@ -33,6 +34,7 @@ pub use engine::{
     Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
     REDACTED,
 };
+pub use evolve::{ChangeKind, DefinitionChange, Evolution, Impact, ImpactEffect};
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};
 pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
