@@ -357,6 +357,29 @@ impl Actor {
         self.actions_for(set).contains(Actions::DEFS_READ)
     }
 
+    /// Whether the actor may read the attribute set `set` (`attributeSets/allProperties/read`
+    /// at the tenant or at that set).
+    pub fn can_read_attribute_set(&self, set: &str) -> bool {
+        self.actions_for(set).contains(Actions::SETS_READ)
+    }
+
+    /// Whether the actor may create and update attribute sets: `attributeSets/allProperties/allTasks`
+    /// at tenant scope (RULES.md §4: a set-scoped role never suffices).
+    pub fn can_manage_attribute_sets(&self) -> bool {
+        self.tenant.contains(Actions::SETS_ALL)
+    }
+
+    /// Whether the actor may add, edit or deactivate definitions and allowed values in `set`.
+    pub fn can_manage_definitions(&self, set: &str) -> bool {
+        self.actions_for(set).contains(Actions::DEFS_ALL)
+    }
+
+    /// Whether some scope grants `action` (the tenant or any set): an actor holding it nowhere
+    /// is refused a list outright rather than shown an empty one.
+    pub(crate) fn holds_anywhere(&self, action: Actions) -> bool {
+        self.tenant.contains(action) || self.sets.values().any(|a| a.contains(action))
+    }
+
     /// The actions the source page requires to assign `set` on `kind` that the actor lacks.
     pub(crate) fn missing_for_update(&self, kind: &ObjectKind, set: &str) -> Vec<String> {
         let have = self.actions_for(set);

@@ -865,6 +865,41 @@ impl<'n, 'a> Props<'n, 'a> {
     }
 }
 
+/// For an update body: warns about unknown members (via [`Props::check_unknown`]) and refuses
+/// every member naming a property that cannot change (`immutable_changed`), even when it
+/// carries the stored value: Graph's update accepts only the `known` properties.
+pub(crate) fn check_unknown_and_immutable(
+    p: &Props<'_, '_>,
+    known: &[&str],
+    immutable: &[&str],
+    what: &str,
+    d: &mut Diag,
+) {
+    let all: Vec<&str> = known.iter().chain(immutable).copied().collect();
+    p.check_unknown(&all, what, d);
+    for m in p.members {
+        let k = m.key.as_ref();
+        if immutable.contains(&k) {
+            d.push(
+                Violation::new(
+                    Code::ImmutableChanged,
+                    p.ptr.key(k),
+                    format!(
+                        "`{k}` cannot be changed: {what} accepts only {}",
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .with_hint(format!("remove `{k}` from the body"))
+                .span(m.key_start..m.key_end),
+            );
+        }
+    }
+}
+
 pub(crate) fn check_name_at(
     name: &str,
     ptr: &Pointer,
@@ -1226,7 +1261,7 @@ pub(crate) fn parse_allowed_value(
 }
 
 /// Cross-item rules: uniqueness, set existence, tenant and per-set limits.
-fn validate_catalog(
+pub(crate) fn validate_catalog(
     sets: &[(AttributeSet, Pointer)],
     defs: &[(AttributeDefinition, Pointer)],
     d: &mut Diag,

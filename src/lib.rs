@@ -11,6 +11,7 @@
 
 mod auth;
 mod catalog;
+mod define;
 mod diff;
 mod engine;
 mod evolve;
@@ -29,6 +30,7 @@ pub use catalog::{
     MAX_ACTIVE_DEFINITIONS, MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTE_SETS,
     MAX_DESCRIPTION_LEN,
 };
+pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
 pub use diff::{apply, Change, Diff, Op, RequestBody};
 pub use engine::{
     Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,

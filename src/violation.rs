@@ -213,6 +213,8 @@ pub enum Document {
     Actor,
     /// The policy.
     Policy,
+    /// The body of a definition request (`csa define`).
+    Definition,
 }
 
 /// One rule broken by an input: a stable code, where, what and how to fix it.

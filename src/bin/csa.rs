@@ -21,8 +21,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use csa::{
-    Actor, Authorization, Catalog, Document, Engine, Evaluation, Object, ObjectKind, Policy, State,
-    Violation, Warning,
+    Actor, Authorization, Catalog, DefineOutcome, DefinitionChange, DefinitionRequest, Document,
+    Engine, Evaluation, Evolution, Impact, Method, Object, ObjectKind, Policy, State, Violation,
+    Warning,
 };
 use serde_json::{json, Value as Json};
 
@@ -48,6 +49,10 @@ enum Command {
     View(ViewArgs),
     /// Validate a catalog and report every violation and warning.
     Lint(LintArgs),
+    /// Decide a Graph definition request (attribute sets, definitions, allowed values).
+    Define(DefineArgs),
+    /// Classify every difference between two catalogs and list the assignments it affects.
+    Evolve(EvolveArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
 }
@@ -101,6 +106,52 @@ struct LintArgs {
     /// The catalog (`-` = stdin).
     #[arg(long, value_name = "FILE")]
     catalog: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+}
+
+#[derive(Debug, Args)]
+struct DefineArgs {
+    /// The catalog the request applies to (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The HTTP method: GET, POST, PATCH or DELETE (any letter case).
+    #[arg(long, value_name = "METHOD", value_parser = parse_method)]
+    method: Method,
+    /// The Graph path or URL (`/directory/customSecurityAttributeDefinitions/Engineering_Project`).
+    #[arg(long, value_name = "GRAPH_PATH")]
+    path: String,
+    /// The request body, for POST and PATCH (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    body: Option<PathBuf>,
+    /// The caller's role assignments and permissions (default: authorization is not checked).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// Where to write the new catalog when a write is accepted (nothing is written otherwise).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    s.parse::<Method>().map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+struct EvolveArgs {
+    /// The catalog as it is (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// The catalog as it would become.
+    #[arg(long, value_name = "FILE")]
+    to: PathBuf,
+    /// The tenant's objects, one Graph object per line (or a Graph list response), for the
+    /// impact on their assignments.
+    #[arg(long, value_name = "FILE.jsonl")]
+    objects: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Text)]
     format: LintFormat,
@@ -194,6 +245,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::View(args) => view(&args),
         Command::Lint(args) => lint(&args),
+        Command::Define(args) => define(&args),
+        Command::Evolve(args) => evolve(&args),
         Command::Demo => Outcome::ok(demo(), true),
     };
     finish(outcome)
@@ -203,7 +256,7 @@ fn main() -> ExitCode {
 fn clap_reason(e: &clap::Error) -> String {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "usage error: no subcommand given: use check, view, lint or demo (see `csa --help`)"
+        return "usage error: no subcommand given: use check, view, lint, define, evolve or demo (see `csa --help`)"
             .to_owned();
     }
     let text = e.render().to_string();
@@ -415,6 +468,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
                 object: object_input.as_ref(),
                 actor: actor_input.as_ref(),
                 policy: policy_input.as_ref(),
+                definition: None,
             };
             check_text(&evaluation, &sources)
         }
@@ -636,6 +690,257 @@ fn lint(args: &LintArgs) -> Outcome {
 }
 
 // ---------------------------------------------------------------------------------------------
+// define
+
+fn define(args: &DefineArgs) -> Outcome {
+    match try_define(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_define(args: &DefineArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        args.body.as_deref(),
+        args.actor.as_deref(),
+    ])?;
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json(&catalog_input.bytes)
+        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let body = read_optional(args.body.as_ref(), "body")?;
+    let mut request = DefinitionRequest::new(args.method, &args.path);
+    if let Some(b) = &body {
+        request = request.with_body(&b.bytes);
+    }
+    let outcome = catalog.define(&request, actor.as_ref());
+    if let (Some(out), Some(new)) = (&args.out, outcome.catalog()) {
+        std::fs::write(out, to_json_text(new)).map_err(|e| {
+            Outcome::input_error(format!(
+                "cannot write the new catalog to `{}`: {e}",
+                out.display()
+            ))
+        })?;
+    }
+    let stdout = match args.format {
+        Format::Json if outcome.is_read() => {
+            to_json_text(outcome.response_body().unwrap_or(&Json::Null))
+        }
+        Format::Json => to_json_text(&outcome),
+        Format::Graph => define_graph(&outcome),
+        Format::Text => {
+            let sources = Sources {
+                definition: body.as_ref(),
+                actor: actor_input.as_ref(),
+                catalog: Some(&catalog_input),
+                ..Sources::default()
+            };
+            define_text(&outcome, &sources)
+        }
+    };
+    Ok(Outcome::ok(stdout, outcome.is_allowed()))
+}
+
+/// What Graph answers to a definition request (RULES.md §9).
+fn define_graph(outcome: &DefineOutcome) -> String {
+    if let Some(v) = outcome.violations().first() {
+        return to_json_text(&GraphAnswer {
+            status: v.status(),
+            body: json!({"error": {"code": v.graph_error(), "message": v.graph_message()}}),
+        });
+    }
+    match outcome.response_body() {
+        Some(body) => to_json_text(&GraphAnswer {
+            status: outcome.status(),
+            body,
+        }),
+        None => to_json_text(&json!({ "status": outcome.status() })),
+    }
+}
+
+fn define_text(outcome: &DefineOutcome, sources: &Sources<'_>) -> String {
+    let mut s = String::new();
+    if outcome.is_read() {
+        let _ = write!(
+            s,
+            "{}",
+            to_json_text(outcome.response_body().unwrap_or(&Json::Null))
+        );
+    } else if outcome.is_allowed() {
+        let _ = writeln!(
+            s,
+            "allowed: {} ({})",
+            outcome.status(),
+            count(outcome.changes().len(), "change")
+        );
+        for c in outcome.changes() {
+            render_definition_change(&mut s, c);
+        }
+    } else {
+        let _ = writeln!(
+            s,
+            "refused ({})",
+            count(outcome.violations().len(), "violation")
+        );
+        for v in outcome.violations() {
+            render_violation(&mut s, v, sources);
+        }
+    }
+    for w in outcome.warnings() {
+        render_warning(&mut s, w, sources);
+    }
+    if outcome.authorization() == Authorization::NotChecked {
+        s.push_str("note: no --actor given: permissions were not checked\n");
+    }
+    s
+}
+
+/// One line per definition change: what, where, and the verdict when refused.
+fn render_definition_change(s: &mut String, c: &DefinitionChange) {
+    let compact = |v: Option<&Json>| v.map_or_else(|| "null".to_owned(), Json::to_string);
+    let what = match c.property() {
+        Some(p) => format!(
+            "{} {} {p}: {} -> {}",
+            c.kind().as_str(),
+            c.path(),
+            compact(c.before()),
+            compact(c.after())
+        ),
+        None => format!("{} {}", c.kind().as_str(), c.path()),
+    };
+    match c.code() {
+        Some(code) if !c.is_allowed() => {
+            let _ = writeln!(s, "  illegal {what} ({code})");
+        }
+        _ => {
+            let _ = writeln!(s, "  {what}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// evolve
+
+fn evolve(args: &EvolveArgs) -> Outcome {
+    match try_evolve(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_evolve(args: &EvolveArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.from.as_path()),
+        Some(args.to.as_path()),
+        args.objects.as_deref(),
+    ])?;
+    let format = match args.format {
+        LintFormat::Json => Format::Json,
+        LintFormat::Text => Format::Text,
+    };
+    let from_input = read_input(&args.from, "--from catalog")?;
+    let from = Catalog::from_json(&from_input.bytes)
+        .map_err(|e| invalid_catalog(format, &from_input, e.violations()))?;
+    let to_input = read_input(&args.to, "--to catalog")?;
+    let objects = match read_optional(args.objects.as_ref(), "objects")? {
+        Some(input) => read_objects(&input)?,
+        None => Vec::new(),
+    };
+    let (evolution, impact) = match Catalog::from_json(&to_input.bytes) {
+        Ok(to) => (from.evolve(&to), from.impact(&to, &objects)),
+        // An invalid target is an illegal evolution, not an input error (RULES.md §9).
+        Err(e) => (Evolution::from_invalid(e.violations()), Vec::new()),
+    };
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        legal: bool,
+        changes: &'a [DefinitionChange],
+        impact: &'a [Impact],
+    }
+    let stdout = match args.format {
+        LintFormat::Json => to_json_text(&Report {
+            legal: evolution.is_legal(),
+            changes: evolution.changes(),
+            impact: &impact,
+        }),
+        LintFormat::Text => {
+            let mut s = String::new();
+            let illegal = evolution
+                .changes()
+                .iter()
+                .filter(|c| !c.is_allowed())
+                .count();
+            let _ = writeln!(
+                s,
+                "{} ({}, {} illegal, {})",
+                if evolution.is_legal() {
+                    "legal"
+                } else {
+                    "illegal"
+                },
+                count(evolution.changes().len(), "change"),
+                illegal,
+                count(impact.len(), "affected assignment")
+            );
+            for c in evolution.changes() {
+                render_definition_change(&mut s, c);
+            }
+            for i in &impact {
+                let _ = writeln!(
+                    s,
+                    "  impact {} {} {}: {}",
+                    if i.object_id().is_empty() {
+                        "(no id)"
+                    } else {
+                        i.object_id()
+                    },
+                    i.attribute(),
+                    i.effect().as_str(),
+                    serde_json::to_string(i.value()).unwrap_or_default()
+                );
+            }
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, evolution.is_legal()))
+}
+
+/// Objects as JSON lines (blank lines skipped), or one Graph list response.
+fn read_objects(input: &Input) -> Result<Vec<Object>, Outcome> {
+    if let Ok(Json::Object(list)) = serde_json::from_slice::<Json>(&input.bytes) {
+        if let Some(Json::Array(items)) = list.get("value") {
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let bytes = serde_json::to_vec(item).unwrap_or_default();
+                    Object::from_json(&bytes).map_err(|e| {
+                        invalid_file(&format!("objects (item {i})"), input, e.violations())
+                    })
+                })
+                .collect();
+        }
+    }
+    let mut objects = Vec::new();
+    for (n, line) in input.bytes.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let object = Object::from_json(line).map_err(|e| {
+            invalid_file(&format!("objects (line {})", n + 1), input, e.violations())
+        })?;
+        objects.push(object);
+    }
+    Ok(objects)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Text rendering of violations and warnings, with the offending line and a caret
 
 /// The input texts a violation or warning may point into.
@@ -646,6 +951,7 @@ struct Sources<'a> {
     object: Option<&'a Input>,
     actor: Option<&'a Input>,
     policy: Option<&'a Input>,
+    definition: Option<&'a Input>,
 }
 
 impl Sources<'_> {
@@ -656,6 +962,7 @@ impl Sources<'_> {
             Document::Object => self.object,
             Document::Actor => self.actor,
             Document::Policy => self.policy,
+            Document::Definition => self.definition,
             _ => None,
         }
     }
