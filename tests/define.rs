@@ -1330,7 +1330,14 @@ mod sequences {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            // Failing cases are kept where the other property files keep theirs.
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/define.txt"),
+            )),
+            ..ProptestConfig::default()
+        })]
 
         /// Any sequence of accepted requests gives a catalog that passes `lint` and whose
         /// evolution from the start is legal; each accepted step's changes are the evolution
