@@ -870,12 +870,18 @@ impl<'n, 'a> Props<'n, 'a> {
 /// carries the stored value: Graph's update accepts only the `known` properties.
 pub(crate) fn check_unknown_and_immutable(
     p: &Props<'_, '_>,
-    known: &[&str],
+    (known, refused): (&[&str], &[&str]),
     immutable: &[&str],
     what: &str,
     d: &mut Diag,
 ) {
-    let all: Vec<&str> = known.iter().chain(immutable).copied().collect();
+    // `refused`: known properties the caller refuses itself (not warned about as unknown).
+    let all: Vec<&str> = known
+        .iter()
+        .chain(refused)
+        .chain(immutable)
+        .copied()
+        .collect();
     p.check_unknown(&all, what, d);
     for m in p.members {
         let k = m.key.as_ref();

@@ -547,7 +547,7 @@ impl<'c> Define<'c> {
         let p = self.props(&root, "an attribute set update")?;
         check_unknown_and_immutable(
             &p,
-            &["description", "maxAttributesPerSet"],
+            (&["description", "maxAttributesPerSet"], &[]),
             &["id"],
             "an attribute set update",
             &mut self.d,
@@ -672,13 +672,15 @@ impl<'c> Define<'c> {
         let p = self.props(&root, what)?;
         check_unknown_and_immutable(
             &p,
-            &[
-                "description",
-                "status",
-                "usePreDefinedValuesOnly",
-                "allowedValues@delta",
-                VALUES,
-            ],
+            (
+                &[
+                    "description",
+                    "status",
+                    "usePreDefinedValuesOnly",
+                    "allowedValues@delta",
+                ],
+                &[VALUES],
+            ),
             &[
                 "id",
                 SET_KEY,
@@ -900,7 +902,7 @@ impl<'c> Define<'c> {
         let root = self.body(body)?;
         let what = "an allowed value update";
         let p = self.props(&root, what)?;
-        check_unknown_and_immutable(&p, &["isActive"], &["id"], what, &mut self.d);
+        check_unknown_and_immutable(&p, (&["isActive"], &[]), &["id"], what, &mut self.d);
         if let Some(n) = p.get("isActive") {
             let active = if n.is_null() {
                 self.d.push(
