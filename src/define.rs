@@ -285,7 +285,6 @@ impl Catalog {
         let answer = match answer {
             Answer::Refused(mut v) => {
                 sort_violations(&mut v);
-                // Warnings about a body that is refused anyway would only repeat it.
                 Answer::Refused(v)
             }
             other => other,
@@ -746,9 +745,7 @@ impl<'c> Define<'c> {
         if let Some(n) = p.get("allowedValues@delta") {
             self.apply_delta(&mut def, n);
         }
-        for v in &mut self.d.violations {
-            v.attribute.get_or_insert_with(|| def.id().to_owned());
-        }
+        self.name_attribute(def.id());
         self.no_violations()?;
         def.rebuild_value_index();
         let mut defs = self.catalog.definitions.clone();
@@ -834,9 +831,7 @@ impl<'c> Define<'c> {
             Some(def.attribute_type()),
             &mut self.d,
         );
-        for v in &mut self.d.violations {
-            v.attribute.get_or_insert_with(|| def.id().to_owned());
-        }
+        self.name_attribute(def.id());
         let value = self.ok(parsed)?;
         if def.allowed_value(&value.id).is_some() {
             let mut v = Violation::new(
@@ -921,9 +916,7 @@ impl<'c> Define<'c> {
                 v.is_active = b;
             }
         }
-        for v in &mut self.d.violations {
-            v.attribute.get_or_insert_with(|| def.id().to_owned());
-        }
+        self.name_attribute(def.id());
         self.no_violations()?;
         def.rebuild_value_index();
         let mut defs = self.catalog.definitions.clone();
@@ -972,6 +965,16 @@ impl<'c> Define<'c> {
     }
 
     // -- shared steps ----------------------------------------------------------------------
+
+    /// Every violation and warning found in a body about one definition names it.
+    fn name_attribute(&mut self, id: &str) {
+        for v in &mut self.d.violations {
+            v.attribute.get_or_insert_with(|| id.to_owned());
+        }
+        for w in &mut self.d.warnings {
+            w.attribute.get_or_insert_with(|| id.to_owned());
+        }
+    }
 
     fn reads_set(&self, set: &str) -> bool {
         self.actor.is_none_or(|a| a.can_read_attribute_set(set))

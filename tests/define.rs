@@ -319,6 +319,11 @@ fn d16_d17_string_booleans_are_accepted_with_a_warning() {
         let after = accepted(&o);
         assert_eq!(warning_codes(&o), ["coerced_boolean"], "{id}");
         assert_eq!(o.warnings()[0].pointer(), "/isActive", "{id}");
+        assert_eq!(
+            o.warnings()[0].attribute(),
+            Some("Engineering_Project"),
+            "{id}"
+        );
         let alpine = after
             .definition_by_id("Engineering_Project")
             .unwrap()

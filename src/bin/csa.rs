@@ -362,10 +362,18 @@ fn invalid_file(what: &str, input: &Input, violations: &[Violation]) -> Outcome 
 /// Exit 2 for an invalid catalog given to check/view: its violations on stdout, a line on stderr.
 fn invalid_catalog(format: Format, input: &Input, violations: &[Violation]) -> Outcome {
     let stdout = match format {
-        Format::Json | Format::Graph => to_json_text(&json!({
-            "error": "invalid_catalog",
-            "violations": violations,
-        })),
+        Format::Json | Format::Graph => {
+            // A struct, not `json!`, so the violations keep csa's key order (RULES.md §9).
+            #[derive(serde::Serialize)]
+            struct InvalidCatalog<'a> {
+                error: &'static str,
+                violations: &'a [Violation],
+            }
+            to_json_text(&InvalidCatalog {
+                error: "invalid_catalog",
+                violations,
+            })
+        }
         Format::Text => {
             let sources = Sources {
                 catalog: Some(input),
@@ -715,6 +723,11 @@ fn try_define(args: &DefineArgs) -> Result<Outcome, Outcome> {
         ),
         None => None,
     };
+    if args.out.as_deref().is_some_and(is_stdin) {
+        return Err(Outcome::input_error(
+            "usage error: `--out -`: standard output carries the result; give a file for the new catalog",
+        ));
+    }
     let body = read_optional(args.body.as_ref(), "body")?;
     let mut request = DefinitionRequest::new(args.method, &args.path);
     if let Some(b) = &body {
@@ -921,7 +934,7 @@ fn read_objects(input: &Input) -> Result<Vec<Object>, Outcome> {
                 .map(|(i, item)| {
                     let bytes = serde_json::to_vec(item).unwrap_or_default();
                     Object::from_json(&bytes).map_err(|e| {
-                        invalid_file(&format!("objects (item {i})"), input, e.violations())
+                        invalid_file(&format!("objects (item {})", i + 1), input, e.violations())
                     })
                 })
                 .collect();
