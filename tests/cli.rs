@@ -9,219 +9,20 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde_json::{json, Value};
 
+mod cli_harness;
+use cli_harness::*;
+
 // ---------------------------------------------------------------------------------------------
-// Harness
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph-examples")
-}
-
-fn sample_catalog() -> String {
-    examples()
-        .join("sample-catalog.json")
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn example(rel: &str) -> Value {
-    let text = std::fs::read_to_string(examples().join(rel)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
+// Assignment examples, objects and PATCH bodies (the harness is tests/cli_harness/mod.rs)
 
 /// The documented `request.body` of an assignment example.
 fn documented_body(file: &str) -> Value {
     example(&format!("assignments/{file}"))["request"]["body"].clone()
 }
 
-/// A directory of input files for one test, removed afterwards.
-struct Scratch {
-    dir: PathBuf,
-}
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "csa-cli-{}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst),
-            name
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self { dir }
-    }
-
-    fn file(&self, name: &str, contents: &str) -> String {
-        let path = self.dir.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-
-    fn json(&self, name: &str, value: &Value) -> String {
-        self.file(name, &serde_json::to_string_pretty(value).unwrap())
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// One invocation of the built binary.
-#[derive(Clone)]
-struct Csa {
-    args: Vec<String>,
-    stdin: Option<String>,
-    dir: Option<PathBuf>,
-}
-
-fn csa(args: &[&str]) -> Csa {
-    Csa {
-        args: args.iter().map(|s| (*s).to_owned()).collect(),
-        stdin: None,
-        dir: None,
-    }
-}
-
-impl Csa {
-    fn opt(mut self, name: &str, value: &str) -> Self {
-        self.args.push(name.to_owned());
-        self.args.push(value.to_owned());
-        self
-    }
-    fn flag(mut self, name: &str) -> Self {
-        self.args.push(name.to_owned());
-        self
-    }
-    fn catalog(self, path: &str) -> Self {
-        self.opt("--catalog", path)
-    }
-    fn patch(self, path: &str) -> Self {
-        self.opt("--patch", path)
-    }
-    fn object(self, path: &str) -> Self {
-        self.opt("--object", path)
-    }
-    fn actor(self, path: &str) -> Self {
-        self.opt("--actor", path)
-    }
-    fn policy(self, path: &str) -> Self {
-        self.opt("--policy", path)
-    }
-    fn format(self, format: &str) -> Self {
-        self.opt("--format", format)
-    }
-    fn stdin(mut self, text: &str) -> Self {
-        self.stdin = Some(text.to_owned());
-        self
-    }
-    fn in_dir(mut self, dir: &Path) -> Self {
-        self.dir = Some(dir.to_owned());
-        self
-    }
-
-    fn run(&self) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_csa"));
-        cmd.args(&self.args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdin(if self.stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            });
-        if let Some(dir) = &self.dir {
-            cmd.current_dir(dir);
-        }
-        let mut child = cmd.spawn().unwrap();
-        if let Some(input) = &self.stdin {
-            let mut pipe = child.stdin.take().unwrap();
-            // The tool may exit (a usage error) before reading standard input: a closed pipe.
-            let _ = pipe.write_all(input.as_bytes());
-        }
-        let out = child.wait_with_output().unwrap();
-        Run {
-            args: self.args.clone(),
-            code: out.status.code().expect("exited normally"),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-}
-
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Stdout as exactly one JSON value (fails on anything before or after it).
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{:?}: stdout is not one JSON value ({e}):\n{}\nstderr: {}",
-                self.args, self.stdout, self.stderr
-            )
-        })
-    }
-
-    fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "{:?}\nstdout:\n{}\nstderr:\n{}",
-            self.args, self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Exit 2 with nothing on stdout and a one-line reason on stderr.
-    fn expect_input_error(&self) {
-        self.expect_code(2);
-        assert_eq!(
-            self.stdout, "",
-            "{:?}: nothing on stdout on exit 2",
-            self.args
-        );
-        self.expect_one_stderr_line();
-    }
-
-    fn expect_one_stderr_line(&self) {
-        assert_eq!(
-            self.stderr.trim_end().lines().count(),
-            1,
-            "{:?}: one line on stderr: {:?}",
-            self.args,
-            self.stderr
-        );
-    }
-
-    fn first_line(&self) -> &str {
-        self.stdout.lines().next().unwrap_or_default()
-    }
-}
-
-fn codes(violations: &Value) -> Vec<&str> {
-    violations
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["code"].as_str().unwrap())
-        .collect()
-}
-
 const SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const RESPONSE_SET_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
 const AAA: &str = "Attribute Assignment Administrator";
 
 /// An object as Graph returns it.
@@ -243,10 +44,6 @@ fn engineering(attrs: Value) -> Value {
     json!({ "Engineering": set })
 }
 
-fn actor(role: &str, scope: &str) -> Value {
-    json!({"roleAssignments": [{"roleDefinitionId": role, "directoryScopeId": scope}]})
-}
-
 /// A PATCH body with one set object.
 fn patch(set: &str, attrs: Value) -> Value {
     let mut set_obj = json!({ "@odata.type": SET_TYPE });
@@ -254,35 +51,6 @@ fn patch(set: &str, attrs: Value) -> Value {
         set_obj[k] = v.clone();
     }
     json!({"customSecurityAttributes": {set: set_obj}})
-}
-
-/// In a text rendering: the source line containing `needle`, and the characters of that line
-/// that the caret line under it marks with `^`.
-fn caret_target(stdout: &str, needle: &str) -> (String, String) {
-    let lines: Vec<&str> = stdout.lines().collect();
-    let i = lines
-        .iter()
-        .position(|l| l.contains(needle) && l.contains(" | "))
-        .unwrap_or_else(|| panic!("no source line with {needle:?} in:\n{stdout}"));
-    let source: Vec<char> = lines[i].chars().collect();
-    let caret: Vec<char> = lines[i + 1].chars().collect();
-    assert!(
-        caret.contains(&'^'),
-        "no caret under {:?}:\n{stdout}",
-        lines[i]
-    );
-    assert!(
-        caret.iter().all(|c| matches!(c, ' ' | '|' | '^')),
-        "the caret line has only the gutter and carets: {:?}",
-        lines[i + 1]
-    );
-    let marked: String = caret
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c == '^')
-        .map(|(j, _)| source.get(j).copied().unwrap_or(' '))
-        .collect();
-    (lines[i].to_owned(), marked)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1124,12 +892,6 @@ fn missing_file_exits_2_and_names_it() {
         .run()
         .expect_input_error();
 }
-
-const INVALID_CATALOG: &str = r#"{"attributeSets": [{"id": "Eng"}],
- "customSecurityAttributeDefinitions": [
-  {"attributeSet": "Eng", "name": "Flag", "type": "Boolean", "isCollection": true,
-   "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false}]}
-"#;
 
 #[test]
 fn invalid_catalog_given_to_check_or_view_exits_2_with_invalid_catalog_json() {
