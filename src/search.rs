@@ -122,7 +122,10 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()));
     }
     let mut chars = s.chars().map(fold_char);
-    prefix.chars().map(fold_char).all(|p| chars.next() == Some(p))
+    prefix
+        .chars()
+        .map(fold_char)
+        .all(|p| chars.next() == Some(p))
 }
 
 #[cfg(test)]
