@@ -22,8 +22,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use csa::{
     Actor, Authorization, Catalog, DefineOutcome, DefinitionChange, DefinitionRequest, Document,
-    Engine, Evaluation, Evolution, Impact, Method, Object, ObjectKind, Policy, State, Violation,
-    Warning,
+    Engine, Evaluation, Evolution, Impact, Method, Object, ObjectKind, Policy, SearchMatch, State,
+    Violation, Warning,
 };
 use serde_json::{json, Value as Json};
 
@@ -53,6 +53,8 @@ enum Command {
     Define(DefineArgs),
     /// Classify every difference between two catalogs and list the assignments it affects.
     Evolve(EvolveArgs),
+    /// Portal search on one object: attribute names and values starting with a text.
+    Search(SearchArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
 }
@@ -138,6 +140,28 @@ struct DefineArgs {
 
 fn parse_method(s: &str) -> Result<Method, String> {
     s.parse::<Method>().map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The object as Graph returns it.
+    #[arg(long, value_name = "FILE")]
+    object: PathBuf,
+    /// What attribute names or values start with (case-insensitive; empty lists everything).
+    #[arg(long, value_name = "PREFIX", allow_hyphen_values = true)]
+    text: String,
+    /// Only attribute sets whose name starts with this (case-insensitive).
+    #[arg(long = "set", value_name = "PREFIX")]
+    set_prefix: Option<String>,
+    /// The searcher's role assignments and permissions (default: search everything).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
 }
 
 #[derive(Debug, Args)]
@@ -247,6 +271,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(&args),
         Command::Define(args) => define(&args),
         Command::Evolve(args) => evolve(&args),
+        Command::Search(args) => search(&args),
         Command::Demo => Outcome::ok(demo(), true),
     };
     finish(outcome)
@@ -256,7 +281,7 @@ fn main() -> ExitCode {
 fn clap_reason(e: &clap::Error) -> String {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "usage error: no subcommand given: use check, view, lint, define, evolve or demo (see `csa --help`)"
+        return "usage error: no subcommand given: use check, view, lint, define, evolve, search or demo (see `csa --help`)"
             .to_owned();
     }
     let text = e.render().to_string();
@@ -836,6 +861,72 @@ fn render_definition_change(s: &mut String, c: &DefinitionChange) {
             let _ = writeln!(s, "  {what}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// search
+
+fn search(args: &SearchArgs) -> Outcome {
+    match try_search(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        Some(args.object.as_path()),
+        args.actor.as_deref(),
+    ])?;
+    let format = match args.format {
+        LintFormat::Json => Format::Json,
+        LintFormat::Text => Format::Text,
+    };
+    let policy = Policy::default();
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
+    let object_input = read_input(&args.object, "object")?;
+    let object = Object::from_json(&object_input.bytes)
+        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let engine = Engine::new(catalog, policy);
+    let matches = engine.search(
+        &object,
+        &args.text,
+        args.set_prefix.as_deref(),
+        actor.as_ref(),
+    );
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        matches: &'a [SearchMatch],
+    }
+    let stdout = match args.format {
+        LintFormat::Json => to_json_text(&Report { matches: &matches }),
+        LintFormat::Text => {
+            let mut s = match matches.len() {
+                1 => "1 match\n".to_owned(),
+                n => format!("{n} matches\n"),
+            };
+            for m in &matches {
+                let _ = writeln!(
+                    s,
+                    "  {}: {}",
+                    m.attribute(),
+                    serde_json::to_string(m.value()).unwrap_or_default()
+                );
+            }
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, true))
 }
 
 // ---------------------------------------------------------------------------------------------
