@@ -387,6 +387,11 @@ impl FilterError {
         }
     }
 
+    pub(crate) fn with_property(mut self, property: String) -> Self {
+        self.property = Some(property);
+        self
+    }
+
     pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self

@@ -20,6 +20,7 @@ mod json;
 mod names;
 mod object;
 mod policy;
+mod query;
 mod text;
 mod value;
 mod violation;
@@ -45,6 +46,7 @@ pub use filter::{
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};
 pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use text::Text;
 pub use value::{Assignment, AttributeType, SetAssignments, State, Value};
 pub use violation::{Code, Document, Violation, Warning, WarningCode};
