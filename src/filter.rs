@@ -807,13 +807,18 @@ impl<'a> Grammar<'a> {
     }
 }
 
-/// The number-like token at the start of `i` (digits, letters, dots), for messages.
+/// The number-like token at the start of `i` (digits, letters, dots), for messages: at most
+/// 24 characters of it.
 fn number_token(i: &str) -> &str {
     let end = i
         .char_indices()
         .skip(1)
+        .take(24)
         .find(|&(_, c)| !(is_name_char(c) || c == '.'))
-        .map_or(i.len(), |(n, _)| n);
+        .map_or_else(
+            || i.char_indices().nth(24).map_or(i.len(), |(n, _)| n),
+            |(n, _)| n,
+        );
     i.get(..end).unwrap_or(i)
 }
 
@@ -874,6 +879,11 @@ mod tests {
         assert_eq!(
             err(&format!("{A} eq 99999999999999999999")).0,
             FilterErrorKind::Syntax
+        );
+        let long = err(&format!("{A} eq 1{}", "x".repeat(3000))).2;
+        assert!(
+            long.starts_with(&format!("`1{}` is not an integer", "x".repeat(23))),
+            "{long}"
         );
     }
 
