@@ -15,10 +15,12 @@ mod define;
 mod diff;
 mod engine;
 mod evolve;
+mod filter;
 mod json;
 mod names;
 mod object;
 mod policy;
+mod query;
 mod search;
 mod text;
 mod value;
@@ -38,9 +40,14 @@ pub use engine::{
     REDACTED,
 };
 pub use evolve::{ChangeKind, DefinitionChange, Evolution, Impact, ImpactEffect};
+pub use filter::{
+    AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal, MAX_FILTER_BYTES,
+    MAX_FILTER_DEPTH,
+};
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};
 pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use search::SearchMatch;
 pub use text::Text;
 pub use value::{Assignment, AttributeType, SetAssignments, State, Value};

@@ -51,6 +51,11 @@ pub fn check_name(s: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// Whether `c` may occur in a name (RULES.md §1): what a filter path segment is made of.
+pub(crate) fn is_name_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || FORBIDDEN.contains(c))
+}
+
 /// Length in UTF-16 code units: what Graph's limits count.
 pub fn utf16_len(s: &str) -> usize {
     // ASCII strings are the common case and need no decoding.

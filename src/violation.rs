@@ -270,6 +270,12 @@ impl Violation {
         self
     }
 
+    /// Sets the byte offset into a filter text (`invalid_filter`).
+    pub(crate) fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
     /// The stable code.
     pub fn code(&self) -> Code {
         self.code
