@@ -435,7 +435,8 @@ fn advanced_query(first: Option<&AttrPath>, pointer: &str, missing: &str) -> Vio
             .attr(path.property())
             .with_hint(why)
             .at_offset(path.span().start),
-        None => Violation::new(Code::InvalidFilter, ptr, why),
+        // No path to point at: the offset is the start of the filter (RULES.md §9 wants one).
+        None => Violation::new(Code::InvalidFilter, ptr, why).at_offset(0),
     }
 }
 
@@ -618,11 +619,10 @@ impl GraphQuery {
     }
 
     fn problem(&mut self, key: &str, message: String) {
-        self.problems.push(Violation::new(
-            Code::InvalidFilter,
-            Pointer::root().key(key),
-            message,
-        ));
+        // A query option is not in the filter text: offset 0, as RULES.md §9 wants one.
+        self.problems.push(
+            Violation::new(Code::InvalidFilter, Pointer::root().key(key), message).at_offset(0),
+        );
     }
 
     /// Sets `$filter`, taken literally (no URL decoding).

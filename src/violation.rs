@@ -215,6 +215,8 @@ pub enum Document {
     Policy,
     /// The body of a definition request (`csa define`).
     Definition,
+    /// The `$filter` text of a query (its decoded text; offsets count its bytes).
+    Filter,
 }
 
 /// One rule broken by an input: a stable code, where, what and how to fix it.
@@ -271,8 +273,12 @@ impl Violation {
     }
 
     /// Sets the byte offset into a filter text (`invalid_filter`).
+    /// An `invalid_filter` at `offset` in the filter text: the offset, a one-byte span there
+    /// (for carets), and the filter as the document.
     pub(crate) fn at_offset(mut self, offset: usize) -> Self {
         self.offset = Some(offset);
+        self.span = Some(offset..offset.saturating_add(1));
+        self.document = Document::Filter;
         self
     }
 

@@ -138,3 +138,233 @@ fn search_usage_and_input_errors_exit_2() {
     r.expect_code(2);
     assert_eq!(r.json()["error"], "invalid_catalog");
 }
+
+// ---------------------------------------------------------------------------------------------
+// csa filter
+
+/// The users the documented filter examples show (Q01–Q03), as JSON lines.
+fn tenant(s: &Scratch) -> String {
+    let mut seen = Vec::new();
+    let mut lines = String::new();
+    for q in [
+        "Q01-users-eq-multivalued.json",
+        "Q02-users-startswith.json",
+        "Q03-users-ne.json",
+    ] {
+        let e = example(&format!("filters/{q}"));
+        for u in e["response"]["body"]["value"].as_array().unwrap() {
+            if !seen.contains(&u["id"]) {
+                seen.push(u["id"].clone());
+                lines.push_str(&u.to_string());
+                lines.push('\n');
+            }
+        }
+    }
+    s.file("tenant.jsonl", &lines)
+}
+
+fn filter(s: &Scratch) -> Csa {
+    csa(&["filter"])
+        .catalog(&sample_catalog())
+        .objects(&tenant(s))
+}
+
+fn ids(body: &Value) -> Vec<String> {
+    body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["displayName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn filter_json_is_graphs_list_body() {
+    let s = Scratch::new("filter-json");
+    let r = filter(&s)
+        .opt(
+            "--filter",
+            "customSecurityAttributes/Marketing/AppCountry eq 'Canada'",
+        )
+        .flag("--count")
+        .opt("--consistency-level", "eventual")
+        .format("json")
+        .run();
+    r.expect_code(0);
+    let q01 = example("filters/Q01-users-eq-multivalued.json");
+    assert_eq!(r.json(), q01["response"]["body"], "Q01 as documented");
+}
+
+#[test]
+fn filter_query_string_is_url_decoded_and_ne_matches_absent_attributes() {
+    let s = Scratch::new("filter-query");
+    let r = filter(&s)
+        .opt(
+            "--query",
+            "$count=true&$select=id,displayName&$filter=customSecurityAttributes/Marketing/AppCountry%20ne%20'Canada'",
+        )
+        .opt("--consistency-level", "eventual")
+        .format("json")
+        .run();
+    r.expect_code(0);
+    let body = r.json();
+    assert_eq!(body["@odata.count"], 5);
+    assert_eq!(ids(&body), ["Alain", "Joe", "Isabella", "Dara", "Chandra"]);
+    assert!(body["value"][0].get("customSecurityAttributes").is_none());
+}
+
+#[test]
+fn filter_top_limits_value_not_count_and_text_says_so() {
+    let s = Scratch::new("filter-top");
+    let f = || {
+        filter(&s)
+            .opt(
+                "--filter",
+                "customSecurityAttributes/Marketing/AppCountry ne 'Canada'",
+            )
+            .flag("--count")
+            .opt("--top", "2")
+            .opt("--consistency-level", "eventual")
+    };
+    let body = f().format("json").run().json();
+    assert_eq!(body["@odata.count"], 5);
+    assert_eq!(ids(&body).len(), 2);
+    let r = f().run();
+    r.expect_code(0);
+    assert_eq!(r.first_line(), "5 matches (2 returned)");
+}
+
+#[test]
+fn filter_refusals_exit_1_with_offsets() {
+    let s = Scratch::new("filter-refused");
+    let text = "customSecurityAttributes/Marketing/AppCountry eq Canada";
+    let r = filter(&s)
+        .opt("--filter", text)
+        .flag("--count")
+        .opt("--consistency-level", "eventual")
+        .format("json")
+        .run();
+    r.expect_code(1);
+    let v = &r.json()["violations"];
+    assert_eq!(codes(v), ["invalid_filter"]);
+    assert_eq!(v[0]["offset"], text.find("Canada").unwrap());
+    // Without the advanced-query options Graph refuses, naming both.
+    let r = filter(&s)
+        .opt(
+            "--filter",
+            "customSecurityAttributes/Marketing/AppCountry eq 'Canada'",
+        )
+        .format("json")
+        .run();
+    r.expect_code(1);
+    let v = &r.json()["violations"];
+    assert_eq!(codes(v), ["invalid_filter", "invalid_filter"]);
+    // Text: the filter with a caret under the offset.
+    let r = filter(&s)
+        .opt("--filter", text)
+        .flag("--count")
+        .opt("--consistency-level", "eventual")
+        .run();
+    let (_, marked) = caret_target(&r.stdout, "AppCountry eq Canada");
+    assert_eq!(marked, "C");
+}
+
+#[test]
+fn filter_graph_format_and_unreadable_sets() {
+    let s = Scratch::new("filter-graph");
+    let reader = s.json(
+        "reader.json",
+        &actor("Attribute Assignment Reader", "/attributeSets/Engineering"),
+    );
+    let f = |text: &str| {
+        filter(&s)
+            .opt("--filter", text)
+            .flag("--count")
+            .opt("--consistency-level", "eventual")
+            .actor(&reader)
+            .format("graph")
+    };
+    // A set the actor cannot read is refused like one that does not exist.
+    let unreadable = f("customSecurityAttributes/Marketing/AppCountry eq 'Canada'").run();
+    let unknown = f("customSecurityAttributes/Marketingx/AppCountry eq 'Canada'").run();
+    unreadable.expect_code(1);
+    let (a, b) = (unreadable.json(), unknown.json());
+    assert_eq!(a["status"], 400);
+    assert_eq!(a["body"]["error"]["code"], "Request_UnsupportedQuery");
+    assert_eq!(
+        a["body"]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("Marketing_", ""),
+        b["body"]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("Marketingx_", "")
+    );
+    // A readable set answers 200, with only readable sets in the objects.
+    let ok = f("startsWith(customSecurityAttributes/Engineering/ProjectDate,'2023')").run();
+    ok.expect_code(0);
+    let body = ok.json();
+    assert_eq!(body["status"], 200);
+    for u in body["body"]["value"].as_array().unwrap() {
+        if let Some(sets) = u["customSecurityAttributes"].as_object() {
+            assert!(sets.keys().all(|k| k == "Engineering"), "{u}");
+        }
+    }
+}
+
+#[test]
+fn filter_usage_and_input_errors_exit_2() {
+    let s = Scratch::new("filter-errors");
+    // Neither or both of --filter and --query; --query with --count.
+    filter(&s).run().expect_input_error();
+    filter(&s)
+        .opt("--filter", "x")
+        .opt("--query", "$filter=x")
+        .run()
+        .expect_input_error();
+    filter(&s)
+        .opt("--query", "$filter=x")
+        .flag("--count")
+        .run()
+        .expect_input_error();
+    let bad = s.file("bad.jsonl", "{\"id\": 1}\nnot json\n");
+    csa(&["filter"])
+        .catalog(&sample_catalog())
+        .objects(&bad)
+        .opt(
+            "--filter",
+            "customSecurityAttributes/Marketing/AppCountry eq 'Canada'",
+        )
+        .run()
+        .expect_input_error();
+}
+
+#[test]
+fn filter_text_and_query_string_can_come_from_stdin() {
+    let s = Scratch::new("filter-stdin");
+    let r = filter(&s)
+        .opt("--filter", "-")
+        .flag("--count")
+        .opt("--consistency-level", "eventual")
+        .format("json")
+        .stdin("customSecurityAttributes/Marketing/AppCountry eq 'Canada'\n")
+        .run();
+    r.expect_code(0);
+    assert_eq!(r.json()["@odata.count"], 2);
+    let r = filter(&s)
+        .opt("--query", "-")
+        .opt("--consistency-level", "eventual")
+        .format("json")
+        .stdin("$count=true&$filter=customSecurityAttributes/Marketing/AppCountry%20eq%20'Canada'")
+        .run();
+    r.expect_code(0);
+    assert_eq!(r.json()["@odata.count"], 2);
+    // Standard input can stand for one input only.
+    filter(&s)
+        .opt("--filter", "-")
+        .opt("--actor", "-")
+        .stdin("x")
+        .run()
+        .expect_input_error();
+}

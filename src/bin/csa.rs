@@ -22,8 +22,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use csa::{
     Actor, Authorization, Catalog, DefineOutcome, DefinitionChange, DefinitionRequest, Document,
-    Engine, Evaluation, Evolution, Impact, Method, Object, ObjectKind, Policy, SearchMatch, State,
-    Violation, Warning,
+    Engine, Evaluation, Evolution, GraphQuery, Impact, Method, Object, ObjectKind, Policy,
+    SearchMatch, State, Violation, Warning,
 };
 use serde_json::{json, Value as Json};
 
@@ -55,6 +55,8 @@ enum Command {
     Evolve(EvolveArgs),
     /// Portal search on one object: attribute names and values starting with a text.
     Search(SearchArgs),
+    /// Run a Graph `$filter` query over many objects, as Graph would answer it.
+    Filter(FilterArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
 }
@@ -165,6 +167,45 @@ struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["filter", "query"])))]
+struct FilterArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The objects: JSON lines, one Graph object each, or a Graph list response.
+    #[arg(long, value_name = "FILE")]
+    objects: PathBuf,
+    /// The `$filter` text, taken literally (`-` = read it from stdin, which spares shell quoting).
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    filter: Option<String>,
+    /// A raw query string (`$count=true&$select=...&$filter=...`), URL-decoded as Graph does
+    /// (`-` = read it from stdin).
+    #[arg(long, value_name = "RAW_QUERY_STRING", conflicts_with_all = ["count", "select", "top"])]
+    query: Option<String>,
+    /// Ask for `@odata.count` (`$count=true`; Graph needs it for these filters).
+    #[arg(long)]
+    count: bool,
+    /// `$select`: comma-separated properties (default id,displayName,customSecurityAttributes).
+    #[arg(long, value_name = "LIST")]
+    select: Option<String>,
+    /// `$top`: return at most N objects (the count still counts every match).
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// The `ConsistencyLevel` header (Graph needs `eventual` for these filters).
+    #[arg(long, value_name = "LEVEL")]
+    consistency_level: Option<String>,
+    /// The objects' kind (the Graph collection queried).
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = KindArg::User)]
+    object_type: KindArg,
+    /// The caller's role assignments and permissions (default: everything is readable).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
 struct EvolveArgs {
     /// The catalog as it is (`-` = stdin).
     #[arg(long, value_name = "FILE")]
@@ -272,6 +313,7 @@ fn main() -> ExitCode {
         Command::Define(args) => define(&args),
         Command::Evolve(args) => evolve(&args),
         Command::Search(args) => search(&args),
+        Command::Filter(args) => filter(&args),
         Command::Demo => Outcome::ok(demo(), true),
     };
     finish(outcome)
@@ -281,7 +323,7 @@ fn main() -> ExitCode {
 fn clap_reason(e: &clap::Error) -> String {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "usage error: no subcommand given: use check, view, lint, define, evolve, search or demo (see `csa --help`)"
+        return "usage error: no subcommand given: use check, view, lint, define, evolve, search, filter or demo (see `csa --help`)"
             .to_owned();
     }
     let text = e.render().to_string();
@@ -502,6 +544,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
                 actor: actor_input.as_ref(),
                 policy: policy_input.as_ref(),
                 definition: None,
+                filter: None,
             };
             check_text(&evaluation, &sources)
         }
@@ -911,10 +954,8 @@ fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
     let stdout = match args.format {
         LintFormat::Json => to_json_text(&Report { matches: &matches }),
         LintFormat::Text => {
-            let mut s = match matches.len() {
-                1 => "1 match\n".to_owned(),
-                n => format!("{n} matches\n"),
-            };
+            let mut s = count_matches(matches.len());
+            s.push('\n');
             for m in &matches {
                 let _ = writeln!(
                     s,
@@ -927,6 +968,130 @@ fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
         }
     };
     Ok(Outcome::ok(stdout, true))
+}
+
+// ---------------------------------------------------------------------------------------------
+// filter
+
+fn filter(args: &FilterArgs) -> Outcome {
+    match try_filter(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
+    let text_arg = args.query.as_ref().or(args.filter.as_ref());
+    let text_from_stdin = text_arg.is_some_and(|t| t == "-");
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        Some(args.objects.as_path()),
+        args.actor.as_deref(),
+        text_from_stdin.then(|| Path::new("-")),
+    ])?;
+    // The filter or query text itself may come from stdin: one line, its newline dropped.
+    let stdin_text = if text_from_stdin {
+        let input = read_input(Path::new("-"), "filter")?;
+        let text = String::from_utf8(input.bytes).map_err(|_| {
+            Outcome::input_error("the filter read from standard input is not UTF-8")
+        })?;
+        Some(text.trim_end_matches(['\n', '\r']).to_owned())
+    } else {
+        None
+    };
+    let policy = Policy::default();
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let objects_input = read_input(&args.objects, "objects")?;
+    let objects = read_objects(&objects_input)?;
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let given = |arg: &String| stdin_text.clone().unwrap_or_else(|| arg.clone());
+    let mut query = match (&args.query, &args.filter) {
+        (Some(raw), _) => GraphQuery::from_query_string(&given(raw)),
+        (None, Some(text)) => {
+            let mut q = GraphQuery::new().filter(given(text)).count(args.count);
+            if let Some(list) = &args.select {
+                q = q.select(list.split(',').map(str::trim));
+            }
+            if let Some(n) = args.top {
+                q = q.top(n);
+            }
+            q
+        }
+        (None, None) => GraphQuery::new(),
+    };
+    query = query
+        .consistency_level(args.consistency_level.as_deref())
+        .kind(args.object_type.kind());
+    let engine = Engine::new(catalog, policy);
+    let outcome = engine.query(&objects, &query, actor.as_ref());
+    let filter_input = query.filter_text().map(|text| Input {
+        label: "$filter".to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    });
+    let stdout = match args.format {
+        Format::Json => to_json_text(&outcome),
+        Format::Graph => match outcome.violations().first() {
+            Some(v) => to_json_text(&GraphAnswer {
+                status: v.status(),
+                body: json!({"error": {"code": v.graph_error(), "message": v.graph_message()}}),
+            }),
+            None => to_json_text(&GraphAnswer {
+                status: 200,
+                body: &outcome,
+            }),
+        },
+        Format::Text => {
+            let mut s = String::new();
+            if outcome.is_allowed() {
+                let count = outcome.count().unwrap_or_default();
+                let shown = outcome.returned().len();
+                let _ = write!(s, "{}", count_matches(count));
+                if shown < count {
+                    let _ = write!(s, " ({shown} returned)");
+                }
+                s.push('\n');
+                for &i in outcome.returned() {
+                    let o = objects.get(i);
+                    let _ = writeln!(
+                        s,
+                        "  {} {}",
+                        o.and_then(Object::id).unwrap_or("(no id)"),
+                        o.and_then(Object::display_name).unwrap_or("")
+                    );
+                }
+            } else {
+                let sources = Sources {
+                    filter: filter_input.as_ref(),
+                    ..Sources::default()
+                };
+                let _ = writeln!(
+                    s,
+                    "refused ({})",
+                    count(outcome.violations().len(), "violation")
+                );
+                for v in outcome.violations() {
+                    render_violation(&mut s, v, &sources);
+                }
+            }
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, outcome.is_allowed()))
+}
+
+fn count_matches(n: usize) -> String {
+    match n {
+        1 => "1 match".to_owned(),
+        n => format!("{n} matches"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1056,6 +1221,7 @@ struct Sources<'a> {
     actor: Option<&'a Input>,
     policy: Option<&'a Input>,
     definition: Option<&'a Input>,
+    filter: Option<&'a Input>,
 }
 
 impl Sources<'_> {
@@ -1067,6 +1233,7 @@ impl Sources<'_> {
             Document::Actor => self.actor,
             Document::Policy => self.policy,
             Document::Definition => self.definition,
+            Document::Filter => self.filter,
             _ => None,
         }
     }
