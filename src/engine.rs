@@ -117,6 +117,36 @@ impl Evaluation {
             Outcome::Refused(v) => Err(v),
         }
     }
+
+    /// The same evaluation with every violation and warning passed through `violation` and
+    /// `warning` (a plan points them back into its desired document), in order again after.
+    pub(crate) fn repoint(
+        mut self,
+        violation: impl FnMut(&mut Violation),
+        warning: impl FnMut(&mut Warning),
+    ) -> Evaluation {
+        if let Outcome::Refused(v) = &mut self.outcome {
+            v.iter_mut().for_each(violation);
+            sort_violations(v);
+        }
+        self.warnings.iter_mut().for_each(warning);
+        sort_warnings(&mut self.warnings);
+        self
+    }
+
+    /// The same evaluation refused, with `extra` added to its violations (a plan whose desired
+    /// document cannot be read still reports what is wrong with the object).
+    pub(crate) fn refuse(mut self, extra: Vec<Violation>) -> Evaluation {
+        debug_assert!(!extra.is_empty(), "a refusal says why");
+        let mut violations = match self.outcome {
+            Outcome::Refused(v) => v,
+            Outcome::Accepted { .. } => Vec::new(),
+        };
+        violations.extend(extra);
+        sort_violations(&mut violations);
+        self.outcome = Outcome::Refused(violations);
+        self
+    }
 }
 
 /// Serialises as `csa check --format json` prints it (RULES.md §9).
@@ -1393,7 +1423,7 @@ fn out_of_range(ptr: Loc<'_>, id: &str, span: std::ops::Range<usize>) -> Violati
     .span(span)
 }
 
-fn expected_annotation(def: &AttributeDefinition) -> Option<&'static str> {
+pub(crate) fn expected_annotation(def: &AttributeDefinition) -> Option<&'static str> {
     match (def.attribute_type(), def.is_collection()) {
         (AttributeType::Integer, false) => Some("#Int32"),
         (AttributeType::String, true) => Some("#Collection(String)"),

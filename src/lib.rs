@@ -19,6 +19,7 @@ mod filter;
 mod json;
 mod names;
 mod object;
+mod plan;
 mod policy;
 mod query;
 mod search;
@@ -46,6 +47,7 @@ pub use filter::{
 };
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
 pub use object::{state_from_json, Object, ObjectError, ObjectKind};
+pub use plan::PlanMode;
 pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
 pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use search::SearchMatch;

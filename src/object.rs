@@ -307,7 +307,7 @@ pub(crate) fn parse_state(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Optio
 }
 
 /// The typed value of a stored attribute (`None` for `null` and `[]`, which mean "absent").
-fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
+pub(crate) fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
     let int = |t: &str| match json::int_text(t) {
         IntText::Int(v) => i32::try_from(v).ok(),
         _ => None,

@@ -217,6 +217,8 @@ pub enum Document {
     Definition,
     /// The `$filter` text of a query (its decoded text; offsets count its bytes).
     Filter,
+    /// The desired state of a plan ([`crate::Engine::plan`]).
+    Desired,
 }
 
 /// One rule broken by an input: a stable code, where, what and how to fix it.

@@ -1,0 +1,463 @@
+//! Desired-state plans: the minimal PATCH from an object's current state to a desired one,
+//! decided by the engine like any PATCH (so a plan has one output schema with `csa check`).
+//!
+//! A plan writes a PATCH body: the desired document's sets copied as they are written (so an
+//! invalid desired value gets exactly the violation the same PATCH would get), with what Graph
+//! needs added (set types, annotations) and the removals the desired state implies. The engine
+//! evaluates that body; its canonical request then holds only the real changes. Reports are
+//! pointed back into the desired document afterwards.
+
+use std::ops::Range;
+
+use crate::auth::Actor;
+use crate::catalog::AttributeDefinition;
+use crate::engine::{expected_annotation, Engine, Evaluation};
+use crate::json::{self, Kind, Member, Node};
+use crate::names::names_eq;
+use crate::object::{stored_value, Object};
+use crate::value::{SetAssignments, REQUEST_SET_TYPE};
+use crate::violation::{Code, Document, Violation, Warning};
+use crate::wire::CSA;
+
+/// How a plan treats the attribute sets the desired state does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum PlanMode {
+    /// Only the sets the desired state names are managed: in them, attributes the desired
+    /// state lacks are removed; other sets are left as they are, so a plan for one team's set
+    /// never touches another team's.
+    #[default]
+    Managed,
+    /// The desired state is the whole state: every attribute the catalog defines, in a set the
+    /// actor may read, that the desired state does not hold is removed. Sets the actor cannot
+    /// read are left alone (a plan never names them), and so are attributes the catalog does
+    /// not define (RULES.md §3.3).
+    Exclusive,
+}
+
+/// A body naming no set: evaluating it still applies the object's own checks.
+const EMPTY_BODY: &[u8] = br#"{"customSecurityAttributes":{}}"#;
+
+/// The `customSecurityAttributes` pointer of a PATCH body.
+const CSA_POINTER: &str = "/customSecurityAttributes";
+
+impl Engine {
+    /// Plans the minimal PATCH from `object`'s current state to `desired` (Graph's response
+    /// form: `{"customSecurityAttributes": {...}}`, the object itself, or just the sets map,
+    /// `null` for nothing), and evaluates it as `actor` would send it.
+    ///
+    /// The result is the evaluation of that PATCH: `diff().request()` is the plan's body
+    /// (`None` when nothing needs to change); violations and warnings point into `desired`
+    /// ([`Document::Desired`]). Every set the desired state names is managed, so the actor must
+    /// be allowed to update it, as Graph requires for every set a PATCH names.
+    pub fn plan(
+        &self,
+        object: &Object,
+        desired: &[u8],
+        actor: Option<&Actor>,
+        mode: PlanMode,
+    ) -> Evaluation {
+        let (root, wrapped) = match self.read_desired(desired) {
+            Ok(read) => read,
+            Err(v) => {
+                // The object's own refusals are reported too, as for any PATCH.
+                return self
+                    .evaluate(object, actor, EMPTY_BODY)
+                    .refuse(vec![*v])
+                    .repoint(about_desired, about_desired_warning);
+            }
+        };
+        let sets = if wrapped { root.get(CSA) } else { Some(&root) }
+            .and_then(Node::as_object)
+            .unwrap_or(&[]);
+        let mut body = Writer::new(desired);
+        self.write_body(&mut body, sets, object, actor, mode);
+        let prefix = if wrapped { CSA_POINTER } else { "" };
+        let point = |pointer: &mut String| *pointer = desired_pointer(&root, prefix, pointer);
+        self.evaluate(object, actor, &body.out).repoint(
+            |v| {
+                if v.document == Document::Body {
+                    point(&mut v.pointer);
+                    v.span = v.span.take().and_then(|s| body.source_span(s));
+                }
+                about_desired(v);
+            },
+            |w| {
+                if w.document == Document::Body {
+                    point(&mut w.pointer);
+                    w.span = w.span.take().and_then(|s| body.source_span(s));
+                }
+                about_desired_warning(w);
+            },
+        )
+    }
+
+    /// Reads the desired document: its tree, and whether its sets are under
+    /// `customSecurityAttributes` (else the document is the sets map itself).
+    fn read_desired<'a>(&self, bytes: &'a [u8]) -> Result<(Node<'a>, bool), Box<Violation>> {
+        let max = self.policy().max_body_bytes;
+        if bytes.len() > max {
+            return Err(Box::new(
+                Violation::new(
+                    Code::PayloadTooLarge,
+                    "",
+                    format!(
+                        "the desired state is {} bytes, more than the {max} bytes allowed",
+                        bytes.len()
+                    ),
+                )
+                .with_hint("plan fewer attributes at a time"),
+            ));
+        }
+        let root = json::parse(bytes, json::DEFAULT_MAX_DEPTH).map_err(|e| {
+            Box::new(
+                Violation::new(
+                    Code::InvalidJson,
+                    "",
+                    format!("the desired state is not valid JSON: {}", e.message),
+                )
+                .with_hint(
+                    "give the state as Graph returns it: `{\"customSecurityAttributes\": {...}}`",
+                )
+                .span(e.offset..e.offset.saturating_add(1)),
+            )
+        })?;
+        let wrapped = match &root.kind {
+            Kind::Null => false,
+            Kind::Object(members) => {
+                let mut csa = members.iter().filter(|m| m.key == CSA);
+                match (csa.next(), csa.next()) {
+                    (None, _) => false,
+                    (Some(_), Some(again)) => {
+                        return Err(Box::new(
+                            Violation::new(
+                                Code::DuplicateKey,
+                                CSA_POINTER,
+                                "the property `customSecurityAttributes` appears more than once",
+                            )
+                            .with_hint("keep one of them")
+                            .span(again.key_start..again.key_end),
+                        ))
+                    }
+                    (Some(m), None) if matches!(m.value.kind, Kind::Null | Kind::Object(_)) => true,
+                    (Some(m), None) => {
+                        return Err(Box::new(
+                            Violation::new(
+                                Code::InvalidShape,
+                                CSA_POINTER,
+                                format!(
+                                    "`customSecurityAttributes` must be an object or null, not {}",
+                                    m.value.kind_name()
+                                ),
+                            )
+                            .with_hint("give each attribute set as an object of its attributes")
+                            .span(m.value.start..m.value.end),
+                        ))
+                    }
+                }
+            }
+            _ => return Err(Box::new(
+                Violation::new(
+                    Code::InvalidJson,
+                    "",
+                    format!(
+                        "the desired state must be a JSON object or null, not {}",
+                        root.kind_name()
+                    ),
+                )
+                .with_hint(
+                    "give the state as Graph returns it: `{\"customSecurityAttributes\": {...}}`",
+                )
+                .span(root.start..root.end),
+            )),
+        };
+        Ok((root, wrapped))
+    }
+
+    /// Writes the PATCH body that turns the object's state into the desired one.
+    fn write_body(
+        &self,
+        w: &mut Writer<'_>,
+        sets: &[Member<'_>],
+        object: &Object,
+        actor: Option<&Actor>,
+        mode: PlanMode,
+    ) {
+        let catalog = self.catalog();
+        let readable = |set: &str| actor.is_none_or(|a| a.can_read_assignments(object.kind(), set));
+        let current = object.state().sets();
+        w.text(r#"{"customSecurityAttributes":"#);
+        w.open();
+        for (i, m) in sets.iter().enumerate() {
+            let repeated = sets
+                .iter()
+                .take(i)
+                .any(|o| !o.key.contains('@') && names_eq(&o.key, &m.key));
+            let members = match m.value.as_object() {
+                Some(members) if !m.key.contains('@') && !repeated => members,
+                // Not a set, a second key for one, or not an object: as written, for the
+                // engine to say what it says of them.
+                _ => {
+                    w.copy_member(m);
+                    continue;
+                }
+            };
+            // What the object holds in the set, when the actor may see it.
+            let held = current
+                .iter()
+                .find(|s| names_eq(s.name(), &m.key))
+                .filter(|_| readable(&m.key));
+            let pos = catalog.set_position(&m.key);
+            let defined = |name: &str| pos.and_then(|p| catalog.definition_in(p, name));
+            // An attribute the catalog does not define, given the value the object holds: it
+            // stays as it is (RULES.md §3.3), so it is no change, and sending it would be
+            // refused.
+            let unchanged = |a: &Member<'_>| {
+                held.is_some_and(|h| {
+                    !a.key.contains('@')
+                        && defined(&a.key).is_none()
+                        && matches!(
+                            (stored_value(&a.value), attribute(h, &a.key)),
+                            (Ok(Some(want)), Some(have)) if want.same_as(have)
+                        )
+                })
+            };
+            let attrs = || members.iter().filter(|a| !a.key.contains('@'));
+            if pos.is_none() && held.is_some() && attrs().all(&unchanged) {
+                // A set the catalog does not define, repeated as the object holds it.
+                continue;
+            }
+            w.copy_key(m);
+            w.open();
+            let mut typed = false;
+            for a in members {
+                match annotation_target(&a.key) {
+                    Some("") => typed = true,
+                    Some(attr) if attrs().any(|b| names_eq(&b.key, attr) && unchanged(b)) => {
+                        continue
+                    }
+                    _ if unchanged(a) => continue,
+                    _ => {}
+                }
+                w.copy_member(a);
+            }
+            if !typed {
+                w.key("@odata.type");
+                w.string(REQUEST_SET_TYPE);
+            }
+            // The annotations Graph needs (a desired state in response form has no `#Int32`);
+            // the canonical request leaves them off removals.
+            for (j, a) in members.iter().enumerate() {
+                let first = !a.key.contains('@')
+                    && !members.iter().take(j).any(|b| names_eq(&b.key, &a.key));
+                let needed = defined(&a.key)
+                    .and_then(expected_annotation)
+                    .filter(|_| first);
+                let given = members
+                    .iter()
+                    .any(|b| annotation_target(&b.key).is_some_and(|t| names_eq(t, &a.key)));
+                if let (Some(annotation), false) = (needed, given) {
+                    w.key(&format!("{}@odata.type", a.key));
+                    w.string(annotation);
+                }
+            }
+            // What the set holds that the desired state lacks is removed.
+            for h in held.map_or(&[][..], SetAssignments::attributes) {
+                if attrs().any(|a| names_eq(&a.key, h.name())) {
+                    continue;
+                }
+                if let Some(def) = defined(h.name()) {
+                    w.removal(def);
+                }
+            }
+            w.close();
+        }
+        if mode == PlanMode::Exclusive {
+            for set in current {
+                let named = sets
+                    .iter()
+                    .any(|m| !m.key.contains('@') && names_eq(&m.key, set.name()));
+                let Some(pos) = catalog.set_position(set.name()) else {
+                    continue;
+                };
+                if named || !readable(set.name()) {
+                    continue;
+                }
+                let mut removals = set
+                    .attributes()
+                    .iter()
+                    .filter_map(|a| catalog.definition_in(pos, a.name()))
+                    .peekable();
+                let Some(first) = removals.peek() else {
+                    continue;
+                };
+                w.key(first.attribute_set());
+                w.open();
+                w.key("@odata.type");
+                w.string(REQUEST_SET_TYPE);
+                removals.for_each(|def| w.removal(def));
+                w.close();
+            }
+        }
+        w.close();
+        w.text("}");
+    }
+}
+
+/// A violation about the PATCH body is, in a plan, about the desired document (reports about
+/// the object, the actor or the catalog stay theirs).
+fn about_desired(v: &mut Violation) {
+    if v.document == Document::Body {
+        v.document = Document::Desired;
+    }
+}
+
+/// [`about_desired`] for a warning.
+fn about_desired_warning(w: &mut Warning) {
+    if w.document == Document::Body {
+        w.document = Document::Desired;
+    }
+}
+
+/// The value of `name` in one set of a state (names compare case-insensitively).
+fn attribute<'s>(set: &'s SetAssignments, name: &str) -> Option<&'s crate::value::Value> {
+    set.attributes()
+        .iter()
+        .find(|a| names_eq(a.name(), name))
+        .map(|a| a.value())
+}
+
+/// For a key `X@odata.type` (any case), the attribute it annotates (`""` for the set's own
+/// type); `None` for any other key. Split at the first `@`, as the body reader does.
+fn annotation_target(key: &str) -> Option<&str> {
+    let at = key.find('@')?;
+    let (attr, suffix) = key.split_at(at);
+    suffix.eq_ignore_ascii_case("@odata.type").then_some(attr)
+}
+
+/// A pointer into the PATCH body as a pointer into the desired document: the sets map moved
+/// to where the document has it, and a pointer to text the plan wrote itself (a removal, a
+/// set only `Exclusive` names) moved up to the nearest value the document has.
+fn desired_pointer(root: &Node<'_>, prefix: &str, body_pointer: &str) -> String {
+    let mut p = match body_pointer.strip_prefix(CSA_POINTER) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{prefix}{rest}"),
+        _ => body_pointer.to_owned(),
+    };
+    while !resolves(root, &p) {
+        match p.rfind('/') {
+            Some(at) => p.truncate(at),
+            None => p.clear(),
+        }
+    }
+    p
+}
+
+/// Whether an RFC 6901 pointer names a value in the document.
+fn resolves(root: &Node<'_>, pointer: &str) -> bool {
+    let mut node = root;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            Kind::Object(members) => members.iter().find(|m| m.key == token).map(|m| &m.value),
+            Kind::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The PATCH body being written, with where each piece of text copied from the desired
+/// document came from (so that byte spans can be pointed back into it).
+struct Writer<'d> {
+    source: &'d [u8],
+    out: Vec<u8>,
+    /// Copied text: (start in `out`, start in `source`, length), in order of `out`.
+    copies: Vec<(usize, usize, usize)>,
+    /// Whether the object being written has no member yet (else a comma goes first).
+    empty: bool,
+}
+
+impl<'d> Writer<'d> {
+    fn new(source: &'d [u8]) -> Self {
+        Self {
+            source,
+            // The copied document plus a little for what the plan adds.
+            out: Vec::with_capacity(source.len() + 128),
+            copies: Vec::new(),
+            empty: true,
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn string(&mut self, s: &str) {
+        // Writing a string to a vector cannot fail.
+        let _ = serde_json::to_writer(&mut self.out, s);
+    }
+
+    fn copy(&mut self, range: Range<usize>) {
+        if let Some(text) = self.source.get(range.clone()) {
+            self.copies.push((self.out.len(), range.start, text.len()));
+            self.out.extend_from_slice(text);
+        }
+    }
+
+    fn separate(&mut self) {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+    }
+
+    fn open(&mut self) {
+        self.out.push(b'{');
+        self.empty = true;
+    }
+
+    fn close(&mut self) {
+        self.out.push(b'}');
+        self.empty = false;
+    }
+
+    /// A member key the plan writes, and its colon.
+    fn key(&mut self, key: &str) {
+        self.separate();
+        self.string(key);
+        self.out.push(b':');
+    }
+
+    /// A member key as the document writes it, and its colon.
+    fn copy_key(&mut self, m: &Member<'_>) {
+        self.separate();
+        self.copy(m.key_start..m.key_end);
+        self.out.push(b':');
+    }
+
+    /// A member as the document writes it.
+    fn copy_member(&mut self, m: &Member<'_>) {
+        self.copy_key(m);
+        self.copy(m.value.start..m.value.end);
+    }
+
+    /// The removal of `def`: `[]` for a multi-valued attribute, `null` for a single one.
+    fn removal(&mut self, def: &AttributeDefinition) {
+        self.key(def.name());
+        self.text(if def.is_collection() { "[]" } else { "null" });
+    }
+
+    /// A span in the written body as a span in the document, when it lies in copied text.
+    fn source_span(&self, span: Range<usize>) -> Option<Range<usize>> {
+        let at = self
+            .copies
+            .partition_point(|&(out, _, _)| out <= span.start)
+            .checked_sub(1)?;
+        let &(out, src, len) = self.copies.get(at)?;
+        (span.end <= out + len).then(|| src + (span.start - out)..src + (span.end - out))
+    }
+}
