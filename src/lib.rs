@@ -34,7 +34,10 @@ pub use catalog::{
     MAX_DESCRIPTION_LEN,
 };
 pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
-pub use diff::{apply, Change, Diff, Op, RequestBody};
+pub use diff::{
+    apply, apply_checked, apply_checked_with, changes_from_json, Change, ChangesError, Diff, Op,
+    RequestBody,
+};
 pub use engine::{
     Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
     REDACTED,
