@@ -9,6 +9,7 @@
     )
 )]
 
+mod audit;
 mod auth;
 mod catalog;
 mod define;
@@ -27,6 +28,7 @@ mod value;
 mod violation;
 mod wire;
 
+pub use audit::{ActorScope, AuditChange, AuditRecord, AuditValue};
 pub use auth::{Actor, ActorError, CustomRole, RoleAssignment, Scope};
 pub use catalog::{
     AllowedValue, AttributeDefinition, AttributeSet, Catalog, CatalogError, LintReport, Status,
