@@ -177,15 +177,16 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
 ///
 /// let mut current = State::new();
 /// current.insert("Engineering", "NumVendors", Value::Integer(4));
-/// let change = Change::between(
+/// let four_to_eight = Change::between(
 ///     "Engineering", "NumVendors", Some(Value::Integer(4)), Some(Value::Integer(8)),
-/// ).into_iter().collect::<Vec<_>>();
-/// let after = apply_checked(&current, &change).unwrap();
+/// );
+/// let changes: Vec<Change> = four_to_eight.into_iter().collect();
+/// let after = apply_checked(&current, &changes).unwrap();
 /// assert_eq!(after.get("engineering", "numvendors"), Some(&Value::Integer(8)));
 ///
 /// // Someone set 5 meanwhile: the change was computed from 4, so it is refused.
 /// current.insert("Engineering", "NumVendors", Value::Integer(5));
-/// let refused = apply_checked(&current, &change).unwrap_err();
+/// let refused = apply_checked(&current, &changes).unwrap_err();
 /// assert_eq!(refused[0].code().as_str(), "conflict");
 /// ```
 pub fn apply_checked(current: &State, changes: &[Change]) -> Result<State, Vec<Violation>> {
