@@ -280,6 +280,11 @@ impl Actor {
         &self.assignments
     }
 
+    /// The application permissions, as given (for audit records).
+    pub(crate) fn app_permissions(&self) -> &[String] {
+        &self.app_permissions
+    }
+
     /// Warnings about assignments that grant nothing.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -1,12 +1,23 @@
-//! Changes, diffs, the canonical request body, and `apply`.
+//! Changes, diffs, the canonical request body, `apply`, and applying with preconditions.
+//!
+//! Changes travel: `csa check` and `csa plan` print them, `csa apply` reads them back later,
+//! when the object may have changed meanwhile. [`changes_from_json`] reads them (RULES.md §9),
+//! and [`apply_checked`] applies them only if every touched attribute still holds the value the
+//! change was computed from (Graph has no ETag to do this for us).
 
 use std::fmt;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use crate::catalog::{check_name_at, Diag, Props};
+use crate::engine::MAX_VALUE_LEN;
+use crate::json::{self, IntText, Kind, Node};
+use crate::names::{names_eq, utf16_len};
+use crate::policy::Policy;
 use crate::text::Text;
 use crate::value::{State, Value, REQUEST_SET_TYPE};
+use crate::violation::{sort_violations, Code, Document, Pointer, Violation};
 
 /// What a change does to one attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,6 +161,548 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
         }
     }
     out
+}
+
+/// [`apply`] with preconditions: each change's `before` must be what the state holds when the
+/// change is applied (names compared case-insensitively, collections as sets, `None` meaning not
+/// assigned). For changes to distinct attributes, which is all an evaluation or a plan produces,
+/// that is the value in `current`. Any mismatch refuses everything, with one `conflict` per
+/// mismatch (ordered by pointer), so that a concurrent admin's change is never overwritten.
+/// Otherwise the new state, exactly what [`apply`] gives.
+///
+/// Messages show the values involved; use [`apply_checked_with`] to mask redacted sets.
+///
+/// ```
+/// use csa::{apply_checked, Change, State, Value};
+///
+/// let mut current = State::new();
+/// current.insert("Engineering", "NumVendors", Value::Integer(4));
+/// let four_to_eight = Change::between(
+///     "Engineering", "NumVendors", Some(Value::Integer(4)), Some(Value::Integer(8)),
+/// );
+/// let changes: Vec<Change> = four_to_eight.into_iter().collect();
+/// let after = apply_checked(&current, &changes).unwrap();
+/// assert_eq!(after.get("engineering", "numvendors"), Some(&Value::Integer(8)));
+///
+/// // Someone set 5 meanwhile: the change was computed from 4, so it is refused.
+/// current.insert("Engineering", "NumVendors", Value::Integer(5));
+/// let refused = apply_checked(&current, &changes).unwrap_err();
+/// assert_eq!(refused[0].code().as_str(), "conflict");
+/// ```
+pub fn apply_checked(current: &State, changes: &[Change]) -> Result<State, Vec<Violation>> {
+    apply_checked_with(current, changes, &Policy::default())
+}
+
+/// [`apply_checked`], with the values of the policy's `redactSets` left out of the `conflict`
+/// messages: they say only "a single value" or "a collection of 3 values", as the rest of
+/// csa's output does for those sets (RULES.md §6).
+pub fn apply_checked_with(
+    current: &State,
+    changes: &[Change],
+    policy: &Policy,
+) -> Result<State, Vec<Violation>> {
+    let mut out = current.clone();
+    let mut violations = Vec::new();
+    for c in changes {
+        let found = out.get(&c.attribute_set, &c.name);
+        let holds = match (&c.before, found) {
+            (None, None) => true,
+            (Some(b), Some(f)) => b.same_as(f),
+            _ => false,
+        };
+        if !holds {
+            violations.push(conflict(c, found, policy.is_redacted(&c.attribute_set)));
+        }
+        // Applied even after a conflict, so that a later change to the same attribute is
+        // checked against what the earlier one would leave; the result is dropped anyway.
+        match &c.after {
+            Some(v) => out.insert(&c.attribute_set, &c.name, v.clone()),
+            None => {
+                out.remove(&c.attribute_set, &c.name);
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(out)
+    } else {
+        sort_violations(&mut violations);
+        Err(violations)
+    }
+}
+
+/// The `conflict` for a change whose `before` is not what the state holds (`found`).
+fn conflict(c: &Change, found: Option<&Value>, redacted: bool) -> Violation {
+    let id = c.attribute();
+    let expected = describe_held(c.before.as_ref(), redacted);
+    let mut seen = describe_held(found, redacted);
+    if seen == expected {
+        // Only masked descriptions can coincide ("a single value" both times).
+        seen = format!("a different {}", seen.trim_start_matches("a "));
+    }
+    Violation::new(
+        Code::Conflict,
+        Pointer::root()
+            .key("customSecurityAttributes")
+            .key(&c.attribute_set)
+            .key(&c.name),
+        format!("`{id}` is not what the changes were computed from: expected {expected}, found {seen}"),
+    )
+    .attr(id)
+    .with_hint(
+        "the object changed after the changes were computed: plan or check again against its current state, then apply the new changes",
+    )
+    .in_doc(Document::Object)
+}
+
+/// A value as a conflict message shows it: its JSON, or with `redacted` only its shape and count.
+fn describe_held(v: Option<&Value>, redacted: bool) -> String {
+    match v {
+        None => "no value (not assigned)".to_owned(),
+        Some(v) if !redacted => format!("`{}`", v.to_json()),
+        Some(v) if v.is_collection() => match v.count() {
+            1 => "a collection of 1 value".to_owned(),
+            n => format!("a collection of {n} values"),
+        },
+        Some(_) => "a single value".to_owned(),
+    }
+}
+
+/// Changes could not be read: every problem found, each with a pointer into the document.
+/// The violations' [`Document`] is [`Document::Body`]: in `csa apply` the changes document is
+/// the request, where `csa check` has its PATCH body.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid changes: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
+pub struct ChangesError {
+    violations: Vec<Violation>,
+}
+
+impl ChangesError {
+    /// What is wrong, ordered by pointer then code.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+const CHANGE_KEYS: &[&str] = &["op", "attribute", "attributeSet", "name", "before", "after"];
+
+/// Reads changes written as RULES.md §9 writes them: the JSON output of `csa check` or
+/// `csa plan` (`{"allowed": true, "changes": [...], ...}`; other keys are ignored), or just its
+/// `changes` array. Each change needs all six keys (`before` and `after` may be `null`, never
+/// left out: a missing `before` would be a precondition nobody stated); unknown keys are
+/// ignored. Checked: names, values (as the PATCH rules type them: non-empty strings of at most
+/// 64 characters, Int32s, Booleans, non-empty collections of strings or Int32s without
+/// repeats), that `op` agrees with which of `before` and `after` are present, that a `replace`
+/// changes the value, that `attribute` is `{attributeSet}_{name}`, and that no
+/// attribute is changed twice. Every problem is reported; messages never quote values (they may
+/// belong to redacted sets). Never panics.
+pub fn changes_from_json(bytes: &[u8]) -> Result<Vec<Change>, ChangesError> {
+    let mut d = Diag::for_doc(Document::Body);
+    let mut changes = Vec::new();
+    if let Some(root) = d.parse(bytes, "changes document") {
+        read_changes(&root, &mut d, &mut changes);
+    }
+    if d.violations.is_empty() {
+        Ok(changes.into_iter().map(|(_, c)| c).collect())
+    } else {
+        let mut violations = d.violations;
+        sort_violations(&mut violations);
+        Err(ChangesError { violations })
+    }
+}
+
+/// Reads the document's changes into `out`, each with its pointer.
+fn read_changes(root: &Node<'_>, d: &mut Diag, out: &mut Vec<(Pointer, Change)>) {
+    let root_ptr = Pointer::root();
+    let (items, base) = match &root.kind {
+        Kind::Array(items) => (items.as_slice(), root_ptr),
+        Kind::Object(_) => {
+            let Some(p) = Props::new(root, &root_ptr, "a changes document", d) else {
+                return;
+            };
+            p.check_unknown(&["allowed", "changes"], "a changes document", d);
+            d.warnings.clear();
+            if let Some(n) = p.get("allowed") {
+                match n.as_bool() {
+                    Some(true) => {}
+                    Some(false) => {
+                        d.push(
+                            Violation::new(
+                                Code::InvalidProperty,
+                                root_ptr.key("allowed"),
+                                "the document is a refused evaluation: it has no changes to apply",
+                            )
+                            .with_hint("fix the violations it lists, then check or plan again")
+                            .span(n.start..n.end),
+                        );
+                        return;
+                    }
+                    None => d.push(
+                        Violation::new(
+                            Code::InvalidProperty,
+                            root_ptr.key("allowed"),
+                            format!("`allowed` must be a Boolean, not {}", n.kind_name()),
+                        )
+                        .span(n.start..n.end),
+                    ),
+                }
+            }
+            let Some(n) = p.required("changes", "a changes document", d) else {
+                return;
+            };
+            match n.as_array() {
+                Some(items) => (items, root_ptr.key("changes")),
+                None => {
+                    d.push(
+                        Violation::new(
+                            Code::InvalidProperty,
+                            root_ptr.key("changes"),
+                            format!("`changes` must be an array, not {}", n.kind_name()),
+                        )
+                        .span(n.start..n.end),
+                    );
+                    return;
+                }
+            }
+        }
+        _ => {
+            d.push(
+                Violation::new(
+                    Code::InvalidShape,
+                    "",
+                    format!(
+                        "changes are an array, or an object with `changes`, not {}",
+                        root.kind_name()
+                    ),
+                )
+                .with_hint("pass the JSON output of `csa check` or `csa plan`, or its `changes`")
+                .span(root.start..root.end),
+            );
+            return;
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let ptr = base.index(i);
+        let Some(change) = read_change(item, &ptr, d) else {
+            continue;
+        };
+        let repeated = out.iter().any(|(_, c)| {
+            names_eq(&c.attribute_set, &change.attribute_set) && names_eq(&c.name, &change.name)
+        });
+        if repeated {
+            d.push(
+                Violation::new(
+                    Code::DuplicateKey,
+                    ptr.key("attribute"),
+                    format!(
+                        "`{}` is changed more than once (names are case-insensitive)",
+                        change.attribute()
+                    ),
+                )
+                .attr(change.attribute())
+                .with_hint("keep one change per attribute")
+                .span(item.start..item.end),
+            );
+            continue;
+        }
+        out.push((ptr, change));
+    }
+}
+
+/// One change; `None` after recording what is wrong with it.
+fn read_change(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Change> {
+    let p = Props::new(node, ptr, "a change", d)?;
+    let before_count = d.violations.len();
+    p.check_unknown(CHANGE_KEYS, "a change", d);
+    d.warnings.clear();
+    let text = |key: &str, d: &mut Diag| {
+        p.required(key, "a change", d)
+            .and_then(|n| p.string(key, n, d).map(|s| (s, n)))
+    };
+    let op = text("op", d).and_then(|(s, n)| {
+        let op = match s {
+            "add" => Some(Op::Add),
+            "replace" => Some(Op::Replace),
+            "remove" => Some(Op::Remove),
+            _ => None,
+        };
+        if op.is_none() {
+            d.push(
+                Violation::new(
+                    Code::InvalidProperty,
+                    ptr.key("op"),
+                    format!("`op` must be `add`, `replace` or `remove`, not `{s}`"),
+                )
+                .span(n.start..n.end),
+            );
+        }
+        op
+    });
+    let set = text("attributeSet", d)
+        .filter(|(s, n)| check_name_at(s, &ptr.key("attributeSet"), n, "attribute set", d));
+    let name =
+        text("name", d).filter(|(s, n)| check_name_at(s, &ptr.key("name"), n, "attribute", d));
+    let attribute = text("attribute", d);
+    let value = |key: &str, d: &mut Diag| match p.get(key) {
+        Some(n) => read_value(n, &ptr.key(key), d),
+        None => {
+            d.push(
+                Violation::new(
+                    Code::MissingProperty,
+                    ptr,
+                    format!("a change needs `{key}` (`null` when the attribute is not assigned)"),
+                )
+                .span(node.start..node.end),
+            );
+            None
+        }
+    };
+    let before = value("before", d);
+    let after = value("after", d);
+    let ((set, _), (name, _)) = (set?, name?);
+    if let Some((attribute, n)) = attribute {
+        let names_it = attribute
+            .split_once('_')
+            .is_some_and(|(s, a)| names_eq(s, set) && names_eq(a, name));
+        if !names_it {
+            d.push(
+                Violation::new(
+                    Code::IdMismatch,
+                    ptr.key("attribute"),
+                    format!("`{attribute}` is not `{set}_{name}`, the change's `attributeSet` and `name`"),
+                )
+                .with_hint("write `attribute` as `{attributeSet}_{name}`")
+                .span(n.start..n.end),
+            );
+        }
+    }
+    let (op, before, after) = (op?, before?, after?);
+    check_op(op, before.as_ref(), after.as_ref(), ptr, d);
+    (d.violations.len() == before_count).then(|| Change {
+        op,
+        attribute_set: Text::new(set),
+        name: Text::new(name),
+        before,
+        after,
+    })
+}
+
+/// Whether `op` agrees with the values before and after; a violation when not.
+fn check_op(op: Op, before: Option<&Value>, after: Option<&Value>, ptr: &Pointer, d: &mut Diag) {
+    let problem = match (op, before, after) {
+        (Op::Add, None, Some(_)) | (Op::Remove, Some(_), None) => None,
+        (Op::Replace, Some(b), Some(a)) if b.same_as(a) => Some((
+            Code::InvalidProperty,
+            "after",
+            "`before` and `after` hold the same value (collections are sets): this is no change"
+                .to_owned(),
+        )),
+        (Op::Replace, Some(_), Some(_)) => None,
+        (_, _, _) => {
+            let (key, what) = match (op, before.is_some()) {
+                (Op::Add, true) => (
+                    "before",
+                    "an `add` has no value before: `before` must be null",
+                ),
+                (Op::Add, false) => ("after", "an `add` needs a value after"),
+                (Op::Remove, false) => ("before", "a `remove` needs the value before"),
+                (Op::Remove, true) => (
+                    "after",
+                    "a `remove` has no value after: `after` must be null",
+                ),
+                (_, false) => (
+                    "before",
+                    "a `replace` needs the value before; use `add` for a new assignment",
+                ),
+                (_, true) => (
+                    "after",
+                    "a `replace` needs a value after; use `remove` to remove",
+                ),
+            };
+            Some((Code::InvalidProperty, key, what.to_owned()))
+        }
+    };
+    if let Some((code, key, message)) = problem {
+        d.push(Violation::new(code, ptr.key(key), message));
+    }
+}
+
+/// A `before` or `after`: `Some(None)` for `null`, `None` after recording what is wrong.
+fn read_value(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Option<Value>> {
+    let bad = |d: &mut Diag, code: Code, ptr: &Pointer, n: &Node<'_>, message: String| {
+        d.push(Violation::new(code, ptr, message).span(n.start..n.end));
+    };
+    match &n.kind {
+        Kind::Null => Some(None),
+        Kind::Bool(b) => Some(Some(Value::Boolean(*b))),
+        Kind::String(_) | Kind::Number(_) => scalar(n, ptr, d).map(Some),
+        Kind::Array(items) => {
+            let Some(first) = items.first() else {
+                bad(
+                    d,
+                    Code::InvalidProperty,
+                    ptr,
+                    n,
+                    "an empty collection is no value: write `null` for an attribute not assigned"
+                        .to_owned(),
+                );
+                return None;
+            };
+            let strings = match first.kind {
+                Kind::String(_) => true,
+                Kind::Number(_) => false,
+                _ => {
+                    bad(
+                        d,
+                        Code::TypeMismatch,
+                        &ptr.index(0),
+                        first,
+                        format!(
+                            "a collection holds strings or integers, not {}",
+                            first.kind_name()
+                        ),
+                    );
+                    return None;
+                }
+            };
+            let mut ok = true;
+            let mut elements: Vec<Value> = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let ip = ptr.index(i);
+                let fits = matches!(
+                    (&item.kind, strings),
+                    (Kind::String(_), true) | (Kind::Number(_), false)
+                );
+                if !fits {
+                    let want = if strings { "strings" } else { "integers" };
+                    bad(
+                        d,
+                        Code::TypeMismatch,
+                        &ip,
+                        item,
+                        format!(
+                            "the collection holds {want} (as its first element shows), not {}",
+                            item.kind_name()
+                        ),
+                    );
+                    ok = false;
+                    continue;
+                }
+                match scalar(item, &ip, d) {
+                    Some(v) if elements.contains(&v) => {
+                        bad(
+                            d,
+                            Code::DuplicateValue,
+                            &ip,
+                            item,
+                            "the collection lists this value more than once".to_owned(),
+                        );
+                        ok = false;
+                    }
+                    Some(v) => elements.push(v),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            let value = if strings {
+                Value::Strings(
+                    elements
+                        .into_iter()
+                        .filter_map(|v| match v {
+                            Value::String(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else {
+                Value::Integers(
+                    elements
+                        .into_iter()
+                        .filter_map(|v| match v {
+                            Value::Integer(i) => Some(i),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            };
+            Some(Some(value))
+        }
+        Kind::Object(_) => {
+            bad(
+                d,
+                Code::TypeMismatch,
+                ptr,
+                n,
+                "a value is a string, an integer, a Boolean, an array of strings or integers, or null; not an object".to_owned(),
+            );
+            None
+        }
+    }
+}
+
+/// A string or an integer, checked as the PATCH rules check them (RULES.md §3.2).
+fn scalar(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Value> {
+    let push = |d: &mut Diag, code: Code, message: String| {
+        d.push(Violation::new(code, ptr, message).span(n.start..n.end));
+    };
+    match &n.kind {
+        Kind::String(s) if s.is_empty() => {
+            push(
+                d,
+                Code::EmptyString,
+                "a value cannot be an empty string".to_owned(),
+            );
+            None
+        }
+        Kind::String(s) if utf16_len(s) > MAX_VALUE_LEN => {
+            push(
+                d,
+                Code::ValueTooLong,
+                format!("a value is at most {MAX_VALUE_LEN} characters (UTF-16 code units) long"),
+            );
+            None
+        }
+        Kind::String(s) => Some(Value::String(Text::new(s))),
+        Kind::Number(t) => match json::int_text(t) {
+            IntText::Int(v) => match i32::try_from(v) {
+                Ok(v) => Some(Value::Integer(v)),
+                Err(_) => {
+                    push(
+                        d,
+                        Code::IntegerOutOfRange,
+                        "a value is outside the Int32 range".to_owned(),
+                    );
+                    None
+                }
+            },
+            IntText::TooBig => {
+                push(
+                    d,
+                    Code::IntegerOutOfRange,
+                    "a value is outside the Int32 range".to_owned(),
+                );
+                None
+            }
+            IntText::NotInteger => {
+                push(
+                    d,
+                    Code::TypeMismatch,
+                    "a number value must be a whole number without a fraction or exponent"
+                        .to_owned(),
+                );
+                None
+            }
+        },
+        _ => {
+            push(
+                d,
+                Code::TypeMismatch,
+                format!("expected a string or an integer, not {}", n.kind_name()),
+            );
+            None
+        }
+    }
 }
 
 /// An accepted PATCH: what changes and the whole resulting state.

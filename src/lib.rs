@@ -9,6 +9,7 @@
     )
 )]
 
+mod audit;
 mod auth;
 mod catalog;
 mod define;
@@ -28,6 +29,7 @@ mod value;
 mod violation;
 mod wire;
 
+pub use audit::{ActorScope, AuditChange, AuditRecord, AuditValue};
 pub use auth::{Actor, ActorError, CustomRole, RoleAssignment, Scope};
 pub use catalog::{
     AllowedValue, AttributeDefinition, AttributeSet, Catalog, CatalogError, LintReport, Status,
@@ -35,7 +37,10 @@ pub use catalog::{
     MAX_DESCRIPTION_LEN,
 };
 pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
-pub use diff::{apply, Change, Diff, Op, RequestBody};
+pub use diff::{
+    apply, apply_checked, apply_checked_with, changes_from_json, Change, ChangesError, Diff, Op,
+    RequestBody,
+};
 pub use engine::{
     Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
     REDACTED,
