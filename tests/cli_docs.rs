@@ -355,7 +355,10 @@ fn the_documented_sessions_cover_every_subcommand_and_exit_code() {
         .collect();
     assert_eq!(
         subcommands,
-        BTreeSet::from(["check", "define", "demo", "evolve", "filter", "lint", "search", "view"])
+        BTreeSet::from([
+            "apply", "check", "define", "demo", "evolve", "filter", "lint", "plan", "search",
+            "view"
+        ])
     );
     let statuses: BTreeSet<i32> = sessions.iter().map(|s| s.status).collect();
     assert_eq!(statuses, BTreeSet::from([0, 1, 2]));

@@ -21,9 +21,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use csa::{
-    Actor, Authorization, Catalog, DefineOutcome, DefinitionChange, DefinitionRequest, Document,
-    Engine, Evaluation, Evolution, GraphQuery, Impact, Method, Object, ObjectKind, Policy,
-    SearchMatch, State, Violation, Warning,
+    apply_checked_with, changes_from_json, Actor, AuditRecord, Authorization, Catalog,
+    DefineOutcome, DefinitionChange, DefinitionRequest, Document, Engine, Evaluation, Evolution,
+    GraphQuery, Impact, Method, Object, ObjectKind, PlanMode, Policy, SearchMatch, State,
+    Violation, Warning,
 };
 use serde_json::{json, Value as Json};
 
@@ -57,6 +58,10 @@ enum Command {
     Search(SearchArgs),
     /// Run a Graph `$filter` query over many objects, as Graph would answer it.
     Filter(FilterArgs),
+    /// Plan the minimal PATCH from an object's current state to a desired state.
+    Plan(PlanArgs),
+    /// Apply changes (from check or plan) to an object, refusing if it changed meanwhile.
+    Apply(ApplyArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
 }
@@ -84,6 +89,9 @@ struct CheckArgs {
     /// Accept directory-synced objects (sets allowSyncedObjects on top of --policy).
     #[arg(long)]
     allow_synced: bool,
+    /// Add the audit record of an accepted request (`redactSets` values masked).
+    #[arg(long)]
+    audit: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -206,6 +214,65 @@ struct FilterArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["desired", "batch"])))]
+struct PlanArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The object as Graph returns it (its current state).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "desired",
+        conflicts_with = "batch"
+    )]
+    object: Option<PathBuf>,
+    /// The desired state, in Graph's response form (`{"customSecurityAttributes": ...}`, the
+    /// object, or the sets map).
+    #[arg(long, value_name = "FILE", requires = "object")]
+    desired: Option<PathBuf>,
+    /// Many objects: JSON lines of `{"object": {...}, "desired": {...}}`, one plan line out per
+    /// line in.
+    #[arg(long, value_name = "FILE.jsonl")]
+    batch: Option<PathBuf>,
+    /// Also remove every readable defined attribute the desired state does not hold, in sets
+    /// it does not name.
+    #[arg(long)]
+    exclusive: bool,
+    /// The caller's role assignments and permissions (default: authorization is not checked).
+    #[arg(long, value_name = "FILE")]
+    actor: Option<PathBuf>,
+    /// Policy knobs (allowSyncedObjects, objectTypes, maxBodyBytes, redactSets, ...).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Add the audit record of an accepted plan (`redactSets` values masked).
+    #[arg(long)]
+    audit: bool,
+    /// Output format (a batch always prints JSON lines).
+    #[arg(long, value_enum, default_value_t = LintFormat::Text, conflicts_with = "batch")]
+    format: LintFormat,
+}
+
+#[derive(Debug, Args)]
+struct ApplyArgs {
+    /// The catalog (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    catalog: PathBuf,
+    /// The object as Graph returns it now.
+    #[arg(long, value_name = "FILE")]
+    object: PathBuf,
+    /// The JSON output of `csa check` or `csa plan`, or just its `changes` array.
+    #[arg(long, value_name = "FILE")]
+    changes: PathBuf,
+    /// Policy knobs (`redactSets` masks values in conflict messages).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+}
+
+#[derive(Debug, Args)]
 struct EvolveArgs {
     /// The catalog as it is (`-` = stdin).
     #[arg(long, value_name = "FILE")]
@@ -314,6 +381,8 @@ fn main() -> ExitCode {
         Command::Evolve(args) => evolve(&args),
         Command::Search(args) => search(&args),
         Command::Filter(args) => filter(&args),
+        Command::Plan(args) => plan(&args),
+        Command::Apply(args) => apply(&args),
         Command::Demo => Outcome::ok(demo(), true),
     };
     finish(outcome)
@@ -323,7 +392,7 @@ fn main() -> ExitCode {
 fn clap_reason(e: &clap::Error) -> String {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-        return "usage error: no subcommand given: use check, view, lint, define, evolve, search, filter or demo (see `csa --help`)"
+        return "usage error: no subcommand given: use check, view, lint, define, evolve, search, filter, plan, apply or demo (see `csa --help`)"
             .to_owned();
     }
     let text = e.render().to_string();
@@ -533,8 +602,15 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
 
     let engine = Engine::new(catalog, policy);
     let evaluation = engine.evaluate(&object, actor.as_ref(), &patch.bytes);
+    let audit = args
+        .audit
+        .then(|| evaluation.audit(&object, actor.as_ref(), engine.policy()))
+        .flatten();
     let stdout = match args.format {
-        Format::Json => to_json_text(&evaluation),
+        Format::Json => to_json_text(&WithAudit {
+            evaluation: &evaluation,
+            audit: audit.as_ref(),
+        }),
         Format::Graph => graph_answer(&evaluation),
         Format::Text => {
             let sources = Sources {
@@ -545,11 +621,29 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
                 policy: policy_input.as_ref(),
                 definition: None,
                 filter: None,
+                desired: None,
             };
-            check_text(&evaluation, &sources)
+            let mut s = check_text(&evaluation, &sources);
+            push_audit_line(&mut s, audit.as_ref());
+            s
         }
     };
     Ok(Outcome::ok(stdout, evaluation.is_allowed()))
+}
+
+/// An evaluation's JSON with its audit record (`--audit`), when there is one.
+#[derive(serde::Serialize)]
+struct WithAudit<'a> {
+    #[serde(flatten)]
+    evaluation: &'a Evaluation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<&'a AuditRecord>,
+}
+
+fn push_audit_line(s: &mut String, audit: Option<&AuditRecord>) {
+    if let Some(a) = audit {
+        let _ = writeln!(s, "audit: {}", serde_json::to_string(a).unwrap_or_default());
+    }
 }
 
 /// What Graph answers (RULES.md §9): 204, or the first violation's status and error body.
@@ -1095,6 +1189,289 @@ fn count_matches(n: usize) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// plan
+
+fn plan(args: &PlanArgs) -> Outcome {
+    match try_plan(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        args.object.as_deref(),
+        args.desired.as_deref(),
+        args.batch.as_deref(),
+        args.actor.as_deref(),
+        args.policy.as_deref(),
+    ])?;
+    let format = match args.format {
+        LintFormat::Json => Format::Json,
+        LintFormat::Text => Format::Text,
+    };
+    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
+    let policy = match &policy_input {
+        Some(input) => Policy::from_json(&input.bytes)
+            .map_err(|e| invalid_file("policy", input, e.violations()))?,
+        None => Policy::default(),
+    };
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
+    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
+    let actor = match &actor_input {
+        Some(input) => Some(
+            Actor::from_json(&input.bytes)
+                .map_err(|e| invalid_file("actor", input, e.violations()))?,
+        ),
+        None => None,
+    };
+    let mode = if args.exclusive {
+        PlanMode::Exclusive
+    } else {
+        PlanMode::Managed
+    };
+    let engine = Engine::new(catalog, policy);
+    if let Some(batch) = &args.batch {
+        let input = read_input(batch, "batch")?;
+        return Ok(plan_batch(
+            &engine,
+            &input,
+            actor.as_ref(),
+            (mode, args.audit),
+        ));
+    }
+    let (Some(object_path), Some(desired_path)) = (&args.object, &args.desired) else {
+        return Err(Outcome::input_error(
+            "usage error: give --object and --desired, or --batch",
+        ));
+    };
+    let object_input = read_input(object_path, "object")?;
+    let object = Object::from_json(&object_input.bytes)
+        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let desired = read_input(desired_path, "desired state")?;
+    let evaluation = engine.plan(&object, &desired.bytes, actor.as_ref(), mode);
+    let audit = args
+        .audit
+        .then(|| evaluation.audit(&object, actor.as_ref(), engine.policy()))
+        .flatten();
+    let stdout = match args.format {
+        LintFormat::Json => to_json_text(&WithAudit {
+            evaluation: &evaluation,
+            audit: audit.as_ref(),
+        }),
+        LintFormat::Text => {
+            let sources = Sources {
+                desired: Some(&desired),
+                catalog: Some(&catalog_input),
+                object: Some(&object_input),
+                actor: actor_input.as_ref(),
+                policy: policy_input.as_ref(),
+                ..Sources::default()
+            };
+            let mut s = check_text(&evaluation, &sources);
+            if let Some(diff) = evaluation.diff() {
+                if !diff.is_empty() {
+                    s.push_str("request:\n");
+                    s.push_str(&to_json_text(&diff.request()));
+                }
+            }
+            push_audit_line(&mut s, audit.as_ref());
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, evaluation.is_allowed()))
+}
+
+/// One plan line per input line: the plan's JSON (compact) with the object's id, or an error
+/// line for a line that cannot be planned; a bad line never stops the batch.
+fn plan_batch(
+    engine: &Engine,
+    input: &Input,
+    actor: Option<&Actor>,
+    (mode, audit): (PlanMode, bool),
+) -> Outcome {
+    #[derive(serde::Serialize)]
+    struct Planned<'a> {
+        #[serde(rename = "objectId")]
+        object_id: Option<&'a str>,
+        #[serde(flatten)]
+        evaluation: WithAudit<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        #[serde(rename = "objectId")]
+        object_id: Option<&'a str>,
+        line: usize,
+        error: &'a str,
+        violations: &'a [Violation],
+    }
+    let mut out = String::new();
+    let mut all_planned = true;
+    let max = engine.policy().max_body_bytes;
+    for (n, line) in input.bytes.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line_no = n + 1;
+        let mut fail = |id: Option<&str>, error: &str, violations: &[Violation]| {
+            all_planned = false;
+            out.push_str(&compact_line(&Failed {
+                object_id: id,
+                line: line_no,
+                error,
+                violations,
+            }));
+        };
+        if line.len() > max {
+            fail(
+                None,
+                &format!(
+                    "the line is {} bytes, more than the {max} bytes allowed (payload_too_large)",
+                    line.len()
+                ),
+                &[],
+            );
+            continue;
+        }
+        // The two documents as they are in the line (raw), so the plan sees the desired
+        // state's own bytes and key order.
+        #[derive(serde::Deserialize)]
+        struct Line<'a> {
+            #[serde(borrow)]
+            object: &'a serde_json::value::RawValue,
+            #[serde(borrow)]
+            desired: &'a serde_json::value::RawValue,
+        }
+        #[derive(serde::Deserialize)]
+        struct Id {
+            id: Option<String>,
+        }
+        let Ok(parsed) = serde_json::from_slice::<Line<'_>>(line) else {
+            fail(
+                None,
+                "the line is not {\"object\": {...}, \"desired\": {...}}",
+                &[],
+            );
+            continue;
+        };
+        let id = serde_json::from_str::<Id>(parsed.object.get())
+            .ok()
+            .and_then(|i| i.id);
+        let id = id.as_deref();
+        let object = match Object::from_json(parsed.object.get().as_bytes()) {
+            Ok(o) => o,
+            Err(e) => {
+                fail(id, "invalid object", e.violations());
+                continue;
+            }
+        };
+        let evaluation = engine.plan(&object, parsed.desired.get().as_bytes(), actor, mode);
+        all_planned &= evaluation.is_allowed();
+        let audit = audit
+            .then(|| evaluation.audit(&object, actor, engine.policy()))
+            .flatten();
+        out.push_str(&compact_line(&Planned {
+            object_id: id,
+            evaluation: WithAudit {
+                evaluation: &evaluation,
+                audit: audit.as_ref(),
+            },
+        }));
+    }
+    Outcome::ok(out, all_planned)
+}
+
+/// One JSON value on one line.
+fn compact_line<T: serde::Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply
+
+fn apply(args: &ApplyArgs) -> Outcome {
+    match try_apply(args) {
+        Ok(o) | Err(o) => o,
+    }
+}
+
+fn try_apply(args: &ApplyArgs) -> Result<Outcome, Outcome> {
+    check_stdin_once(&[
+        Some(args.catalog.as_path()),
+        Some(args.object.as_path()),
+        Some(args.changes.as_path()),
+        args.policy.as_deref(),
+    ])?;
+    let format = match args.format {
+        LintFormat::Json => Format::Json,
+        LintFormat::Text => Format::Text,
+    };
+    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
+    let policy = match &policy_input {
+        Some(input) => Policy::from_json(&input.bytes)
+            .map_err(|e| invalid_file("policy", input, e.violations()))?,
+        None => Policy::default(),
+    };
+    let catalog_input = read_input(&args.catalog, "catalog")?;
+    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
+        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
+    let object_input = read_input(&args.object, "object")?;
+    let object = Object::from_json(&object_input.bytes)
+        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let changes_input = read_input(&args.changes, "changes")?;
+    // A changes document is a check or plan output: bounded like a PATCH body.
+    if changes_input.bytes.len() > policy.max_body_bytes {
+        return Err(Outcome::input_error(format!(
+            "the changes file `{}` is {} bytes, more than the {} bytes allowed",
+            changes_input.label,
+            changes_input.bytes.len(),
+            policy.max_body_bytes
+        )));
+    }
+    let changes = changes_from_json(&changes_input.bytes)
+        .map_err(|e| invalid_file("changes", &changes_input, e.violations()))?;
+    let engine = Engine::new(catalog, policy);
+    // The object's state as Graph holds it, in catalog casing (nothing hidden: no actor).
+    let current = engine.view(&object, None);
+    let result = apply_checked_with(&current, &changes, engine.policy());
+    #[derive(serde::Serialize)]
+    struct Refused<'a> {
+        violations: &'a [Violation],
+    }
+    let stdout = match (&result, args.format) {
+        (Ok(state), LintFormat::Json) => to_json_text(&ViewJson {
+            custom_security_attributes: &state.response_form(),
+        }),
+        (Ok(state), LintFormat::Text) => {
+            let mut s = format!("applied ({})\n", count(changes.len(), "change"));
+            // The view's lines without its first (which speaks of an actor apply has none of).
+            for line in view_text(state, false).lines().skip(1) {
+                s.push_str(line);
+                s.push('\n');
+            }
+            s
+        }
+        (Err(violations), LintFormat::Json) => to_json_text(&Refused { violations }),
+        (Err(violations), LintFormat::Text) => {
+            let sources = Sources {
+                object: Some(&object_input),
+                ..Sources::default()
+            };
+            let mut s = format!("refused ({})\n", count(violations.len(), "violation"));
+            for v in violations {
+                render_violation(&mut s, v, &sources);
+            }
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, result.is_ok()))
+}
+
+// ---------------------------------------------------------------------------------------------
 // evolve
 
 fn evolve(args: &EvolveArgs) -> Outcome {
@@ -1222,6 +1599,7 @@ struct Sources<'a> {
     policy: Option<&'a Input>,
     definition: Option<&'a Input>,
     filter: Option<&'a Input>,
+    desired: Option<&'a Input>,
 }
 
 impl Sources<'_> {
@@ -1234,6 +1612,7 @@ impl Sources<'_> {
             Document::Policy => self.policy,
             Document::Definition => self.definition,
             Document::Filter => self.filter,
+            Document::Desired => self.desired,
             _ => None,
         }
     }
