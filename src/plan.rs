@@ -266,6 +266,16 @@ impl Engine {
                 if attrs().any(|a| names_eq(&a.key, h.name())) {
                     continue;
                 }
+                // An annotation the document gives without its attribute is the document's
+                // error (`annotation_mismatch`, as in a PATCH); a removal written here would
+                // hand it an attribute and hide it while the object still holds one.
+                let dangling = members.iter().any(|b| {
+                    annotation_target(&b.key)
+                        .is_some_and(|t| !t.is_empty() && names_eq(t, h.name()))
+                });
+                if dangling {
+                    continue;
+                }
                 if let Some(def) = defined(h.name()) {
                     w.removal(def);
                 }

@@ -681,6 +681,26 @@ fn annotations_in_the_desired_state_are_held_to_the_patch_rules() {
 }
 
 #[test]
+fn a_dangling_annotation_is_refused_even_for_a_held_attribute() {
+    // The user holds Project: a removal written by the plan must not give the desired state's
+    // annotation the attribute the document lacks (found by the plan fuzz target: the first plan
+    // was accepted, planning again from its result was refused).
+    assert!(r01_user().state().get("Engineering", "Project").is_some());
+    let got = refused_like_the_patch(
+        &engine(),
+        &r01_user(),
+        json!({"Project@odata.type": "#Collection(String)", "NumVendors": 8}),
+    );
+    assert_eq!(
+        got,
+        [(
+            Code::AnnotationMismatch,
+            "/Engineering/Project@odata.type".to_owned()
+        )]
+    );
+}
+
+#[test]
 fn an_unknown_set_is_refused_where_the_desired_state_names_it() {
     let desired = json!({"Enginering": {"Project": ["Baker"]}});
     for (doc, prefix) in forms(&desired) {
