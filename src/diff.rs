@@ -321,7 +321,16 @@ fn read_changes(root: &Node<'_>, d: &mut Diag, out: &mut Vec<(Pointer, Change)>)
             };
             p.check_unknown(&["allowed", "changes"], "a changes document", d);
             d.warnings.clear();
-            if let Some(n) = p.get("allowed") {
+            // Only a check or plan output says `"allowed": true`; an audit record (whose values
+            // may be masked) or any other object with `changes` is not a changes document.
+            let Some(n) = p.required(
+                "allowed",
+                "a changes document (the output of check or plan)",
+                d,
+            ) else {
+                return;
+            };
+            {
                 match n.as_bool() {
                     Some(true) => {}
                     Some(false) => {
@@ -793,6 +802,92 @@ impl Serialize for RequestBody<'_> {
         m.serialize_entry("customSecurityAttributes", &Sets(self.0))?;
         m.end()
     }
+}
+
+impl crate::engine::Engine {
+    /// Applies changes read back from a check or plan output to `object`, as `csa apply` does:
+    /// each change must name an attribute the catalog defines and carry an `after` of its type
+    /// and cardinality (a changes file may have been edited by hand; the engine never writes
+    /// anything else), names are put in catalog casing, and then the preconditions of
+    /// [`apply_checked_with`] hold on the object's current state or nothing is applied.
+    /// Values of the policy's `redactSets` are masked in messages.
+    pub fn apply_changes(
+        &self,
+        object: &crate::Object,
+        changes: &[Change],
+    ) -> Result<State, Vec<Violation>> {
+        let catalog = self.catalog();
+        let mut resolved = Vec::with_capacity(changes.len());
+        let mut violations = Vec::new();
+        for (i, c) in changes.iter().enumerate() {
+            let ptr = Pointer::root().index(i);
+            let Some(def) = catalog.definition(c.attribute_set(), c.name()) else {
+                let code = if catalog.attribute_set(c.attribute_set()).is_some() {
+                    Code::UnknownAttribute
+                } else {
+                    Code::UnknownAttributeSet
+                };
+                violations.push(
+                    Violation::new(
+                        code,
+                        ptr.key("attribute"),
+                        format!("the catalog does not define `{}`", c.attribute()),
+                    )
+                    .with_hint("apply only the changes `csa check` or `csa plan` computed against this catalog"),
+                );
+                continue;
+            };
+            if let Some(after) = &c.after {
+                if !fits(def, after) {
+                    let what = if self.policy().is_redacted(def.attribute_set()) {
+                        "a value".to_owned()
+                    } else {
+                        format!("`{}`", serde_json::to_string(after).unwrap_or_default())
+                    };
+                    violations.push(
+                        Violation::new(
+                            Code::TypeMismatch,
+                            ptr.key("after"),
+                            format!(
+                                "{what} does not fit `{}`, a {}{}",
+                                def.id(),
+                                if def.is_collection() { "collection of " } else { "" },
+                                def.attribute_type().as_str()
+                            ),
+                        )
+                        .attr(def.id())
+                        .with_hint("apply only the changes `csa check` or `csa plan` computed against this catalog"),
+                    );
+                    continue;
+                }
+            }
+            resolved.push(Change {
+                op: c.op,
+                attribute_set: def.attribute_set.text().clone(),
+                name: def.name.text().clone(),
+                before: c.before.clone(),
+                after: c.after.clone(),
+            });
+        }
+        if !violations.is_empty() {
+            sort_violations(&mut violations);
+            return Err(violations);
+        }
+        apply_checked_with(&self.view(object, None), &resolved, self.policy())
+    }
+}
+
+/// Whether `v` has the type and cardinality of `def`'s values.
+fn fits(def: &crate::AttributeDefinition, v: &Value) -> bool {
+    use crate::value::AttributeType as T;
+    matches!(
+        (def.attribute_type(), def.is_collection(), v),
+        (T::String, false, Value::String(_))
+            | (T::Integer, false, Value::Integer(_))
+            | (T::Boolean, false, Value::Boolean(_))
+            | (T::String, true, Value::Strings(_))
+            | (T::Integer, true, Value::Integers(_))
+    )
 }
 
 #[cfg(test)]

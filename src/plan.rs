@@ -80,6 +80,13 @@ impl Engine {
                     point(&mut v.pointer);
                     v.span = v.span.take().and_then(|s| body.source_span(s));
                 }
+                if v.code == Code::PayloadTooLarge {
+                    // The body is the one the plan wrote, not one the caller sent.
+                    v.message =
+                        v.message
+                            .replacen("the body is", "the PATCH this plan writes is", 1);
+                    v.hint = Some("plan fewer sets or attributes at a time".to_owned());
+                }
                 about_desired(v);
             },
             |w| {

@@ -128,11 +128,22 @@ fn an_empty_changes_list_reads_as_no_changes() {
 
 #[test]
 fn a_document_that_is_not_changes_is_refused_at_its_root() {
-    let cases: [(&[u8], &str, &str); 5] = [
+    let cases: [(&[u8], &str, &str); 7] = [
         (b"{\"changes\": [", "invalid_json", ""),
         (b"\"changes\"", "invalid_shape", ""),
         (b"{\"allowed\": true}", "missing_property", ""),
-        (b"{\"changes\": {}}", "invalid_property", "/changes"),
+        (
+            b"{\"allowed\": true, \"changes\": {}}",
+            "invalid_property",
+            "/changes",
+        ),
+        // Only a check or plan output says `allowed`: an audit record is not a changes document.
+        (b"{\"changes\": []}", "missing_property", ""),
+        (
+            b"{\"object\": {\"id\": \"u1\", \"kind\": \"user\"}, \"actor\": null, \"changes\": []}",
+            "missing_property",
+            "",
+        ),
         (
             b"{\"allowed\": \"yes\", \"changes\": []}",
             "invalid_property",

@@ -859,6 +859,22 @@ fn a_desired_document_over_the_size_limit_is_payload_too_large() {
 }
 
 #[test]
+fn a_plan_whose_patch_is_over_the_size_limit_says_so() {
+    // The desired document is small; the PATCH the plan writes (annotations, removals) is not.
+    let policy = Policy::from_json(br#"{"maxBodyBytes": 150}"#).unwrap();
+    let engine = engine_with_policy(policy);
+    let desired = br#"{"Engineering": {"NumVendors": 8}}"#;
+    let eval = engine.plan(&r01_user(), desired, None, Managed);
+    let v = assert_refused(&eval, "payload_too_large", "", None);
+    assert!(
+        v.message().starts_with("the PATCH this plan writes is"),
+        "{}",
+        v.message()
+    );
+    assert_eq!(v.hint(), Some("plan fewer sets or attributes at a time"));
+}
+
+#[test]
 fn the_objects_own_refusals_come_with_the_documents() {
     let synced = r01_user().with_sync(true);
     let eval = engine().plan(&synced, b"{", None, Managed);

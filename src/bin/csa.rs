@@ -21,10 +21,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use csa::{
-    apply_checked_with, changes_from_json, Actor, AuditRecord, Authorization, Catalog,
-    DefineOutcome, DefinitionChange, DefinitionRequest, Document, Engine, Evaluation, Evolution,
-    GraphQuery, Impact, Method, Object, ObjectKind, PlanMode, Policy, SearchMatch, State,
-    Violation, Warning,
+    changes_from_json, Actor, AuditRecord, Authorization, Catalog, DefineOutcome, DefinitionChange,
+    DefinitionRequest, Document, Engine, Evaluation, Evolution, GraphQuery, Impact, Method, Object,
+    ObjectKind, PlanMode, Policy, SearchMatch, State, Violation, Warning,
 };
 use serde_json::{json, Value as Json};
 
@@ -1435,9 +1434,8 @@ fn try_apply(args: &ApplyArgs) -> Result<Outcome, Outcome> {
     let changes = changes_from_json(&changes_input.bytes)
         .map_err(|e| invalid_file("changes", &changes_input, e.violations()))?;
     let engine = Engine::new(catalog, policy);
-    // The object's state as Graph holds it, in catalog casing (nothing hidden: no actor).
-    let current = engine.view(&object, None);
-    let result = apply_checked_with(&current, &changes, engine.policy());
+    // Checked against the catalog, then against the object's current state (preconditions).
+    let result = engine.apply_changes(&object, &changes);
     #[derive(serde::Serialize)]
     struct Refused<'a> {
         violations: &'a [Violation],

@@ -154,6 +154,15 @@ impl Csa {
     pub fn format(self, format: &str) -> Self {
         self.opt("--format", format)
     }
+    pub fn desired(self, path: &str) -> Self {
+        self.opt("--desired", path)
+    }
+    pub fn batch(self, path: &str) -> Self {
+        self.opt("--batch", path)
+    }
+    pub fn changes(self, path: &str) -> Self {
+        self.opt("--changes", path)
+    }
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
         self
