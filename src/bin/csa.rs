@@ -471,6 +471,52 @@ fn read_optional(path: Option<&PathBuf>, what: &str) -> Result<Option<Input>, Ou
     path.map(|p| read_input(p, what)).transpose()
 }
 
+/// An optional actor file, read and parsed; an invalid one is an input error (exit 2).
+fn read_actor(path: Option<&PathBuf>) -> Result<(Option<Input>, Option<Actor>), Outcome> {
+    let Some(input) = read_optional(path, "actor")? else {
+        return Ok((None, None));
+    };
+    let actor = Actor::from_json(&input.bytes)
+        .map_err(|e| invalid_file("actor", &input, e.violations()))?;
+    Ok((Some(input), Some(actor)))
+}
+
+/// An optional policy file, read and parsed (the default policy without one).
+fn read_policy(path: Option<&PathBuf>) -> Result<(Option<Input>, Policy), Outcome> {
+    let Some(input) = read_optional(path, "policy")? else {
+        return Ok((None, Policy::default()));
+    };
+    let policy = Policy::from_json(&input.bytes)
+        .map_err(|e| invalid_file("policy", &input, e.violations()))?;
+    Ok((Some(input), policy))
+}
+
+/// The catalog file, read and validated under `policy`; an invalid catalog is an input error
+/// that prints its violations in `format`.
+fn read_catalog(path: &Path, policy: &Policy, format: Format) -> Result<(Input, Catalog), Outcome> {
+    let input = read_input(path, "catalog")?;
+    let catalog = Catalog::from_json_with(&input.bytes, policy)
+        .map_err(|e| invalid_catalog(format, &input, e.violations()))?;
+    Ok((input, catalog))
+}
+
+/// An object file, read and parsed; an invalid one is an input error.
+fn read_object(path: &Path) -> Result<(Input, Object), Outcome> {
+    let input = read_input(path, "object")?;
+    let object = Object::from_json(&input.bytes)
+        .map_err(|e| invalid_file("object", &input, e.violations()))?;
+    Ok((input, object))
+}
+
+impl From<LintFormat> for Format {
+    fn from(f: LintFormat) -> Format {
+        match f {
+            LintFormat::Json => Format::Json,
+            LintFormat::Text => Format::Text,
+        }
+    }
+}
+
 /// Exit 2 for an object, actor or policy file the library refuses: one line on stderr.
 fn invalid_file(what: &str, input: &Input, violations: &[Violation]) -> Outcome {
     let first = violations.first().map_or_else(
@@ -568,18 +614,11 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
         Some(args.patch.as_path()),
         args.policy.as_deref(),
     ])?;
-    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
-    let mut policy = match &policy_input {
-        Some(input) => Policy::from_json(&input.bytes)
-            .map_err(|e| invalid_file("policy", input, e.violations()))?,
-        None => Policy::default(),
-    };
+    let (policy_input, mut policy) = read_policy(args.policy.as_ref())?;
     if args.allow_synced {
         policy.allow_synced_objects = true;
     }
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let (catalog_input, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
     let object_input = read_optional(args.object.as_ref(), "object")?;
     let mut object = match &object_input {
         Some(input) => Object::from_json(&input.bytes)
@@ -589,14 +628,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
     if let Some(kind) = args.object_type {
         object = object.with_kind(kind.kind());
     }
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
     let patch = read_input(&args.patch, "patch")?;
 
     let engine = Engine::new(catalog, policy);
@@ -732,20 +764,9 @@ fn try_view(args: &ViewArgs) -> Result<Outcome, Outcome> {
         args.actor.as_deref(),
     ])?;
     let policy = Policy::default();
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
-    let object_input = read_input(&args.object, "object")?;
-    let object = Object::from_json(&object_input.bytes)
-        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let (_, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
+    let (_, object) = read_object(&args.object)?;
+    let (_, actor) = read_actor(args.actor.as_ref())?;
     let engine = Engine::new(catalog, policy);
     let state = engine.view(&object, actor.as_ref());
     let visible = state.response_form();
@@ -873,17 +894,8 @@ fn try_define(args: &DefineArgs) -> Result<Outcome, Outcome> {
         args.body.as_deref(),
         args.actor.as_deref(),
     ])?;
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json(&catalog_input.bytes)
-        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let (catalog_input, catalog) = read_catalog(&args.catalog, &Policy::default(), args.format)?;
+    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
     if args.out.as_deref().is_some_and(is_stdin) {
         return Err(Outcome::input_error(
             "usage error: `--out -`: standard output carries the result; give a file for the new catalog",
@@ -1014,25 +1026,11 @@ fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
         Some(args.object.as_path()),
         args.actor.as_deref(),
     ])?;
-    let format = match args.format {
-        LintFormat::Json => Format::Json,
-        LintFormat::Text => Format::Text,
-    };
+    let format = Format::from(args.format);
     let policy = Policy::default();
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
-    let object_input = read_input(&args.object, "object")?;
-    let object = Object::from_json(&object_input.bytes)
-        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let (_, catalog) = read_catalog(&args.catalog, &policy, format)?;
+    let (_, object) = read_object(&args.object)?;
+    let (_, actor) = read_actor(args.actor.as_ref())?;
     let engine = Engine::new(catalog, policy);
     let matches = engine.search(
         &object,
@@ -1092,19 +1090,10 @@ fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
         None
     };
     let policy = Policy::default();
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(args.format, &catalog_input, e.violations()))?;
+    let (_, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
     let objects_input = read_input(&args.objects, "objects")?;
     let objects = read_objects(&objects_input)?;
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let (_, actor) = read_actor(args.actor.as_ref())?;
     let given = |arg: &String| stdin_text.clone().unwrap_or_else(|| arg.clone());
     let mut query = match (&args.query, &args.filter) {
         (Some(raw), _) => GraphQuery::from_query_string(&given(raw)),
@@ -1205,27 +1194,10 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
         args.actor.as_deref(),
         args.policy.as_deref(),
     ])?;
-    let format = match args.format {
-        LintFormat::Json => Format::Json,
-        LintFormat::Text => Format::Text,
-    };
-    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
-    let policy = match &policy_input {
-        Some(input) => Policy::from_json(&input.bytes)
-            .map_err(|e| invalid_file("policy", input, e.violations()))?,
-        None => Policy::default(),
-    };
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
-    let actor_input = read_optional(args.actor.as_ref(), "actor")?;
-    let actor = match &actor_input {
-        Some(input) => Some(
-            Actor::from_json(&input.bytes)
-                .map_err(|e| invalid_file("actor", input, e.violations()))?,
-        ),
-        None => None,
-    };
+    let format = Format::from(args.format);
+    let (policy_input, policy) = read_policy(args.policy.as_ref())?;
+    let (catalog_input, catalog) = read_catalog(&args.catalog, &policy, format)?;
+    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
     let mode = if args.exclusive {
         PlanMode::Exclusive
     } else {
@@ -1246,9 +1218,7 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
             "usage error: give --object and --desired, or --batch",
         ));
     };
-    let object_input = read_input(object_path, "object")?;
-    let object = Object::from_json(&object_input.bytes)
-        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let (object_input, object) = read_object(object_path)?;
     let desired = read_input(desired_path, "desired state")?;
     let evaluation = engine.plan(&object, &desired.bytes, actor.as_ref(), mode);
     let audit = args
@@ -1405,22 +1375,10 @@ fn try_apply(args: &ApplyArgs) -> Result<Outcome, Outcome> {
         Some(args.changes.as_path()),
         args.policy.as_deref(),
     ])?;
-    let format = match args.format {
-        LintFormat::Json => Format::Json,
-        LintFormat::Text => Format::Text,
-    };
-    let policy_input = read_optional(args.policy.as_ref(), "policy")?;
-    let policy = match &policy_input {
-        Some(input) => Policy::from_json(&input.bytes)
-            .map_err(|e| invalid_file("policy", input, e.violations()))?,
-        None => Policy::default(),
-    };
-    let catalog_input = read_input(&args.catalog, "catalog")?;
-    let catalog = Catalog::from_json_with(&catalog_input.bytes, &policy)
-        .map_err(|e| invalid_catalog(format, &catalog_input, e.violations()))?;
-    let object_input = read_input(&args.object, "object")?;
-    let object = Object::from_json(&object_input.bytes)
-        .map_err(|e| invalid_file("object", &object_input, e.violations()))?;
+    let format = Format::from(args.format);
+    let (_, policy) = read_policy(args.policy.as_ref())?;
+    let (_, catalog) = read_catalog(&args.catalog, &policy, format)?;
+    let (object_input, object) = read_object(&args.object)?;
     let changes_input = read_input(&args.changes, "changes")?;
     // A changes document is a check or plan output: bounded like a PATCH body.
     if changes_input.bytes.len() > policy.max_body_bytes {
@@ -1484,10 +1442,7 @@ fn try_evolve(args: &EvolveArgs) -> Result<Outcome, Outcome> {
         Some(args.to.as_path()),
         args.objects.as_deref(),
     ])?;
-    let format = match args.format {
-        LintFormat::Json => Format::Json,
-        LintFormat::Text => Format::Text,
-    };
+    let format = Format::from(args.format);
     let from_input = read_input(&args.from, "--from catalog")?;
     let from = Catalog::from_json(&from_input.bytes)
         .map_err(|e| invalid_catalog(format, &from_input, e.violations()))?;
