@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::auth::{Actor, Scope};
-use crate::diff::{Change, Op};
+use crate::diff::{serialize_change, Change, Op};
 use crate::engine::{Evaluation, REDACTED};
 use crate::object::{Object, ObjectKind};
 use crate::policy::Policy;
@@ -151,14 +151,13 @@ impl AuditChange {
 
 impl Serialize for AuditChange {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(6))?;
-        m.serialize_entry("op", &self.op)?;
-        m.serialize_entry("attribute", &self.attribute())?;
-        m.serialize_entry("attributeSet", &*self.attribute_set)?;
-        m.serialize_entry("name", &*self.name)?;
-        m.serialize_entry("before", &self.before)?;
-        m.serialize_entry("after", &self.after)?;
-        m.end()
+        serialize_change(
+            s,
+            self.op,
+            (&self.attribute_set, &self.name),
+            &self.before,
+            &self.after,
+        )
     }
 }
 

@@ -136,15 +136,33 @@ impl Change {
 
 impl Serialize for Change {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(6))?;
-        m.serialize_entry("op", &self.op)?;
-        m.serialize_entry("attribute", &self.attribute())?;
-        m.serialize_entry("attributeSet", &*self.attribute_set)?;
-        m.serialize_entry("name", &*self.name)?;
-        m.serialize_entry("before", &self.before)?;
-        m.serialize_entry("after", &self.after)?;
-        m.end()
+        serialize_change(
+            s,
+            self.op,
+            (&self.attribute_set, &self.name),
+            &self.before,
+            &self.after,
+        )
     }
+}
+
+/// A change as RULES.md §9 writes it, with values of any form (plain, or masked for an audit
+/// record): one place for the schema.
+pub(crate) fn serialize_change<S: Serializer, V: Serialize>(
+    s: S,
+    op: Op,
+    (set, name): (&str, &str),
+    before: &Option<V>,
+    after: &Option<V>,
+) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(Some(6))?;
+    m.serialize_entry("op", &op)?;
+    m.serialize_entry("attribute", &format!("{set}_{name}"))?;
+    m.serialize_entry("attributeSet", set)?;
+    m.serialize_entry("name", name)?;
+    m.serialize_entry("before", before)?;
+    m.serialize_entry("after", after)?;
+    m.end()
 }
 
 /// Applies changes to a state: the new state. Changes name attributes case-insensitively.
