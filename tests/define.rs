@@ -1335,14 +1335,7 @@ mod sequences {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 64,
-            // Failing cases are kept where the other property files keep theirs.
-            failure_persistence: Some(Box::new(
-                proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/define.txt"),
-            )),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(common::proptest_config("proptest-regressions/define.txt", 64))]
 
         /// Any sequence of accepted requests gives a catalog that passes `lint` and whose
         /// evolution from the start is legal; each accepted step's changes are the evolution

@@ -15,7 +15,6 @@ use csa::{
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value as Json};
 
 // ---------------------------------------------------------------------------------------------
@@ -1211,17 +1210,7 @@ fn soft_edit(catalog: &Json, flips: &[bool]) -> (Json, usize) {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/evolve.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("proptest-regressions/evolve.txt", 256)
 }
 
 proptest! {

@@ -16,7 +16,6 @@ use csa::{
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value as J};
 
 // ---------------------------------------------------------------------------------------------
@@ -1384,17 +1383,7 @@ fn filterish() -> impl Strategy<Value = String> {
 fn config() -> ProptestConfig {
     // 1024 cases by default (about 3 s in all; at 256 the differential property missed a
     // planted "first element only" bug one run in three); `PROPTEST_CASES=N` runs more.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1024);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/filter.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("proptest-regressions/filter.txt", 1024)
 }
 
 proptest! {

@@ -17,7 +17,6 @@ use csa::{
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value as Json};
 
 use PlanMode::{Exclusive, Managed};
@@ -1362,17 +1361,7 @@ fn expected(c: &Case, mode: PlanMode) -> Model {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/plan.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("proptest-regressions/plan.txt", 256)
 }
 
 proptest! {

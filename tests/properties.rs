@@ -9,6 +9,8 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -16,7 +18,7 @@ use csa::{Actor, Catalog, Code, Engine, Evaluation, Object, ObjectKind, Policy, 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{FileFailurePersistence, TestCaseError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use serde_json::{json, Value as J};
 
 // ---------------------------------------------------------------------------------------------
@@ -1073,17 +1075,7 @@ fn codes(e: &Evaluation) -> Vec<(Code, String)> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/properties.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("proptest-regressions/properties.txt", 256)
 }
 
 // ---------------------------------------------------------------------------------------------

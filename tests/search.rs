@@ -11,7 +11,6 @@ use common::*;
 use csa::{Actor, CustomRole, Object, ObjectKind, SearchMatch, State, Text, Value};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{json, Value as Json};
 
 /// `customSecurityAttributes` of the R01 read example's response, as its file writes it: key
@@ -619,17 +618,7 @@ fn kind_strategy() -> impl Strategy<Value = ObjectKind> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/search.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
+    common::proptest_config("proptest-regressions/search.txt", 256)
 }
 
 /// `s` with each character replaced by its uppercase when that is one character: a reference

@@ -253,3 +253,22 @@ pub fn eval_json(eval: &Evaluation) -> Json {
 pub fn eval_text(eval: &Evaluation) -> String {
     serde_json::to_string(eval).unwrap()
 }
+
+/// proptest's configuration for a property file: `default_cases` cases (`PROPTEST_CASES=N` runs
+/// N), failing cases kept in `regressions` (a path under `proptest-regressions/`).
+pub fn proptest_config(
+    regressions: &'static str,
+    default_cases: u32,
+) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(regressions),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}
