@@ -19,7 +19,7 @@ use crate::catalog::{
     Catalog, Diag, Props, Status, MAX_ALLOWED_VALUES,
 };
 use crate::engine::Authorization;
-use crate::evolve::{encode_segment, DefinitionChange};
+use crate::evolve::DefinitionChange;
 use crate::json::Node;
 use crate::policy::Policy;
 use crate::violation::{
@@ -659,13 +659,7 @@ impl<'c> Define<'c> {
         body: Option<&[u8]>,
     ) -> Result<Answer, Vec<Violation>> {
         let i = self.find_definition(id).map_err(one)?;
-        let mut def = self
-            .catalog
-            .definitions
-            .get(i)
-            .cloned()
-            .ok_or_else(|| vec![not_found_internal()])?;
-        self.require_manage(def.attribute_set()).map_err(one)?;
+        let mut def = self.editable(i)?;
         let root = self.body(body)?;
         let what = "a definition update";
         let p = self.props(&root, what)?;
@@ -747,13 +741,7 @@ impl<'c> Define<'c> {
         }
         self.name_attribute(def.id());
         self.no_violations()?;
-        def.rebuild_value_index();
-        let mut defs = self.catalog.definitions.clone();
-        if let Some(slot) = defs.get_mut(i) {
-            *slot = def;
-        }
-        let catalog = self.commit(self.catalog.sets.clone(), defs, None, Some(i))?;
-        Ok(self.written(204, None, catalog))
+        self.write_definition(i, def, 204, None)
     }
 
     /// `allowedValues@delta`: an entry whose id exists updates `isActive`, a new id adds a value.
@@ -817,13 +805,7 @@ impl<'c> Define<'c> {
 
     fn create_value(&mut self, id: &str, body: Option<&[u8]>) -> Result<Answer, Vec<Violation>> {
         let i = self.find_definition(id).map_err(one)?;
-        let mut def = self
-            .catalog
-            .definitions
-            .get(i)
-            .cloned()
-            .ok_or_else(|| vec![not_found_internal()])?;
-        self.require_manage(def.attribute_set()).map_err(one)?;
+        let mut def = self.editable(i)?;
         let root = self.body(body)?;
         let parsed = parse_allowed_value(
             &root,
@@ -864,20 +846,9 @@ impl<'c> Define<'c> {
             .attr(def.id())
             .in_doc(Document::Definition)]);
         }
-        let entity_body = to_json(&value);
+        let created = entity(values_context(Some(&def), "/$entity"), Some(&value));
         def.allowed_values.push(value);
-        def.rebuild_value_index();
-        let context = values_context(Some(&def), "/$entity");
-        let mut defs = self.catalog.definitions.clone();
-        if let Some(slot) = defs.get_mut(i) {
-            *slot = def;
-        }
-        let catalog = self.commit(self.catalog.sets.clone(), defs, None, Some(i))?;
-        let mut created = entity_body;
-        if let Json::Object(m) = &mut created {
-            m.insert("@odata.context".to_owned(), Json::String(context));
-        }
-        Ok(self.written(201, Some(created), catalog))
+        self.write_definition(i, def, 201, Some(created))
     }
 
     fn update_value(
@@ -887,13 +858,7 @@ impl<'c> Define<'c> {
         body: Option<&[u8]>,
     ) -> Result<Answer, Vec<Violation>> {
         let (i, j) = self.find_value(id, value_id).map_err(one)?;
-        let mut def = self
-            .catalog
-            .definitions
-            .get(i)
-            .cloned()
-            .ok_or_else(|| vec![not_found_internal()])?;
-        self.require_manage(def.attribute_set()).map_err(one)?;
+        let mut def = self.editable(i)?;
         let root = self.body(body)?;
         let what = "an allowed value update";
         let p = self.props(&root, what)?;
@@ -918,13 +883,7 @@ impl<'c> Define<'c> {
         }
         self.name_attribute(def.id());
         self.no_violations()?;
-        def.rebuild_value_index();
-        let mut defs = self.catalog.definitions.clone();
-        if let Some(slot) = defs.get_mut(i) {
-            *slot = def;
-        }
-        let catalog = self.commit(self.catalog.sets.clone(), defs, None, Some(i))?;
-        Ok(self.written(204, None, catalog))
+        self.write_definition(i, def, 204, None)
     }
 
     fn delete(&mut self, target: &Target) -> Result<Answer, Vec<Violation>> {
@@ -965,6 +924,35 @@ impl<'c> Define<'c> {
     }
 
     // -- shared steps ----------------------------------------------------------------------
+
+    /// A copy of definition `i` to edit, once the actor may manage its set.
+    fn editable(&self, i: usize) -> Result<AttributeDefinition, Vec<Violation>> {
+        let def = self
+            .catalog
+            .definitions
+            .get(i)
+            .cloned()
+            .ok_or_else(|| vec![not_found_internal()])?;
+        self.require_manage(def.attribute_set()).map_err(one)?;
+        Ok(def)
+    }
+
+    /// Puts the edited definition `i` back into a copy of the catalog and commits it.
+    fn write_definition(
+        &mut self,
+        i: usize,
+        mut def: AttributeDefinition,
+        status: u16,
+        entity: Option<Json>,
+    ) -> Result<Answer, Vec<Violation>> {
+        def.rebuild_value_index();
+        let mut defs = self.catalog.definitions.clone();
+        if let Some(slot) = defs.get_mut(i) {
+            *slot = def;
+        }
+        let catalog = self.commit(self.catalog.sets.clone(), defs, None, Some(i))?;
+        Ok(self.written(status, entity, catalog))
+    }
 
     /// Every violation and warning found in a body about one definition names it.
     fn name_attribute(&mut self, id: &str) {
@@ -1269,12 +1257,6 @@ fn manage_denied(set: &str) -> Violation {
         ),
         format!("assign the Attribute Definition Administrator role at the tenant (`/`) or at `/attributeSets/{set}`"),
     )
-}
-
-/// The Graph path of a definition, for messages and outputs.
-#[allow(dead_code, reason = "kept beside the parser it mirrors")]
-pub(crate) fn definition_path(id: &str) -> String {
-    format!("/directory/{DEFINITIONS}/{}", encode_segment(id))
 }
 
 #[cfg(test)]
