@@ -867,10 +867,9 @@ impl crate::engine::Engine {
                             Code::TypeMismatch,
                             ptr.key("after"),
                             format!(
-                                "{what} does not fit `{}`, a {}{}",
+                                "{what} does not fit `{}`, a {}",
                                 def.id(),
-                                if def.is_collection() { "collection of " } else { "" },
-                                def.attribute_type().as_str()
+                                crate::engine::describe(def)
                             ),
                         )
                         .attr(def.id())

@@ -1440,7 +1440,7 @@ fn describe_type(t: AttributeType) -> &'static str {
     }
 }
 
-fn describe(def: &AttributeDefinition) -> String {
+pub(crate) fn describe(def: &AttributeDefinition) -> String {
     match (def.attribute_type(), def.is_collection()) {
         (t, true) => format!("multi-valued {}", describe_type(t)),
         (t, false) => format!("single-valued {}", describe_type(t)),
