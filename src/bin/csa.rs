@@ -680,6 +680,19 @@ fn push_audit_line(s: &mut String, audit: Option<&AuditRecord>) {
 /// What Graph answers (RULES.md §9): 204, or the first violation's status and error body.
 fn graph_answer(evaluation: &Evaluation) -> String {
     #[derive(serde::Serialize)]
+    struct Status {
+        status: u16,
+    }
+    match evaluation.violations().first() {
+        None if evaluation.is_allowed() => to_json_text(&Status { status: 204 }),
+        None => to_json_text(&Status { status: 400 }),
+        Some(v) => graph_refusal(v),
+    }
+}
+
+/// Graph's answer to a refused request: the violation's status and Graph's error body.
+fn graph_refusal(v: &Violation) -> String {
+    #[derive(serde::Serialize)]
     struct GraphError<'a> {
         code: &'a str,
         message: &'a str,
@@ -688,23 +701,15 @@ fn graph_answer(evaluation: &Evaluation) -> String {
     struct ErrorBody<'a> {
         error: GraphError<'a>,
     }
-    #[derive(serde::Serialize)]
-    struct Status {
-        status: u16,
-    }
-    match evaluation.violations().first() {
-        None if evaluation.is_allowed() => to_json_text(&Status { status: 204 }),
-        None => to_json_text(&Status { status: 400 }),
-        Some(v) => to_json_text(&GraphAnswer {
-            status: v.status(),
-            body: ErrorBody {
-                error: GraphError {
-                    code: v.graph_error(),
-                    message: v.graph_message(),
-                },
+    to_json_text(&GraphAnswer {
+        status: v.status(),
+        body: ErrorBody {
+            error: GraphError {
+                code: v.graph_error(),
+                message: v.graph_message(),
             },
-        }),
-    }
+        },
+    })
 }
 
 /// `check --format text`.
@@ -937,10 +942,7 @@ fn try_define(args: &DefineArgs) -> Result<Outcome, Outcome> {
 /// What Graph answers to a definition request (RULES.md §9).
 fn define_graph(outcome: &DefineOutcome) -> String {
     if let Some(v) = outcome.violations().first() {
-        return to_json_text(&GraphAnswer {
-            status: v.status(),
-            body: json!({"error": {"code": v.graph_error(), "message": v.graph_message()}}),
-        });
+        return graph_refusal(v);
     }
     match outcome.response_body() {
         Some(body) => to_json_text(&GraphAnswer {
@@ -1121,10 +1123,7 @@ fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
     let stdout = match args.format {
         Format::Json => to_json_text(&outcome),
         Format::Graph => match outcome.violations().first() {
-            Some(v) => to_json_text(&GraphAnswer {
-                status: v.status(),
-                body: json!({"error": {"code": v.graph_error(), "message": v.graph_message()}}),
-            }),
+            Some(v) => graph_refusal(v),
             None => to_json_text(&GraphAnswer {
                 status: 200,
                 body: &outcome,
