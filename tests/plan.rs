@@ -940,27 +940,6 @@ const STRINGS: [&str; 8] = [
 ];
 const INTS: [i32; 7] = [-5, 0, 1, 12, 400, i32::MAX, i32::MIN];
 
-/// `base` with the case of each letter chosen by `bits`; `bits % 4 == 0` keeps it as it is.
-fn recase(base: &str, bits: u32) -> String {
-    if bits % 4 == 0 {
-        return base.to_owned();
-    }
-    base.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if (bits >> (i % 30 + 2)) & 1 == 1 {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ty {
     String,

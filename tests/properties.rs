@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::{recase, same_name};
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -84,27 +86,6 @@ const APP_PERMISSIONS: [&str; 4] = [
     "CustomSecAttributeDefinition.ReadWrite.All",
     "CustomSecAttributeDefinition.Read.All",
 ];
-
-/// `base` with the case of each letter chosen by `bits`; `bits % 4 == 0` keeps it as it is.
-fn recase(base: &str, bits: u32) -> String {
-    if bits % 4 == 0 {
-        return base.to_owned();
-    }
-    base.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if (bits >> (i % 30 + 2)) & 1 == 1 {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Raw choices

@@ -272,3 +272,25 @@ pub fn proptest_config(
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// `base` with the case of each letter chosen by `bits`; `bits % 4 == 0` keeps it as it is.
+pub fn recase(base: &str, bits: u32) -> String {
+    if bits % 4 == 0 {
+        return base.to_owned();
+    }
+    base.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if (bits >> (i % 30 + 2)) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+/// Whether two generated (ASCII) names are the same name.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
