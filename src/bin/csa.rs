@@ -1324,17 +1324,18 @@ fn plan_batch(
             );
             continue;
         };
-        let id = serde_json::from_str::<Id>(parsed.object.get())
-            .ok()
-            .and_then(|i| i.id);
-        let id = id.as_deref();
         let object = match Object::from_json(parsed.object.get().as_bytes()) {
             Ok(o) => o,
             Err(e) => {
-                fail(id, "invalid object", e.violations());
+                // The object is not one; its id, if it has a readable one, still names the line.
+                let id = serde_json::from_str::<Id>(parsed.object.get())
+                    .ok()
+                    .and_then(|i| i.id);
+                fail(id.as_deref(), "invalid object", e.violations());
                 continue;
             }
         };
+        let id = object.id();
         let evaluation = engine.plan(&object, parsed.desired.get().as_bytes(), actor, mode);
         all_planned &= evaluation.is_allowed();
         let audit = audit
