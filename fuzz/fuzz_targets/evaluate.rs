@@ -21,7 +21,11 @@ fn fixture() -> &'static Fixture {
         ))
         .expect("the sample catalog is valid");
         let mut state = State::new();
-        state.insert("Engineering", "Project", Value::Strings(vec!["Baker".into(), "Cascade".into()]));
+        state.insert(
+            "Engineering",
+            "Project",
+            Value::Strings(vec!["Baker".into(), "Cascade".into()]),
+        );
         state.insert("Engineering", "NumVendors", Value::Integer(4));
         state.insert("Marketing", "EmployeeId", Value::String("QN26904".into()));
         Fixture {
@@ -45,7 +49,11 @@ fuzz_target!(|body: &[u8]| {
             Some(diff) => {
                 assert!(first.violations().is_empty());
                 let before = f.engine.view(&f.object, None);
-                assert_eq!(&diff.apply(&before), diff.after(), "apply(diff, before) == after");
+                assert_eq!(
+                    &diff.apply(&before),
+                    diff.after(),
+                    "apply(diff, before) == after"
+                );
                 // The canonical body must be accepted and give the same state.
                 if let Some(req) = diff.request() {
                     let bytes = serde_json::to_vec(&req).expect("serialisable");

@@ -34,7 +34,10 @@ fuzz_target!(|bytes: &[u8]| {
     let object = match Object::from_json(bytes) {
         Ok(o) => Some(o),
         Err(e) => {
-            assert!(!e.violations().is_empty(), "an object error has a violation");
+            assert!(
+                !e.violations().is_empty(),
+                "an object error has a violation"
+            );
             let _ = e.to_string();
             serde_json::to_vec(e.violations()).expect("violations serialise");
             None
@@ -91,7 +94,11 @@ fuzz_target!(|bytes: &[u8]| {
         assert_eq!(all.sets().len(), object.state().sets().len());
         assert_eq!(all.value_count(), object.state().value_count());
         for (set, name, value) in object.state().iter() {
-            assert_eq!(all.get(set, name), Some(value), "the view keeps {set}/{name}");
+            assert_eq!(
+                all.get(set, name),
+                Some(value),
+                "the view keeps {set}/{name}"
+            );
         }
         assert_eq!(e.prepare(&object).state(), &all, "prepare and view agree");
 

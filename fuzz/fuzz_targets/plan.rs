@@ -38,6 +38,8 @@ fuzz_target!(|bytes: &[u8]| {
     let before = engine.view(user, None);
     let after = apply_checked(&before, diff.changes()).expect("a plan applies to its own state");
     let again = engine.plan(&user.clone().with_state(after), desired, None, mode);
-    let again = again.diff().expect("the same desired state is still allowed");
+    let again = again
+        .diff()
+        .expect("the same desired state is still allowed");
     assert!(again.is_empty(), "{:?}", again.changes());
 });
