@@ -1212,3 +1212,69 @@ fn demo_exits_0_reads_nothing_and_shows_accepted_and_refused_requests() {
         assert!(r.stdout.lines().any(|l| l == line), "{line}:\n{}", r.stdout);
     }
 }
+
+#[test]
+fn an_input_file_over_the_largest_document_bound_is_not_read_further() {
+    // Every input file is read to at most max(maxCatalogBytes, maxBodyBytes) bytes: an endless
+    // one (/dev/zero) is refused after 64 MiB and one byte, exit 2, whatever file it is.
+    let s = Scratch::new("dev-zero");
+    let patch = s.json("p.json", &documented_body("A01-user-string.json"));
+    for (flag, what) in [
+        ("--patch", "patch"),
+        ("--object", "object"),
+        ("--actor", "actor"),
+    ] {
+        let mut cmd = csa(&["check"]).catalog(&sample_catalog());
+        if flag != "--patch" {
+            cmd = cmd.patch(&patch);
+        }
+        let r = cmd.opt(flag, "/dev/zero").run();
+        r.expect_input_error();
+        let cap = (64 << 20).to_string();
+        assert!(
+            r.stderr.contains(what) && r.stderr.contains(&cap),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn the_input_bound_follows_the_policy_and_is_inclusive() {
+    // A policy lowering both bounds to 2,000 bytes: an object file of exactly 2,000 bytes is read,
+    // one of 2,001 is refused before parsing; raising maxCatalogBytes admits it again.
+    let s = Scratch::new("input-cap");
+    let small = s.json(
+        "small.json",
+        &json!({"maxCatalogBytes": 2000, "maxBodyBytes": 1000}),
+    );
+    let large = s.json(
+        "large.json",
+        &json!({"maxCatalogBytes": 1 << 20, "maxBodyBytes": 1000}),
+    );
+    let object = |len: usize| {
+        let base = json!({"id": "u1", "displayName": ""}).to_string();
+        let name = "x".repeat(len - base.len());
+        let text = json!({"id": "u1", "displayName": name}).to_string();
+        s.file(&format!("u{len}.json"), &text)
+    };
+    let catalog = s.file(
+        "tiny-catalog.json",
+        r#"{"attributeSets": [], "customSecurityAttributeDefinitions": []}"#,
+    );
+    let patch = s.json("p.json", &json!({"customSecurityAttributes": {}}));
+    let run = |policy: &str, len: usize| {
+        csa(&["check"])
+            .catalog(&catalog)
+            .patch(&patch)
+            .policy(policy)
+            .object(&object(len))
+            .run()
+    };
+    assert_eq!(std::fs::metadata(object(2000)).unwrap().len(), 2000);
+    run(&small, 2000).expect_code(0);
+    let r = run(&small, 2001);
+    r.expect_input_error();
+    assert!(r.stderr.contains("2000 bytes"), "{}", r.stderr);
+    run(&large, 2001).expect_code(0);
+}

@@ -1106,6 +1106,60 @@ fn batch_line_over_max_body_bytes_is_its_own_error_line() {
     assert!(error.contains("payload_too_large"), "{error}");
 }
 
+#[test]
+fn batch_line_of_many_mebibytes_is_skipped_and_the_next_line_planned() {
+    // A 5 MiB line (5 × maxBodyBytes) with no JSON in it, between two good lines, and a last
+    // line without a newline: the long line is one error line with its true length, read past
+    // without being kept.
+    let s = Scratch::new("batch-huge");
+    let good = batch_line(
+        &json!({"id": "g"}),
+        &json!({"Engineering": {"NumVendors": 2}}),
+    );
+    let huge = "x".repeat(5 << 20);
+    let text = format!("{good}\n{huge}\n{good}");
+    let r = csa(&["plan"])
+        .catalog(&sample_catalog())
+        .batch(&s.file("batch.jsonl", &text))
+        .run();
+    r.expect_code(1);
+    let out = lines(&r);
+    assert_eq!(out.len(), 3, "{}", r.stdout);
+    assert_eq!(out[0]["allowed"], json!(true));
+    assert_eq!(out[2]["allowed"], json!(true));
+    assert_eq!(out[1]["line"], 2);
+    let error = out[1]["error"].as_str().unwrap();
+    assert!(error.contains(&(5 << 20).to_string()), "{error}");
+    assert!(error.contains("payload_too_large"), "{error}");
+}
+
+#[test]
+fn batch_line_of_exactly_max_body_bytes_is_planned() {
+    // The bound is inclusive: a line of maxBodyBytes bytes (padded with spaces inside the JSON)
+    // is planned, one byte more is refused.
+    let s = Scratch::new("batch-exact");
+    let line = batch_line(
+        &json!({"id": "e"}),
+        &json!({"Engineering": {"NumVendors": 2}}),
+    );
+    let max = 400;
+    let policy = s.json("p.json", &json!({"maxBodyBytes": max}));
+    let pad = |n: usize| format!("{{ {}{}", " ".repeat(n - line.len() - 2), &line[1..]);
+    for (len, planned) in [(max, true), (max + 1, false)] {
+        let text = pad(len);
+        assert_eq!(text.len(), len);
+        let r = batch(&s, &[text]).policy(&policy).run();
+        let out = lines(&r);
+        assert_eq!(out.len(), 1, "{}", r.stdout);
+        assert_eq!(
+            out[0].get("allowed").is_some(),
+            planned,
+            "{len}: {}",
+            out[0]
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // apply
 

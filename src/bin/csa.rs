@@ -15,7 +15,7 @@
 //! Exit codes: 0 accepted / valid, 1 refused / invalid, 2 usage or input error.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -442,38 +442,61 @@ fn check_stdin_once(paths: &[Option<&Path>]) -> Result<(), Outcome> {
     Ok(())
 }
 
-fn read_input(path: &Path, what: &str) -> Result<Input, Outcome> {
+/// The most csa reads of any one input file: the largest document the policy admits (a
+/// catalog; 64 MiB by default). Reading stops there, so a huge or endless input (`/dev/zero`)
+/// costs at most this much memory; the library's own, smaller bounds then apply to what was read.
+fn input_cap(policy: &Policy) -> usize {
+    policy.max_catalog_bytes.max(policy.max_body_bytes)
+}
+
+/// A file, or standard input for `-`, opened for buffered reading, with the label outputs use.
+fn open_input(path: &Path, what: &str) -> Result<(String, Box<dyn BufRead>), Outcome> {
     if is_stdin(path) {
-        let mut bytes = Vec::new();
-        return match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Ok(_) => Ok(Input {
-                label: "<stdin>".to_owned(),
-                bytes,
-            }),
-            Err(e) => Err(Outcome::input_error(format!(
-                "cannot read the {what} from standard input: {e}"
-            ))),
-        };
+        return Ok(("<stdin>".to_owned(), Box::new(std::io::stdin().lock())));
     }
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Input {
-            label: path.display().to_string(),
-            bytes,
-        }),
-        Err(e) => Err(Outcome::input_error(format!(
-            "cannot read the {what} file `{}`: {e}",
-            path.display()
-        ))),
+    match std::fs::File::open(path) {
+        Ok(file) => Ok((path.display().to_string(), Box::new(BufReader::new(file)))),
+        Err(e) => Err(read_error(path, what, &e)),
     }
 }
 
-fn read_optional(path: Option<&PathBuf>, what: &str) -> Result<Option<Input>, Outcome> {
-    path.map(|p| read_input(p, what)).transpose()
+fn read_error(path: &Path, what: &str, e: &std::io::Error) -> Outcome {
+    Outcome::input_error(if is_stdin(path) {
+        format!("cannot read the {what} from standard input: {e}")
+    } else {
+        format!("cannot read the {what} file `{}`: {e}", path.display())
+    })
+}
+
+/// Reads a whole input of at most `cap` bytes; a longer one is refused (exit 2) after reading
+/// `cap + 1` bytes of it, never more.
+fn read_input(path: &Path, what: &str, cap: usize) -> Result<Input, Outcome> {
+    let (label, reader) = open_input(path, what)?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    reader
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(path, what, &e))?;
+    if bytes.len() > cap {
+        return Err(Outcome::input_error(format!(
+            "the {what} `{label}` is larger than {cap} bytes, the most csa reads of one input \
+             (raise `maxCatalogBytes` in the policy if the input is trusted)"
+        )));
+    }
+    Ok(Input { label, bytes })
+}
+
+fn read_optional(path: Option<&PathBuf>, what: &str, cap: usize) -> Result<Option<Input>, Outcome> {
+    path.map(|p| read_input(p, what, cap)).transpose()
 }
 
 /// An optional actor file, read and parsed; an invalid one is an input error (exit 2).
-fn read_actor(path: Option<&PathBuf>) -> Result<(Option<Input>, Option<Actor>), Outcome> {
-    let Some(input) = read_optional(path, "actor")? else {
+fn read_actor(
+    path: Option<&PathBuf>,
+    cap: usize,
+) -> Result<(Option<Input>, Option<Actor>), Outcome> {
+    let Some(input) = read_optional(path, "actor", cap)? else {
         return Ok((None, None));
     };
     let actor = Actor::from_json(&input.bytes)
@@ -483,7 +506,8 @@ fn read_actor(path: Option<&PathBuf>) -> Result<(Option<Input>, Option<Actor>), 
 
 /// An optional policy file, read and parsed (the default policy without one).
 fn read_policy(path: Option<&PathBuf>) -> Result<(Option<Input>, Policy), Outcome> {
-    let Some(input) = read_optional(path, "policy")? else {
+    // Read before any policy is known: bounded by the default one.
+    let Some(input) = read_optional(path, "policy", input_cap(&Policy::default()))? else {
         return Ok((None, Policy::default()));
     };
     let policy = Policy::from_json(&input.bytes)
@@ -494,15 +518,15 @@ fn read_policy(path: Option<&PathBuf>) -> Result<(Option<Input>, Policy), Outcom
 /// The catalog file, read and validated under `policy`; an invalid catalog is an input error
 /// that prints its violations in `format`.
 fn read_catalog(path: &Path, policy: &Policy, format: Format) -> Result<(Input, Catalog), Outcome> {
-    let input = read_input(path, "catalog")?;
+    let input = read_input(path, "catalog", input_cap(policy))?;
     let catalog = Catalog::from_json_with(&input.bytes, policy)
         .map_err(|e| invalid_catalog(format, &input, e.violations()))?;
     Ok((input, catalog))
 }
 
 /// An object file, read and parsed; an invalid one is an input error.
-fn read_object(path: &Path) -> Result<(Input, Object), Outcome> {
-    let input = read_input(path, "object")?;
+fn read_object(path: &Path, cap: usize) -> Result<(Input, Object), Outcome> {
+    let input = read_input(path, "object", cap)?;
     let object = Object::from_json(&input.bytes)
         .map_err(|e| invalid_file("object", &input, e.violations()))?;
     Ok((input, object))
@@ -619,7 +643,7 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
         policy.allow_synced_objects = true;
     }
     let (catalog_input, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
-    let object_input = read_optional(args.object.as_ref(), "object")?;
+    let object_input = read_optional(args.object.as_ref(), "object", input_cap(&policy))?;
     let mut object = match &object_input {
         Some(input) => Object::from_json(&input.bytes)
             .map_err(|e| invalid_file("object", input, e.violations()))?,
@@ -628,8 +652,8 @@ fn try_check(args: &CheckArgs) -> Result<Outcome, Outcome> {
     if let Some(kind) = args.object_type {
         object = object.with_kind(kind.kind());
     }
-    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
-    let patch = read_input(&args.patch, "patch")?;
+    let (actor_input, actor) = read_actor(args.actor.as_ref(), input_cap(&policy))?;
+    let patch = read_input(&args.patch, "patch", input_cap(&policy))?;
 
     let engine = Engine::new(catalog, policy);
     let evaluation = engine.evaluate(&object, actor.as_ref(), &patch.bytes);
@@ -770,8 +794,8 @@ fn try_view(args: &ViewArgs) -> Result<Outcome, Outcome> {
     ])?;
     let policy = Policy::default();
     let (_, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
-    let (_, object) = read_object(&args.object)?;
-    let (_, actor) = read_actor(args.actor.as_ref())?;
+    let (_, object) = read_object(&args.object, input_cap(&policy))?;
+    let (_, actor) = read_actor(args.actor.as_ref(), input_cap(&policy))?;
     let engine = Engine::new(catalog, policy);
     let state = engine.view(&object, actor.as_ref());
     let visible = state.response_form();
@@ -848,7 +872,7 @@ fn view_text(state: &State, with_actor: bool) -> String {
 // lint
 
 fn lint(args: &LintArgs) -> Outcome {
-    let catalog_input = match read_input(&args.catalog, "catalog") {
+    let catalog_input = match read_input(&args.catalog, "catalog", input_cap(&Policy::default())) {
         Ok(i) => i,
         Err(o) => return o,
     };
@@ -900,13 +924,13 @@ fn try_define(args: &DefineArgs) -> Result<Outcome, Outcome> {
         args.actor.as_deref(),
     ])?;
     let (catalog_input, catalog) = read_catalog(&args.catalog, &Policy::default(), args.format)?;
-    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
+    let (actor_input, actor) = read_actor(args.actor.as_ref(), input_cap(&Policy::default()))?;
     if args.out.as_deref().is_some_and(is_stdin) {
         return Err(Outcome::input_error(
             "usage error: `--out -`: standard output carries the result; give a file for the new catalog",
         ));
     }
-    let body = read_optional(args.body.as_ref(), "body")?;
+    let body = read_optional(args.body.as_ref(), "body", input_cap(&Policy::default()))?;
     let mut request = DefinitionRequest::new(args.method, &args.path);
     if let Some(b) = &body {
         request = request.with_body(&b.bytes);
@@ -1031,8 +1055,8 @@ fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
     let format = Format::from(args.format);
     let policy = Policy::default();
     let (_, catalog) = read_catalog(&args.catalog, &policy, format)?;
-    let (_, object) = read_object(&args.object)?;
-    let (_, actor) = read_actor(args.actor.as_ref())?;
+    let (_, object) = read_object(&args.object, input_cap(&policy))?;
+    let (_, actor) = read_actor(args.actor.as_ref(), input_cap(&policy))?;
     let engine = Engine::new(catalog, policy);
     let matches = engine.search(
         &object,
@@ -1083,7 +1107,7 @@ fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
     ])?;
     // The filter or query text itself may come from stdin: one line, its newline dropped.
     let stdin_text = if text_from_stdin {
-        let input = read_input(Path::new("-"), "filter")?;
+        let input = read_input(Path::new("-"), "filter", input_cap(&Policy::default()))?;
         let text = String::from_utf8(input.bytes).map_err(|_| {
             Outcome::input_error("the filter read from standard input is not UTF-8")
         })?;
@@ -1093,9 +1117,9 @@ fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
     };
     let policy = Policy::default();
     let (_, catalog) = read_catalog(&args.catalog, &policy, args.format)?;
-    let objects_input = read_input(&args.objects, "objects")?;
+    let objects_input = read_input(&args.objects, "objects", input_cap(&policy))?;
     let objects = read_objects(&objects_input)?;
-    let (_, actor) = read_actor(args.actor.as_ref())?;
+    let (_, actor) = read_actor(args.actor.as_ref(), input_cap(&policy))?;
     let given = |arg: &String| stdin_text.clone().unwrap_or_else(|| arg.clone());
     let mut query = match (&args.query, &args.filter) {
         (Some(raw), _) => GraphQuery::from_query_string(&given(raw)),
@@ -1196,7 +1220,7 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
     let format = Format::from(args.format);
     let (policy_input, policy) = read_policy(args.policy.as_ref())?;
     let (catalog_input, catalog) = read_catalog(&args.catalog, &policy, format)?;
-    let (actor_input, actor) = read_actor(args.actor.as_ref())?;
+    let (actor_input, actor) = read_actor(args.actor.as_ref(), input_cap(&policy))?;
     let mode = if args.exclusive {
         PlanMode::Exclusive
     } else {
@@ -1204,21 +1228,16 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
     };
     let engine = Engine::new(catalog, policy);
     if let Some(batch) = &args.batch {
-        let input = read_input(batch, "batch")?;
-        return Ok(plan_batch(
-            &engine,
-            &input,
-            actor.as_ref(),
-            (mode, args.audit),
-        ));
+        let (_, reader) = open_input(batch, "batch")?;
+        return plan_batch(&engine, (batch, reader), actor.as_ref(), (mode, args.audit));
     }
     let (Some(object_path), Some(desired_path)) = (&args.object, &args.desired) else {
         return Err(Outcome::input_error(
             "usage error: give --object and --desired, or --batch",
         ));
     };
-    let (object_input, object) = read_object(object_path)?;
-    let desired = read_input(desired_path, "desired state")?;
+    let (object_input, object) = read_object(object_path, input_cap(engine.policy()))?;
+    let desired = read_input(desired_path, "desired state", input_cap(engine.policy()))?;
     let evaluation = engine.plan(&object, &desired.bytes, actor.as_ref(), mode);
     let audit = args
         .audit
@@ -1253,13 +1272,15 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
 }
 
 /// One plan line per input line: the plan's JSON (compact) with the object's id, or an error
-/// line for a line that cannot be planned; a bad line never stops the batch.
+/// line for a line that cannot be planned; a bad line never stops the batch. The batch is read
+/// and answered a line at a time (stdout is written as it goes), so memory is bounded by the
+/// longest line kept, `maxBodyBytes`, however many lines there are.
 fn plan_batch(
     engine: &Engine,
-    input: &Input,
+    (path, mut reader): (&Path, Box<dyn BufRead>),
     actor: Option<&Actor>,
     (mode, audit): (PlanMode, bool),
-) -> Outcome {
+) -> Result<Outcome, Outcome> {
     #[derive(serde::Serialize)]
     struct Planned<'a> {
         #[serde(rename = "objectId")]
@@ -1267,42 +1288,33 @@ fn plan_batch(
         #[serde(flatten)]
         evaluation: WithAudit<'a>,
     }
-    #[derive(serde::Serialize)]
-    struct Failed<'a> {
-        #[serde(rename = "objectId")]
-        object_id: Option<&'a str>,
-        line: usize,
-        error: &'a str,
-        violations: &'a [Violation],
-    }
-    let mut out = String::new();
+    let mut stdout = std::io::stdout().lock();
     let mut all_planned = true;
     let max = engine.policy().max_body_bytes;
-    for (n, line) in input.bytes.split(|&b| b == b'\n').enumerate() {
+    let mut buf = Vec::new();
+    let mut line_no = 0;
+    loop {
+        line_no += 1;
+        let next = next_line(&mut reader, max, &mut buf);
+        let line = match next.map_err(|e| read_error(path, "batch", &e))? {
+            None => break,
+            Some(Ok(line)) => line,
+            Some(Err(len)) => {
+                all_planned = false;
+                let error = format!(
+                    "the line is {len} bytes, more than the {max} bytes allowed (payload_too_large)"
+                );
+                write_line(&mut stdout, &failed(None, line_no, &error, &[]))?;
+                continue;
+            }
+        };
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let line_no = n + 1;
         let mut fail = |id: Option<&str>, error: &str, violations: &[Violation]| {
             all_planned = false;
-            out.push_str(&compact_line(&Failed {
-                object_id: id,
-                line: line_no,
-                error,
-                violations,
-            }));
+            write_line(&mut stdout, &failed(id, line_no, error, violations))
         };
-        if line.len() > max {
-            fail(
-                None,
-                &format!(
-                    "the line is {} bytes, more than the {max} bytes allowed (payload_too_large)",
-                    line.len()
-                ),
-                &[],
-            );
-            continue;
-        }
         // The two documents as they are in the line (raw), so the plan sees the desired
         // state's own bytes and key order.
         #[derive(serde::Deserialize)]
@@ -1321,7 +1333,7 @@ fn plan_batch(
                 None,
                 "the line is not {\"object\": {...}, \"desired\": {...}}",
                 &[],
-            );
+            )?;
             continue;
         };
         let object = match Object::from_json(parsed.object.get().as_bytes()) {
@@ -1331,7 +1343,7 @@ fn plan_batch(
                 let id = serde_json::from_str::<Id>(parsed.object.get())
                     .ok()
                     .and_then(|i| i.id);
-                fail(id.as_deref(), "invalid object", e.violations());
+                fail(id.as_deref(), "invalid object", e.violations())?;
                 continue;
             }
         };
@@ -1341,15 +1353,80 @@ fn plan_batch(
         let audit = audit
             .then(|| evaluation.audit(&object, actor, engine.policy()))
             .flatten();
-        out.push_str(&compact_line(&Planned {
+        let planned = Planned {
             object_id: id,
             evaluation: WithAudit {
                 evaluation: &evaluation,
                 audit: audit.as_ref(),
             },
-        }));
+        };
+        write_line(&mut stdout, &compact_line(&planned))?;
     }
-    Outcome::ok(out, all_planned)
+    stdout.flush().map_err(|e| write_error(&e))?;
+    Ok(Outcome::ok(String::new(), all_planned))
+}
+
+/// A batch's error line.
+fn failed(id: Option<&str>, line: usize, error: &str, violations: &[Violation]) -> String {
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        #[serde(rename = "objectId")]
+        object_id: Option<&'a str>,
+        line: usize,
+        error: &'a str,
+        violations: &'a [Violation],
+    }
+    compact_line(&Failed {
+        object_id: id,
+        line,
+        error,
+        violations,
+    })
+}
+
+/// Writes one output line; an output that went away (a closed pipe) ends the batch.
+fn write_line(out: &mut impl Write, line: &str) -> Result<(), Outcome> {
+    out.write_all(line.as_bytes()).map_err(|e| write_error(&e))
+}
+
+fn write_error(e: &std::io::Error) -> Outcome {
+    Outcome::input_error(format!("cannot write the output: {e}"))
+}
+
+/// The next line of `reader` without its newline: `Ok` when it is at most `max` bytes, else
+/// `Err(its length)`, its rest read and dropped without being kept; `None` at the end.
+fn next_line<'b>(
+    reader: &mut dyn BufRead,
+    max: usize,
+    buf: &'b mut Vec<u8>,
+) -> std::io::Result<Option<Result<&'b [u8], usize>>> {
+    buf.clear();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    if reader.take(limit).read_until(b'\n', buf)? == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    } else if buf.len() > max {
+        let mut len = buf.len();
+        loop {
+            let chunk = reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            len += used - usize::from(done);
+            reader.consume(used);
+            if done {
+                break;
+            }
+        }
+        return Ok(Some(Err(len)));
+    }
+    Ok(Some(Ok(buf.as_slice())))
 }
 
 /// One JSON value on one line.
@@ -1378,8 +1455,8 @@ fn try_apply(args: &ApplyArgs) -> Result<Outcome, Outcome> {
     let format = Format::from(args.format);
     let (_, policy) = read_policy(args.policy.as_ref())?;
     let (_, catalog) = read_catalog(&args.catalog, &policy, format)?;
-    let (object_input, object) = read_object(&args.object)?;
-    let changes_input = read_input(&args.changes, "changes")?;
+    let (object_input, object) = read_object(&args.object, input_cap(&policy))?;
+    let changes_input = read_input(&args.changes, "changes", input_cap(&policy))?;
     // A changes document is a check or plan output: bounded like a PATCH body.
     if changes_input.bytes.len() > policy.max_body_bytes {
         return Err(Outcome::input_error(format!(
@@ -1443,11 +1520,15 @@ fn try_evolve(args: &EvolveArgs) -> Result<Outcome, Outcome> {
         args.objects.as_deref(),
     ])?;
     let format = Format::from(args.format);
-    let from_input = read_input(&args.from, "--from catalog")?;
+    let from_input = read_input(&args.from, "--from catalog", input_cap(&Policy::default()))?;
     let from = Catalog::from_json(&from_input.bytes)
         .map_err(|e| invalid_catalog(format, &from_input, e.violations()))?;
-    let to_input = read_input(&args.to, "--to catalog")?;
-    let objects = match read_optional(args.objects.as_ref(), "objects")? {
+    let to_input = read_input(&args.to, "--to catalog", input_cap(&Policy::default()))?;
+    let objects = match read_optional(
+        args.objects.as_ref(),
+        "objects",
+        input_cap(&Policy::default()),
+    )? {
         Some(input) => read_objects(&input)?,
         None => Vec::new(),
     };
