@@ -728,12 +728,14 @@ impl<'n, 'a> Props<'n, 'a> {
     /// Warns about every member not in `known` (OData keys are ignored silently) and about
     /// duplicate keys.
     pub(crate) fn check_unknown(&self, known: &[&str], what: &str, d: &mut Diag) {
-        for (i, m) in self.members.iter().enumerate() {
+        // Which known keys were met: a duplicate is found without rescanning the members.
+        let mut met: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; known.len()];
+        for m in self.members {
             let k = m.key.as_ref();
             if is_odata_key(k) {
                 continue;
             }
-            if !known.contains(&k) {
+            let Some(at) = known.iter().position(|n| *n == k) else {
                 d.warn(
                     Warning::new(
                         WarningCode::IgnoredProperty,
@@ -742,16 +744,21 @@ impl<'n, 'a> Props<'n, 'a> {
                     )
                     .span(m.key_start..m.key_end),
                 );
-            } else if self.members.iter().take(i).any(|p| p.key == m.key) {
-                d.push(
-                    Violation::new(
-                        Code::DuplicateKey,
-                        self.ptr.key(k),
-                        format!("the property `{k}` appears more than once"),
-                    )
-                    .with_hint("keep one of them")
-                    .span(m.key_start..m.key_end),
-                );
+                continue;
+            };
+            if let Some(seen) = met.get_mut(at) {
+                if *seen {
+                    d.push(
+                        Violation::new(
+                            Code::DuplicateKey,
+                            self.ptr.key(k),
+                            format!("the property `{k}` appears more than once"),
+                        )
+                        .with_hint("keep one of them")
+                        .span(m.key_start..m.key_end),
+                    );
+                }
+                *seen = true;
             }
         }
     }
@@ -1181,12 +1188,26 @@ fn parse_allowed_values(
             ),
         );
     }
+    let mut ids: Option<hashbrown::HashSet<_>> = None;
     for (i, item) in items.iter().enumerate() {
         let ip = lp.index(i);
         let Some(v) = parse_allowed_value(item, &ip, ty, d) else {
             continue;
         };
-        if out.iter().any(|o| o.id == v.id) {
+        // A scan while the list is short; a hash set once it is long (a hostile catalog may
+        // list millions of values: quadratic scanning would never end).
+        let repeated = match &mut ids {
+            None if out.len() < 16 => out.iter().any(|o| o.id == v.id),
+            None => {
+                let set = ids.insert(out.iter().map(|o| o.id.clone()).collect());
+                set.contains(&v.id)
+            }
+            Some(set) => set.contains(&v.id),
+        };
+        if let Some(set) = &mut ids {
+            set.insert(v.id.clone());
+        }
+        if repeated {
             d.err(
                 Code::DuplicateName,
                 &ip.key("id"),

@@ -762,7 +762,12 @@ impl<'c> Define<'c> {
             return;
         };
         let ty = Some(def.attribute_type());
-        let mut seen: Vec<String> = Vec::new();
+        // Hashed: a delta may list any number of values (the limit is checked after).
+        let mut seen: hashbrown::HashSet<String> = hashbrown::HashSet::new();
+        let mut at: hashbrown::HashMap<String, usize> = (def.allowed_values.iter())
+            .enumerate()
+            .map(|(i, v)| (v.id.clone(), i))
+            .collect();
         for (k, item) in items.iter().enumerate() {
             let ip = ptr.index(k);
             let Some(v) = parse_allowed_value(item, &ip, ty, &mut self.d) else {
@@ -780,10 +785,13 @@ impl<'c> Define<'c> {
                 );
                 continue;
             }
-            seen.push(v.id.clone());
-            match def.allowed_values.iter_mut().find(|o| o.id == v.id) {
+            seen.insert(v.id.clone());
+            match at.get(&v.id).and_then(|&i| def.allowed_values.get_mut(i)) {
                 Some(existing) => existing.is_active = v.is_active,
-                None => def.allowed_values.push(v),
+                None => {
+                    at.insert(v.id.clone(), def.allowed_values.len());
+                    def.allowed_values.push(v);
+                }
             }
         }
         if def.allowed_values.len() > MAX_ALLOWED_VALUES {

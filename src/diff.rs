@@ -407,14 +407,19 @@ fn read_changes(root: &Node<'_>, d: &mut Diag, out: &mut Vec<(Pointer, Change)>)
             return;
         }
     };
+    let (mut keys, mut names) = (Vec::new(), crate::names::NameIndex::default());
     for (i, item) in items.iter().enumerate() {
         let ptr = base.index(i);
         let Some(change) = read_change(item, &ptr, d) else {
             continue;
         };
-        let repeated = out.iter().any(|(_, c)| {
-            names_eq(&c.attribute_set, &change.attribute_set) && names_eq(&c.name, &change.name)
-        });
+        // `Set_Name` is one name per attribute (names have no `_`): indexed, so thousands of
+        // changes are checked in linear time.
+        let key = format!("{}_{}", change.attribute_set, change.name);
+        let repeated = names
+            .first(keys.len(), |i| keys.get(i).map(String::as_str), &key)
+            .is_some();
+        keys.push(key);
         if repeated {
             d.push(
                 Violation::new(

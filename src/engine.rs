@@ -5,6 +5,7 @@
 //! the catalog, the object and the actor → [`Diff`] or violations, never half-applied.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use smallvec::SmallVec;
 
@@ -289,6 +290,18 @@ impl Engine {
     /// Evaluates a PATCH body against the object's current state, as `actor` (or, with `None`,
     /// validity only). Decides every rule; returns the diff or every violation.
     pub fn evaluate(&self, object: &Object, actor: Option<&Actor>, body: &[u8]) -> Evaluation {
+        self.evaluate_nested(object, actor, body, json::DEFAULT_MAX_DEPTH)
+    }
+
+    /// [`Engine::evaluate`] reading the body to `max_depth` levels: a plan wraps a desired
+    /// document (itself checked against the usual 128) in one more level.
+    pub(crate) fn evaluate_nested(
+        &self,
+        object: &Object,
+        actor: Option<&Actor>,
+        body: &[u8],
+        max_depth: usize,
+    ) -> Evaluation {
         let (state, state_warnings, held) = self.normalise(object);
         let value_count = state.value_count();
         self.evaluate_state(
@@ -297,7 +310,7 @@ impl Engine {
             (&held, value_count),
             state_warnings,
             actor,
-            body,
+            (body, max_depth),
         )
     }
 
@@ -335,7 +348,7 @@ impl Engine {
             (&prepared.held, prepared.value_count),
             prepared.warnings.clone(),
             actor,
-            body,
+            (body, json::DEFAULT_MAX_DEPTH),
         )
     }
 
@@ -347,7 +360,7 @@ impl Engine {
         (held, value_count): (&[(usize, Position)], usize),
         state_warnings: Vec<Warning>,
         actor: Option<&Actor>,
-        body: &[u8],
+        (body, max_depth): (&[u8], usize),
     ) -> Evaluation {
         let mut cx = Cx {
             engine: self,
@@ -358,8 +371,9 @@ impl Engine {
             violations: Vec::new(),
             warnings: Vec::new(),
             held_at: SmallVec::new(),
+            suggestions_left: Cell::new(SUGGESTIONS),
         };
-        let changes = cx.run(&state, body);
+        let changes = cx.run(&state, body, max_depth);
         let authorization = if actor.is_some() {
             Authorization::Checked
         } else {
@@ -493,7 +507,14 @@ struct Cx<'e> {
     warnings: Vec<Warning>,
     /// For each change, where the current state holds its attribute, if it does.
     held_at: SmallVec<[Option<Position>; 16]>,
+    /// How many more "did you mean" searches this evaluation may make: each compares a name
+    /// with a whole list, so a body of thousands of unknown names gets a generic hint after
+    /// the first [`SUGGESTIONS`] instead of costing thousands of list scans.
+    suggestions_left: Cell<u16>,
 }
+
+/// "Did you mean" searches per evaluation.
+pub(crate) const SUGGESTIONS: u16 = 32;
 
 impl<'e> Cx<'e> {
     fn policy(&self) -> &'e Policy {
@@ -508,7 +529,7 @@ impl<'e> Cx<'e> {
         self.violations.push(v);
     }
 
-    fn run(&mut self, current: &State, body: &[u8]) -> Vec<Change> {
+    fn run(&mut self, current: &State, body: &[u8], max_depth: usize) -> Vec<Change> {
         self.check_object();
         if body.len() > self.policy().max_body_bytes {
             self.push(cold(|| {
@@ -531,7 +552,7 @@ impl<'e> Cx<'e> {
         // About one attribute per 64 bytes of body; the lists grow if there are more.
         let guess = (body.len() / 64).clamp(4, 64);
         let mut changes = Vec::with_capacity(guess);
-        let read = wire::read_request(body, json::DEFAULT_MAX_DEPTH, |set, request| {
+        let read = wire::read_request(body, max_depth, |set, request| {
             self.check_set(set, request, current, &mut changes);
         });
         let read = match read {
@@ -703,13 +724,18 @@ impl<'e> Cx<'e> {
             let index = catalog.definition_index_in(set_pos, &attr.key);
             let Some((index, def)) = index.and_then(|i| Some((i, catalog.definitions().get(i)?)))
             else {
-                let hint = closest(
-                    &attr.key,
-                    self.catalog()
-                        .definitions_in(set_name)
-                        .map(AttributeDefinition::name),
-                )
-                .map(|c| format!("did you mean `{c}`?"));
+                let hint = self
+                    .may_suggest()
+                    .then(|| {
+                        closest(
+                            &attr.key,
+                            self.catalog()
+                                .definitions_in(set_name)
+                                .map(AttributeDefinition::name),
+                        )
+                    })
+                    .flatten()
+                    .map(|c| format!("did you mean `{c}`?"));
                 self.push(cold(|| {
                     Violation::new(
                         Code::UnknownAttribute,
@@ -751,7 +777,17 @@ impl<'e> Cx<'e> {
         }
     }
 
+    /// Whether one more "did you mean" search may be made (and counts it).
+    fn may_suggest(&self) -> bool {
+        let left = self.suggestions_left.get();
+        self.suggestions_left.set(left.saturating_sub(1));
+        left > 0
+    }
+
     fn unknown_set_hint(&self, key: &str) -> Option<String> {
+        if !self.may_suggest() {
+            return Some("check the set's name against the catalog".to_owned());
+        }
         let actor = self.actor;
         set_hint(
             key,
@@ -1322,7 +1358,7 @@ impl<'e> Cx<'e> {
     }
 
     fn allowed_hint(&self, def: &AttributeDefinition, wanted: &str) -> Option<String> {
-        if self.policy().is_redacted(def.attribute_set()) {
+        if self.policy().is_redacted(def.attribute_set()) || !self.may_suggest() {
             return Some("use one of the attribute's active predefined values".to_owned());
         }
         let active: Vec<&str> = def

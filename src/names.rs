@@ -343,17 +343,95 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate to `wanted`, if it is close enough to be a likely typo.
+///
+/// Cheap whatever the input: a name of more than twice [`MAX_NAME_LEN`] characters gets no
+/// suggestion, and a candidate whose length alone puts it out of reach is skipped before the
+/// distance is computed, so the cost per candidate is bounded by the longest name.
 pub(crate) fn closest<'c, I>(wanted: &str, candidates: I) -> Option<&'c str>
 where
     I: IntoIterator<Item = &'c str>,
 {
-    let limit = (wanted.chars().count() / 3).max(1);
+    let len = wanted.chars().count();
+    if len > 2 * MAX_NAME_LEN {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(wanted, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(y.1)))
         .map(|(_, c)| c)
+}
+
+/// A name folded for hashing: two names `names_eq` calls equal fold to the same string.
+pub(crate) fn fold(name: &str) -> String {
+    name.chars().map(fold_char).collect()
+}
+
+/// Lists up to this long are searched by scanning; longer ones get a [`NameIndex`].
+const SCAN_MAX: usize = 16;
+
+/// A hash index of a growing list of names, built only once the list is long (the common,
+/// short lists are scanned without allocating), so that looking up each of `n` names costs
+/// O(n) in all rather than O(n²): a hostile input naming thousands of keys stays linear.
+#[derive(Debug, Default)]
+pub(crate) struct NameIndex {
+    map: Option<hashbrown::HashMap<String, usize>>,
+    indexed: usize,
+}
+
+impl NameIndex {
+    /// The position of the first name equal to `key` (case-insensitively) among the `len`
+    /// names `name_at` reads (`None` at a position that holds no name). The list may only
+    /// grow between calls.
+    pub(crate) fn first<'s>(
+        &mut self,
+        len: usize,
+        name_at: impl Fn(usize) -> Option<&'s str>,
+        key: &str,
+    ) -> Option<usize> {
+        if len <= SCAN_MAX && self.map.is_none() {
+            return (0..len).find(|&i| name_at(i).is_some_and(|n| names_eq(n, key)));
+        }
+        let map = self.map.get_or_insert_with(hashbrown::HashMap::new);
+        for i in self.indexed..len {
+            if let Some(n) = name_at(i) {
+                map.entry(fold(n)).or_insert(i);
+            }
+        }
+        self.indexed = len;
+        map.get(&fold(key)).copied()
+    }
+
+    /// An index of a whole list that does not grow, looked up with [`NameIndex::get`].
+    pub(crate) fn of<'s>(len: usize, name_at: impl Fn(usize) -> Option<&'s str>) -> Self {
+        let mut index = Self::default();
+        if len > SCAN_MAX {
+            index.first(len, name_at, "");
+        }
+        index
+    }
+
+    /// [`NameIndex::first`] for an index made by [`NameIndex::of`] from the same list.
+    pub(crate) fn get<'s>(
+        &self,
+        len: usize,
+        name_at: impl Fn(usize) -> Option<&'s str>,
+        key: &str,
+    ) -> Option<usize> {
+        match &self.map {
+            None => (0..len).find(|&i| name_at(i).is_some_and(|n| names_eq(n, key))),
+            Some(map) => map.get(&fold(key)).copied(),
+        }
+    }
+
+    /// Forgets the list, for the next one.
+    pub(crate) fn clear(&mut self) {
+        self.map = None;
+        self.indexed = 0;
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@ use std::fmt;
 
 use crate::catalog::{is_odata_key, Diag};
 use crate::json::{self, IntText, Kind, Node};
-use crate::names::names_eq;
+use crate::names::NameIndex;
 use crate::text::Text;
-use crate::value::{State, Value};
+use crate::value::{Assignment, SetAssignments, State, Value};
 use crate::violation::{Code, Document, Pointer, Violation};
 
 /// The kind of directory object a PATCH targets.
@@ -253,12 +253,14 @@ pub(crate) fn parse_state(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Optio
         return None;
     };
     let before = d.violations.len();
+    let mut set_names = NameIndex::default();
+    let set_at = |i: usize| sets.get(i).map(|m| &*m.key);
     for (i, set) in sets.iter().enumerate() {
         if is_odata_key(&set.key) {
             continue;
         }
         let sp = ptr.key(&set.key);
-        if sets.iter().take(i).any(|o| names_eq(&o.key, &set.key)) {
+        if set_names.first(i, set_at, &set.key).is_some() {
             d.push(Violation::new(
                 Code::DuplicateKey,
                 sp,
@@ -279,16 +281,15 @@ pub(crate) fn parse_state(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Optio
             }
             continue;
         };
+        let mut attr_names = NameIndex::default();
+        let mut held = Vec::new();
+        let attr_at = |i: usize| attrs.get(i).map(|m| &*m.key).filter(|k| !k.contains('@'));
         for (j, a) in attrs.iter().enumerate() {
             if a.key.contains('@') {
                 continue;
             }
             let ap = sp.key(&a.key);
-            if attrs
-                .iter()
-                .take(j)
-                .any(|o| !o.key.contains('@') && names_eq(&o.key, &a.key))
-            {
+            if attr_names.first(j, attr_at, &a.key).is_some() {
                 d.push(Violation::new(
                     Code::DuplicateKey,
                     ap,
@@ -297,10 +298,20 @@ pub(crate) fn parse_state(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Optio
                 continue;
             }
             match stored_value(&a.value) {
-                Ok(Some(v)) => state.insert(&set.key, &a.key, v),
+                Ok(Some(value)) => held.push(Assignment {
+                    name: Text::new(&a.key),
+                    value,
+                }),
                 Ok(None) => {}
                 Err(msg) => d.push(Violation::new(Code::InvalidProperty, ap, msg)),
             }
+        }
+        // Sets and attributes are known to be distinct here: pushed, not searched for.
+        if !held.is_empty() {
+            state.sets.push(SetAssignments {
+                name: Text::new(&set.key),
+                attributes: held,
+            });
         }
     }
     (d.violations.len() == before).then_some(state)

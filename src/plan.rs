@@ -7,13 +7,16 @@
 //! evaluates that body; its canonical request then holds only the real changes. Reports are
 //! pointed back into the desired document afterwards.
 
+use std::cell::RefCell;
 use std::ops::Range;
+
+use hashbrown::HashMap;
 
 use crate::auth::Actor;
 use crate::catalog::AttributeDefinition;
 use crate::engine::{expected_annotation, Engine, Evaluation};
 use crate::json::{self, Kind, Member, Node};
-use crate::names::names_eq;
+use crate::names::NameIndex;
 use crate::object::{stored_value, Object};
 use crate::value::{SetAssignments, REQUEST_SET_TYPE};
 use crate::violation::{Code, Document, Violation, Warning};
@@ -73,30 +76,34 @@ impl Engine {
         let mut body = Writer::new(desired);
         self.write_body(&mut body, sets, object, actor, mode);
         let prefix = if wrapped { CSA_POINTER } else { "" };
-        let point = |pointer: &mut String| *pointer = desired_pointer(&root, prefix, pointer);
-        self.evaluate(object, actor, &body.out).repoint(
-            |v| {
-                if v.document == Document::Body {
-                    point(&mut v.pointer);
-                    v.span = v.span.take().and_then(|s| body.source_span(s));
-                }
-                if v.code == Code::PayloadTooLarge {
-                    // The body is the one the plan wrote, not one the caller sent.
-                    v.message =
-                        v.message
-                            .replacen("the body is", "the PATCH this plan writes is", 1);
-                    v.hint = Some("plan fewer sets or attributes at a time".to_owned());
-                }
-                about_desired(v);
-            },
-            |w| {
-                if w.document == Document::Body {
-                    point(&mut w.pointer);
-                    w.span = w.span.take().and_then(|s| body.source_span(s));
-                }
-                about_desired_warning(w);
-            },
-        )
+        let resolver = Resolver::new(&root);
+        let point = |pointer: &mut String| *pointer = resolver.desired_pointer(prefix, pointer);
+        // The desired document was read within the usual depth; the body may add one level.
+        let depth = json::DEFAULT_MAX_DEPTH + 1;
+        self.evaluate_nested(object, actor, &body.out, depth)
+            .repoint(
+                |v| {
+                    if v.document == Document::Body {
+                        point(&mut v.pointer);
+                        v.span = v.span.take().and_then(|s| body.source_span(s));
+                    }
+                    if v.code == Code::PayloadTooLarge {
+                        // The body is the one the plan wrote, not one the caller sent.
+                        v.message =
+                            v.message
+                                .replacen("the body is", "the PATCH this plan writes is", 1);
+                        v.hint = Some("plan fewer sets or attributes at a time".to_owned());
+                    }
+                    about_desired(v);
+                },
+                |w| {
+                    if w.document == Document::Body {
+                        point(&mut w.pointer);
+                        w.span = w.span.take().and_then(|s| body.source_span(s));
+                    }
+                    about_desired_warning(w);
+                },
+            )
     }
 
     /// Reads the desired document: its tree, and whether its sets are under
@@ -195,11 +202,16 @@ impl Engine {
         let current = object.state().sets();
         w.text(r#"{"customSecurityAttributes":"#);
         w.open();
+        // Names are looked up through indexes: a desired document naming thousands of sets or
+        // attributes costs linear time, not quadratic.
+        let set_key = |i: usize| sets.get(i).map(|m| &*m.key).filter(|k| !k.contains('@'));
+        let set_names = NameIndex::of(sets.len(), set_key);
+        let current_names = NameIndex::of(current.len(), |i| current.get(i).map(|s| s.name()));
         for (i, m) in sets.iter().enumerate() {
-            let repeated = sets
-                .iter()
-                .take(i)
-                .any(|o| !o.key.contains('@') && names_eq(&o.key, &m.key));
+            let repeated = !m.key.contains('@')
+                && set_names
+                    .get(sets.len(), set_key, &m.key)
+                    .is_some_and(|first| first < i);
             let members = match m.value.as_object() {
                 Some(members) if !m.key.contains('@') && !repeated => members,
                 // Not a set, a second key for one, or not an object: as written, for the
@@ -210,24 +222,44 @@ impl Engine {
                 }
             };
             // What the object holds in the set, when the actor may see it.
-            let held = current
-                .iter()
-                .find(|s| names_eq(s.name(), &m.key))
+            let held = current_names
+                .get(current.len(), |i| current.get(i).map(|s| s.name()), &m.key)
+                .and_then(|i| current.get(i))
                 .filter(|_| readable(&m.key));
+            let held_attrs = held.map_or(&[][..], SetAssignments::attributes);
+            let held_key = |i: usize| held_attrs.get(i).map(|a| a.name());
+            let held_names = NameIndex::of(held_attrs.len(), held_key);
+            let held_value = |name: &str| {
+                held_names
+                    .get(held_attrs.len(), held_key, name)
+                    .and_then(|i| held_attrs.get(i))
+                    .map(|a| a.value())
+            };
+            let attr_key = |i: usize| members.get(i).map(|a| &*a.key).filter(|k| !k.contains('@'));
+            let attr_names = NameIndex::of(members.len(), attr_key);
+            let named = |name: &str| attr_names.get(members.len(), attr_key, name);
+            let target_key = |i: usize| {
+                members
+                    .get(i)
+                    .and_then(|b| annotation_target(&b.key))
+                    .filter(|t| !t.is_empty())
+            };
+            let target_names = NameIndex::of(members.len(), target_key);
+            let annotated =
+                |name: &str| target_names.get(members.len(), target_key, name).is_some();
             let pos = catalog.set_position(&m.key);
             let defined = |name: &str| pos.and_then(|p| catalog.definition_in(p, name));
             // An attribute the catalog does not define, given the value the object holds: it
             // stays as it is (RULES.md §3.3), so it is no change, and sending it would be
             // refused.
             let unchanged = |a: &Member<'_>| {
-                held.is_some_and(|h| {
-                    !a.key.contains('@')
-                        && defined(&a.key).is_none()
-                        && matches!(
-                            (stored_value(&a.value), attribute(h, &a.key)),
-                            (Ok(Some(want)), Some(have)) if want.same_as(have)
-                        )
-                })
+                held.is_some()
+                    && !a.key.contains('@')
+                    && defined(&a.key).is_none()
+                    && matches!(
+                        (stored_value(&a.value), held_value(&a.key)),
+                        (Ok(Some(want)), Some(have)) if want.same_as(have)
+                    )
             };
             let attrs = || members.iter().filter(|a| !a.key.contains('@'));
             if pos.is_none() && held.is_some() && attrs().all(&unchanged) {
@@ -240,7 +272,11 @@ impl Engine {
             for a in members {
                 match annotation_target(&a.key) {
                     Some("") => typed = true,
-                    Some(attr) if attrs().any(|b| names_eq(&b.key, attr) && unchanged(b)) => {
+                    Some(attr)
+                        if named(attr)
+                            .and_then(|i| members.get(i))
+                            .is_some_and(&unchanged) =>
+                    {
                         continue
                     }
                     _ if unchanged(a) => continue,
@@ -255,14 +291,11 @@ impl Engine {
             // The annotations Graph needs (a desired state in response form has no `#Int32`);
             // the canonical request leaves them off removals.
             for (j, a) in members.iter().enumerate() {
-                let first = !a.key.contains('@')
-                    && !members.iter().take(j).any(|b| names_eq(&b.key, &a.key));
+                let first = !a.key.contains('@') && named(&a.key) == Some(j);
                 let needed = defined(&a.key)
                     .and_then(expected_annotation)
                     .filter(|_| first);
-                let given = members
-                    .iter()
-                    .any(|b| annotation_target(&b.key).is_some_and(|t| names_eq(t, &a.key)));
+                let given = annotated(&a.key);
                 if let (Some(annotation), false) = (needed, given) {
                     w.key(&format!("{}@odata.type", a.key));
                     w.string(annotation);
@@ -270,17 +303,13 @@ impl Engine {
             }
             // What the set holds that the desired state lacks is removed.
             for h in held.map_or(&[][..], SetAssignments::attributes) {
-                if attrs().any(|a| names_eq(&a.key, h.name())) {
+                if named(h.name()).is_some() {
                     continue;
                 }
                 // An annotation the document gives without its attribute is the document's
                 // error (`annotation_mismatch`, as in a PATCH); a removal written here would
                 // hand it an attribute and hide it while the object still holds one.
-                let dangling = members.iter().any(|b| {
-                    annotation_target(&b.key)
-                        .is_some_and(|t| !t.is_empty() && names_eq(t, h.name()))
-                });
-                if dangling {
+                if annotated(h.name()) {
                     continue;
                 }
                 if let Some(def) = defined(h.name()) {
@@ -291,9 +320,7 @@ impl Engine {
         }
         if mode == PlanMode::Exclusive {
             for set in current {
-                let named = sets
-                    .iter()
-                    .any(|m| !m.key.contains('@') && names_eq(&m.key, set.name()));
+                let named = set_names.get(sets.len(), set_key, set.name()).is_some();
                 let Some(pos) = catalog.set_position(set.name()) else {
                     continue;
                 };
@@ -336,14 +363,6 @@ fn about_desired_warning(w: &mut Warning) {
     }
 }
 
-/// The value of `name` in one set of a state (names compare case-insensitively).
-fn attribute<'s>(set: &'s SetAssignments, name: &str) -> Option<&'s crate::value::Value> {
-    set.attributes()
-        .iter()
-        .find(|a| names_eq(a.name(), name))
-        .map(|a| a.value())
-}
-
 /// For a key `X@odata.type` (any case), the attribute it annotates (`""` for the set's own
 /// type); `None` for any other key. Split at the first `@`, as the body reader does.
 fn annotation_target(key: &str) -> Option<&str> {
@@ -352,39 +371,79 @@ fn annotation_target(key: &str) -> Option<&str> {
     suffix.eq_ignore_ascii_case("@odata.type").then_some(attr)
 }
 
-/// A pointer into the PATCH body as a pointer into the desired document: the sets map moved
-/// to where the document has it, and a pointer to text the plan wrote itself (a removal, a
-/// set only `Exclusive` names) moved up to the nearest value the document has.
-fn desired_pointer(root: &Node<'_>, prefix: &str, body_pointer: &str) -> String {
-    let mut p = match body_pointer.strip_prefix(CSA_POINTER) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{prefix}{rest}"),
-        _ => body_pointer.to_owned(),
-    };
-    while !resolves(root, &p) {
-        match p.rfind('/') {
-            Some(at) => p.truncate(at),
-            None => p.clear(),
-        }
-    }
-    p
+/// Resolves pointers in the desired document. A plan may answer thousands of violations, each
+/// pointer resolved here: a large object's members are found through a key index built once
+/// (keyed by the object's address in the tree), not by a scan per pointer.
+struct Resolver<'n, 'a> {
+    root: &'n Node<'a>,
+    index: RefCell<HashMap<*const Node<'a>, HashMap<&'n str, usize>>>,
 }
 
-/// Whether an RFC 6901 pointer names a value in the document.
-fn resolves(root: &Node<'_>, pointer: &str) -> bool {
-    let mut node = root;
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        let next = match &node.kind {
-            Kind::Object(members) => members.iter().find(|m| m.key == token).map(|m| &m.value),
-            Kind::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => return false,
+impl<'n, 'a> Resolver<'n, 'a> {
+    fn new(root: &'n Node<'a>) -> Self {
+        Self {
+            root,
+            index: RefCell::new(HashMap::new()),
         }
     }
-    true
+
+    /// A pointer into the PATCH body as a pointer into the desired document: the sets map
+    /// moved to where the document has it, and a pointer to text the plan wrote itself (a
+    /// removal, a set only `Exclusive` names) moved up to the nearest value the document has.
+    fn desired_pointer(&self, prefix: &str, body_pointer: &str) -> String {
+        let mut p = match body_pointer.strip_prefix(CSA_POINTER) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{prefix}{rest}"),
+            _ => body_pointer.to_owned(),
+        };
+        while !self.resolves(&p) {
+            match p.rfind('/') {
+                Some(at) => p.truncate(at),
+                None => p.clear(),
+            }
+        }
+        p
+    }
+
+    /// Whether an RFC 6901 pointer names a value in the document.
+    fn resolves(&self, pointer: &str) -> bool {
+        let mut node = self.root;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            let next = match &node.kind {
+                Kind::Object(members) => self.member(node, members, &token),
+                Kind::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The first member of `node` (an object with `members`) named exactly `key`.
+    fn member(
+        &self,
+        node: &'n Node<'a>,
+        members: &'n [Member<'a>],
+        key: &str,
+    ) -> Option<&'n Node<'a>> {
+        if members.len() <= 16 {
+            return members.iter().find(|m| m.key == key).map(|m| &m.value);
+        }
+        let mut index = self.index.borrow_mut();
+        let keys = index.entry(std::ptr::from_ref(node)).or_insert_with(|| {
+            let mut keys = HashMap::with_capacity(members.len());
+            for (i, m) in members.iter().enumerate() {
+                keys.entry(&*m.key).or_insert(i);
+            }
+            keys
+        });
+        keys.get(key)
+            .and_then(|&i| members.get(i))
+            .map(|m| &m.value)
+    }
 }
 
 /// The PATCH body being written, with where each piece of text copied from the desired

@@ -8,7 +8,7 @@ use std::ops::Range;
 use smallvec::SmallVec;
 
 use crate::json::{ParseError, Parser, Shallow, ShallowKind};
-use crate::names::names_eq;
+use crate::names::NameIndex;
 use crate::value::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
 use crate::violation::{cold, Code, Pointer, Violation, Warning, WarningCode};
 
@@ -165,15 +165,27 @@ pub(crate) struct Request<'a> {
     pub(crate) annotations: SmallVec<[AnnotationEntry<'a>; 8]>,
     /// Scratch list of the annotations of the set being read.
     pending: SmallVec<[PendingAnnotation<'a>; 8]>,
+    /// Finds the set's attributes by name once there are many of them.
+    names: NameIndex,
+    /// Likewise for the attributes the pending annotations name.
+    pending_names: NameIndex,
 }
 
 impl<'a> Request<'a> {
     /// Empties the lists (keeping their room) for the next set.
     fn start_set(&mut self) {
+        self.names.clear();
+        self.pending_names.clear();
         self.attrs.clear();
         self.items.clear();
         self.annotations.clear();
         self.pending.clear();
+    }
+    /// The first of the set's attributes named `key` (case-insensitively).
+    fn find_attr(&mut self, key: &str) -> Option<usize> {
+        let attrs = &self.attrs;
+        self.names
+            .first(attrs.len(), |i| attrs.get(i).map(|a| &*a.key), key)
     }
     /// The annotation sent with `attr`, if any.
     pub(crate) fn annotation(&self, attr: &AttrEntry<'_>) -> Option<&AnnotationEntry<'a>> {
@@ -243,12 +255,20 @@ pub(crate) fn read_request<'a>(
     let root_start = p.pos();
     // Root keys seen so far, for exact duplicates (a body has one or two).
     let mut seen: SmallVec<[Cow<'_, str>; 2]> = SmallVec::new();
+    let mut seen_set: Option<hashbrown::HashSet<Cow<'_, str>>> = None;
     // The first `customSecurityAttributes`: read when it is an object, else its shallow value.
     let mut csa: Option<Result<Range<usize>, Shallow<'_>>> = None;
     if p.open_object(0)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
-            let duplicate = seen.contains(&key);
+            // Exact duplicates; a hash set only for a body with many root keys.
+            let duplicate = if seen.len() <= 16 {
+                seen.contains(&key)
+            } else {
+                seen_set
+                    .get_or_insert_with(|| seen.iter().cloned().collect())
+                    .contains(&key)
+            };
             if duplicate {
                 p.shallow(1)?;
                 read.violations.push(cold(|| {
@@ -278,6 +298,9 @@ pub(crate) fn read_request<'a>(
                 }
             }
             if !duplicate {
+                if let Some(set) = &mut seen_set {
+                    set.insert(key.clone());
+                }
                 seen.push(key);
             }
             if !p.next_member()? {
@@ -324,6 +347,7 @@ fn read_sets<'a>(
     let mut request = Request::default();
     // The keys of the sets read so far, for duplicates.
     let mut seen: SmallVec<[Cow<'a, str>; 4]> = SmallVec::new();
+    let mut seen_names = NameIndex::default();
     if p.open_object(1)? {
         loop {
             let (key, key_start, key_end) = p.member_key()?;
@@ -338,7 +362,9 @@ fn read_sets<'a>(
                     ));
                 }
             } else {
-                let repeated = seen.iter().any(|s| names_eq(s, &key));
+                let repeated = seen_names
+                    .first(seen.len(), |i| seen.get(i).map(|s| &**s), &key)
+                    .is_some();
                 request.start_set();
                 let mut entry = SetEntry {
                     key,
@@ -454,7 +480,9 @@ fn read_set<'a>(
         }
     }
     request.annotations.reserve(request.pending.len());
-    for a in request.pending.drain(..) {
+    // Taken out (and put back empty, keeping its room) so attributes can be looked up meanwhile.
+    let mut pending = std::mem::take(&mut request.pending);
+    for a in pending.drain(..) {
         let span = a.value.start..a.value.end;
         let Some(kind) = a.value.as_str().and_then(Annotation::parse) else {
             let v = cold(|| {
@@ -476,11 +504,9 @@ fn read_set<'a>(
             entry.attr_problem(v, a.attr);
             continue;
         };
-        match request
-            .attrs
-            .iter_mut()
-            .find(|t| !t.repeated && names_eq(&t.key, &a.attr))
-        {
+        // The first attribute of a name is never `repeated`: the one the annotation names.
+        let first = request.find_attr(&a.attr);
+        match first.and_then(|i| request.attrs.get_mut(i)) {
             Some(t) => {
                 t.annotation = u32::try_from(request.annotations.len()).ok();
                 request.annotations.push(AnnotationEntry {
@@ -521,9 +547,10 @@ fn read_member<'a>(
 ) -> Result<(), ParseError> {
     // Most keys are attribute names: one scan for `@` settles them.
     if let Some(at) = key.bytes().position(|b| b == b'@') {
-        return read_annotated(p, entry, set_type, &mut request.pending, key, key_span, at);
+        let pending = (&mut request.pending, &mut request.pending_names);
+        return read_annotated(p, entry, set_type, pending, key, key_span, at);
     }
-    let repeated = request.attrs.iter().any(|a| names_eq(&a.key, &key));
+    let repeated = request.find_attr(&key).is_some();
     if repeated {
         let v = cold(|| {
             Violation::new(
@@ -575,7 +602,7 @@ fn read_annotated<'a>(
     p: &mut Parser<'a>,
     entry: &mut SetEntry<'a>,
     set_type: &mut Option<Shallow<'a>>,
-    annotations: &mut SmallVec<[PendingAnnotation<'a>; 8]>,
+    annotations: (&mut SmallVec<[PendingAnnotation<'a>; 8]>, &mut NameIndex),
     key: Cow<'a, str>,
     key_span: Range<usize>,
     at: usize,
@@ -603,7 +630,13 @@ fn read_annotated<'a>(
     if is_type {
         let attr = key_prefix(&key, at);
         let value = p.shallow(3)?;
-        if annotations.iter().any(|a| names_eq(&a.attr, &attr)) {
+        let (annotations, names) = annotations;
+        let earlier = names.first(
+            annotations.len(),
+            |i| annotations.get(i).map(|a| &*a.attr),
+            &attr,
+        );
+        if earlier.is_some() {
             let v = cold(|| {
                 Violation::new(
                     Code::DuplicateKey,

@@ -1144,7 +1144,7 @@ fn batch_line_of_exactly_max_body_bytes_is_planned() {
     );
     let max = 400;
     let policy = s.json("p.json", &json!({"maxBodyBytes": max}));
-    let pad = |n: usize| format!("{{ {}{}", " ".repeat(n - line.len() - 2), &line[1..]);
+    let pad = |n: usize| format!("{{{}{}", " ".repeat(n - line.len()), &line[1..]);
     for (len, planned) in [(max, true), (max + 1, false)] {
         let text = pad(len);
         assert_eq!(text.len(), len);
