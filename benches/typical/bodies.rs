@@ -1,0 +1,117 @@
+//! The bodies of `evaluate_small` and `evaluate_max`, for the same catalog,
+//! user and actor as `evaluate_typical` (`super::setup`), with the checks that they take the
+//! intended path.
+
+use csa::{Evaluation, Op, MAX_VALUES_PER_OBJECT};
+use serde_json::Value as Json;
+
+/// One attribute, as Graph's first assignment example: a single string replaced.
+pub(crate) const SMALL: &str = r##"{
+  "customSecurityAttributes": {
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "ProjectDate": "2024-11-15"
+    }
+  }
+}"##;
+
+/// 50 values (`csa::MAX_VALUES_PER_OBJECT`) in 12 attributes: every attribute the user holds
+/// is replaced (so the resulting state holds exactly these 50), and NumVendors and OnCall are
+/// added. Four multi-valued attributes carry 42 of the values.
+pub(crate) const MAX: &str = r##"{
+  "customSecurityAttributes": {
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Project@odata.type": "#Collection(String)",
+      "Project": [
+        "Alpine", "Baker", "Cascade", "Denali", "Everest", "ProjectValue005",
+        "ProjectValue006", "ProjectValue007", "ProjectValue008", "ProjectValue009",
+        "ProjectValue011", "ProjectValue012"
+      ],
+      "ProjectDate": "2025-03-31",
+      "NumVendors@odata.type": "#Int32",
+      "NumVendors": 12,
+      "CostCenter@odata.type": "#Collection(Int32)",
+      "CostCenter": [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010],
+      "Certification": false
+    },
+    "Marketing": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "EmployeeId": "QN26906",
+      "AppCountry@odata.type": "#Collection(String)",
+      "AppCountry": [
+        "Canada", "Germany", "France", "Norway", "Spain", "Italy", "Japan", "Brazil",
+        "AppCountryValue008", "AppCountryValue009"
+      ],
+      "Campaign": "Autumn25"
+    },
+    "Operations": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Region": "NorthEurope",
+      "Shifts@odata.type": "#Collection(Int32)",
+      "Shifts": [0, 2, 4, 6, 8, 10, 12, 14, 16, 18],
+      "OnCall": true,
+      "Level": "L3"
+    }
+  }
+}"##;
+
+/// The attributes and values a body carries (annotations aside; `null` and `[]` carry none).
+pub(crate) fn carried(body: &str) -> (usize, usize) {
+    let body: Json = serde_json::from_str(body).expect("the body is JSON");
+    let sets = body
+        .get("customSecurityAttributes")
+        .and_then(Json::as_object)
+        .expect("the body has sets");
+    let attributes = sets
+        .values()
+        .filter_map(Json::as_object)
+        .flat_map(|set| set.iter().filter(|(key, _)| !key.contains('@')));
+    attributes.fold((0, 0), |(n, values), (_, value)| {
+        let count = match value {
+            Json::Array(items) => items.len(),
+            Json::Null => 0,
+            _ => 1,
+        };
+        (n + 1, values + count)
+    })
+}
+
+/// An accepted evaluation with no warnings, whose canonical request body is `body` itself
+/// (every attribute changes and carries Graph's annotations): the success path, nothing
+/// rewritten.
+fn check_accepted_as_sent(eval: &Evaluation, body: &str) {
+    assert!(
+        eval.is_allowed(),
+        "the PATCH must be accepted: {:?}",
+        eval.violations()
+    );
+    assert!(
+        eval.warnings().is_empty(),
+        "unexpected warnings: {:?}",
+        eval.warnings()
+    );
+    let diff = eval.diff().expect("an accepted evaluation has a diff");
+    let canonical = diff
+        .request()
+        .expect("changes give a request body")
+        .to_json();
+    let sent: Json = serde_json::from_str(body).expect("the body is JSON");
+    assert_eq!(canonical, sent);
+}
+
+/// `SMALL` replaces the one attribute it names.
+pub(crate) fn check_small(eval: &Evaluation) {
+    check_accepted_as_sent(eval, SMALL);
+    let diff = eval.diff().expect("an accepted evaluation has a diff");
+    let ops: Vec<Op> = diff.changes().iter().map(|c| c.op()).collect();
+    assert_eq!(ops, [Op::Replace]);
+}
+
+/// `MAX` carries the per-object maximum, and the object ends up holding exactly that many.
+pub(crate) fn check_max(eval: &Evaluation) {
+    check_accepted_as_sent(eval, MAX);
+    assert_eq!(carried(MAX).1, MAX_VALUES_PER_OBJECT);
+    let diff = eval.diff().expect("an accepted evaluation has a diff");
+    assert_eq!(diff.after().value_count(), MAX_VALUES_PER_OBJECT);
+}
