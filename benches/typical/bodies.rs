@@ -5,6 +5,8 @@
 use csa::{Evaluation, Op, MAX_VALUES_PER_OBJECT};
 use serde_json::Value as Json;
 
+use crate::typical::check_accepted_as_sent;
+
 /// One attribute, as Graph's first assignment example: a single string replaced.
 pub(crate) const SMALL: &str = r##"{
   "customSecurityAttributes": {
@@ -75,29 +77,6 @@ pub(crate) fn carried(body: &str) -> (usize, usize) {
         };
         (n + 1, values + count)
     })
-}
-
-/// An accepted evaluation with no warnings, whose canonical request body is `body` itself
-/// (every attribute changes and carries Graph's annotations): the success path, nothing
-/// rewritten.
-fn check_accepted_as_sent(eval: &Evaluation, body: &str) {
-    assert!(
-        eval.is_allowed(),
-        "the PATCH must be accepted: {:?}",
-        eval.violations()
-    );
-    assert!(
-        eval.warnings().is_empty(),
-        "unexpected warnings: {:?}",
-        eval.warnings()
-    );
-    let diff = eval.diff().expect("an accepted evaluation has a diff");
-    let canonical = diff
-        .request()
-        .expect("changes give a request body")
-        .to_json();
-    let sent: Json = serde_json::from_str(body).expect("the body is JSON");
-    assert_eq!(canonical, sent);
 }
 
 /// `SMALL` replaces the one attribute it names.
