@@ -12,21 +12,26 @@
 //! - `evaluate_max`: 50 values (`csa::MAX_VALUES_PER_OBJECT`) in 12 attributes, four of them
 //!   multi-valued; every held attribute is replaced, so the object ends up at the maximum.
 //!   Accepted.
+//! - `evaluate_refusal`: every attribute wrong in some way (types, predefined values, lengths,
+//!   removal forms, deactivated attribute and value, unknown attribute and set, a missing set
+//!   `@odata.type`, a duplicate key): refused with every violation listed (the setup prints
+//!   how many).
 //!
 //! Inside the timing: `csa` is `Engine::evaluate_prepared` from the body bytes to the finished
-//! `Evaluation` (changes, resulting state, the actor's view of it; the canonical request
-//! body is a borrowed view of the changes, rendered on demand); `csa_to_json` (typical only)
-//! adds `serde_json::to_vec` of that evaluation (what `csa check --format json` prints,
-//! including the rendered canonical body); `serde_value` is `serde_json::from_slice::<Value>`;
-//! `jsonschema_peer` is `serde_json::from_slice::<Value>` then
-//! `jsonschema::Validator::is_valid` (only valid or not: no violations, no changes).
+//! `Evaluation` (changes, resulting state, the actor's view of it, or every violation; the
+//! canonical request body is a borrowed view of the changes, rendered on demand);
+//! `csa_to_json` (typical only) adds `serde_json::to_vec` of that evaluation (what
+//! `csa check --format json` prints, including the rendered canonical body); `serde_value` is
+//! `serde_json::from_slice::<Value>`; `jsonschema_peer` is `serde_json::from_slice::<Value>`
+//! then `jsonschema::Validator::is_valid` (only valid or not: no violations, no changes).
 //! Outside the timing: generating and parsing the catalog, building the engine, the object (read
 //! against the catalog once with `Engine::prepare`) and the actor, generating and compiling the
 //! schema (`typical/schema.rs` says what it covers and what it cannot), and checking once
 //! that each body takes the intended path, in csa and in the schema alike.
 //!
-//! Targets: `csa` at most 1.0× `serde_value`, and faster than `jsonschema_peer`, in every
-//! group.
+//! Targets: `csa` at most 1.0× `serde_value` in every group but `evaluate_refusal` (where csa
+//! builds a violation with message and hint per fault), and `csa` faster than
+//! `jsonschema_peer` in every group.
 
 #![allow(
     clippy::expect_used,
@@ -116,7 +121,13 @@ fn check_bodies(inputs: &Inputs) {
     };
     bodies::check_small(&eval(bodies::SMALL));
     bodies::check_max(&eval(bodies::MAX));
-    for (body, accepted) in [(BODY, true), (bodies::SMALL, true), (bodies::MAX, true)] {
+    let violations = bodies::check_refused(&eval(bodies::REFUSAL));
+    for (body, accepted) in [
+        (BODY, true),
+        (bodies::SMALL, true),
+        (bodies::MAX, true),
+        (bodies::REFUSAL, false),
+    ] {
         assert_eq!(
             inputs.peer_accepts(body.as_bytes()),
             accepted,
@@ -126,13 +137,15 @@ fn check_bodies(inputs: &Inputs) {
     for (name, body) in [
         ("evaluate_small", bodies::SMALL),
         ("evaluate_max", bodies::MAX),
+        ("evaluate_refusal", bodies::REFUSAL),
     ] {
         let (attributes, values) = bodies::carried(body);
         eprintln!(
-            "{name}: PATCH body {} bytes, {attributes} attributes, {values} values",
+            "{name}: PATCH body {} bytes; attributes: {attributes}, values: {values}",
             body.len()
         );
     }
+    eprintln!("evaluate_refusal: {violations} violations");
 }
 
 // What `criterion_group!`/`criterion_main!` expand to, written out so the bench has no
@@ -148,5 +161,6 @@ fn main() {
     group(&mut c, "evaluate_typical", &inputs, BODY, true);
     group(&mut c, "evaluate_small", &inputs, bodies::SMALL, false);
     group(&mut c, "evaluate_max", &inputs, bodies::MAX, false);
+    group(&mut c, "evaluate_refusal", &inputs, bodies::REFUSAL, false);
     c.final_summary();
 }

@@ -1,8 +1,8 @@
-//! The bodies of `evaluate_small` and `evaluate_max`, for the same catalog,
-//! user and actor as `evaluate_typical` (`super::setup`), with the checks that they take the
-//! intended path.
+//! The bodies of `evaluate_small`, `evaluate_max` and `evaluate_refusal`, for the same
+//! catalog, user and actor as `evaluate_typical` (`typical::setup`), with the checks that they
+//! take the intended path.
 
-use csa::{Evaluation, Op, MAX_VALUES_PER_OBJECT};
+use csa::{Code, Evaluation, Op, MAX_VALUES_PER_OBJECT};
 use serde_json::Value as Json;
 
 use crate::typical::check_accepted_as_sent;
@@ -58,7 +58,53 @@ pub(crate) const MAX: &str = r##"{
   }
 }"##;
 
-/// The attributes and values a body carries (annotations aside; `null` and `[]` carry none).
+/// One or two faults per attribute, in the same three sets plus an unknown one. Engineering:
+/// values not in the predefined list (one differing only in case) and a deactivated one, an
+/// empty string, an integer outside Int32, a scalar for a collection, a string for a Boolean,
+/// a deactivated attribute, an unknown attribute. Marketing: a value over 64 characters, a
+/// repeated value and one not predefined, `[]` on a single-valued attribute, a duplicate key.
+/// Operations: no set `@odata.type`, predefined values not in the list (the collection's
+/// annotation missing too, a warning under the default policy), a number for a Boolean, an
+/// array for a single-valued attribute.
+/// Finance: an unknown set.
+pub(crate) const REFUSAL: &str = r##"{
+  "customSecurityAttributes": {
+    "Engineering": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "Project@odata.type": "#Collection(String)",
+      "Project": ["Alpine", "Zermatt", "alpine", "ProjectValue010"],
+      "ProjectDate": "",
+      "NumVendors@odata.type": "#Int32",
+      "NumVendors": 3000000000,
+      "CostCenter@odata.type": "#Collection(Int32)",
+      "CostCenter": 1001,
+      "Certification": "yes",
+      "Legacy14": "Retired",
+      "Budget": 5000
+    },
+    "Marketing": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "EmployeeId": "QN26905-QN26905-QN26905-QN26905-QN26905-QN26905-QN26905-QN26905-QN",
+      "AppCountry@odata.type": "#Collection(String)",
+      "AppCountry": ["Canada", "Canada", "Atlantis"],
+      "Campaign": [],
+      "Campaign": "Summer25"
+    },
+    "Operations": {
+      "Region": "Mars",
+      "Shifts": [6, 25],
+      "OnCall": 1,
+      "Level": ["L1", "L2"]
+    },
+    "Finance": {
+      "@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue",
+      "CostCode": "F-100"
+    }
+  }
+}"##;
+
+/// The attributes and values a body carries (annotations aside; `null` and `[]` carry none),
+/// as `serde_json::Value` reads it: a repeated key counts once, with its last value.
 pub(crate) fn carried(body: &str) -> (usize, usize) {
     let body: Json = serde_json::from_str(body).expect("the body is JSON");
     let sets = body
@@ -93,4 +139,35 @@ pub(crate) fn check_max(eval: &Evaluation) {
     assert_eq!(carried(MAX).1, MAX_VALUES_PER_OBJECT);
     let diff = eval.diff().expect("an accepted evaluation has a diff");
     assert_eq!(diff.after().value_count(), MAX_VALUES_PER_OBJECT);
+}
+
+/// `REFUSAL` is refused with at least 10 violations, among them every kind it was written to
+/// show; returns the number of violations.
+pub(crate) fn check_refused(eval: &Evaluation) -> usize {
+    assert!(!eval.is_allowed(), "the refusal PATCH must be refused");
+    let codes: Vec<Code> = eval.violations().iter().map(|v| v.code()).collect();
+    for code in [
+        Code::ValueNotPredefined,
+        Code::ValueDeactivated,
+        Code::EmptyString,
+        Code::IntegerOutOfRange,
+        Code::CollectionExpected,
+        Code::TypeMismatch,
+        Code::AttributeDeactivated,
+        Code::UnknownAttribute,
+        Code::ValueTooLong,
+        Code::DuplicateValue,
+        Code::WrongRemoval,
+        Code::DuplicateKey,
+        Code::MissingOdataType,
+        Code::SingleValueExpected,
+        Code::UnknownAttributeSet,
+    ] {
+        assert!(
+            codes.contains(&code),
+            "no {code:?} among the violations: {codes:?}"
+        );
+    }
+    assert!(codes.len() >= 10, "only {} violations", codes.len());
+    codes.len()
 }
