@@ -453,6 +453,19 @@ impl Catalog {
             .filter(move |d| set.as_ref().is_some_and(|s| *s == d.attribute_set))
     }
 
+    /// The names of the `Available` definitions of the set at `set_pos`, in no particular
+    /// order: what a "did you mean" may suggest (a deactivated attribute cannot be assigned),
+    /// found through the set's index rather than a pass over every definition.
+    pub(crate) fn active_names_in(&self, set_pos: usize) -> impl Iterator<Item = &str> + '_ {
+        self.def_index
+            .get(set_pos)
+            .into_iter()
+            .flat_map(|names| names.values())
+            .filter_map(|&i| self.definitions.get(i))
+            .filter(|d| d.status() == Status::Available)
+            .map(|d| d.name())
+    }
+
     /// The catalog in Graph's list-response form, as `csa` reads it.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)

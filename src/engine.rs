@@ -726,14 +726,7 @@ impl<'e> Cx<'e> {
             else {
                 let hint = self
                     .may_suggest()
-                    .then(|| {
-                        closest(
-                            &attr.key,
-                            self.catalog()
-                                .definitions_in(set_name)
-                                .map(AttributeDefinition::name),
-                        )
-                    })
+                    .then(|| closest(&attr.key, self.catalog().active_names_in(set_pos)))
                     .flatten()
                     .map(|c| format!("did you mean `{c}`?"));
                 self.push(cold(|| {

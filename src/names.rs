@@ -7,6 +7,8 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+use smallvec::SmallVec;
+
 use crate::text::Text;
 
 /// Longest name, in UTF-16 code units.
@@ -318,28 +320,50 @@ impl hashbrown::Equivalent<Name> for NameRef<'_> {
     }
 }
 
-/// Edit distance between two names, case-insensitive, for "did you mean" hints.
-pub(crate) fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(fold_char).collect();
-    let b: Vec<char> = b.chars().map(fold_char).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
+/// The edit distance between two names under the fold (insertions, deletions and
+/// substitutions of one character), when it is at most `limit`; `None` when it is more. The
+/// search stops as soon as every path exceeds `limit`, so dissimilar names cost a few rows.
+fn distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    // Fixed rows on the stack: `closest` passes names of at most 64 characters and candidates
+    // within `limit` of that; anything longer is out of reach.
+    const MAX: usize = 96;
+    let mut folded = ['\0'; MAX];
+    let mut n = 0;
+    for c in b.chars() {
+        *folded.get_mut(n)? = fold_char(c);
+        n += 1;
+    }
+    let b = folded.get(..n)?;
+    if a.len().abs_diff(n) > limit {
+        return None;
+    }
+    let mut prev = [0u8; MAX + 1];
+    let mut cur = [0u8; MAX + 1];
+    for (j, p) in (0u8..).zip(prev.iter_mut().take(n + 1)) {
+        *p = j;
+    }
+    for (i, ca) in (1u8..).zip(a) {
         if let Some(first) = cur.first_mut() {
-            *first = i + 1;
+            *first = i;
         }
+        let mut row_min = i;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let del = prev.get(j + 1).map_or(usize::MAX, |v| v + 1);
-            let ins = cur.get(j).map_or(usize::MAX, |v| v + 1);
-            let sub = prev.get(j).map_or(usize::MAX, |v| v + cost);
+            let cost = u8::from(ca != cb);
+            let del = prev.get(j + 1).map_or(u8::MAX, |v| v.saturating_add(1));
+            let ins = cur.get(j).map_or(u8::MAX, |v| v.saturating_add(1));
+            let sub = prev.get(j).map_or(u8::MAX, |v| v.saturating_add(cost));
+            let d = del.min(ins).min(sub);
             if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = del.min(ins).min(sub);
+                *slot = d;
             }
+            row_min = row_min.min(d);
+        }
+        if usize::from(row_min) > limit {
+            return None;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev.last().copied().unwrap_or(0)
+    prev.get(n).map(|&d| usize::from(d)).filter(|&d| d <= limit)
 }
 
 /// The closest candidate to `wanted`, if it is close enough to be a likely typo.
@@ -356,11 +380,11 @@ where
         return None;
     }
     let limit = (len / 3).max(1);
+    let folded: SmallVec<[char; 64]> = wanted.chars().map(fold_char).collect();
     candidates
         .into_iter()
         .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
-        .map(|c| (distance(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| Some((distance_within(&folded, c, limit)?, c)))
         .min_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(y.1)))
         .map(|(_, c)| c)
 }
