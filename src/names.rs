@@ -389,20 +389,31 @@ where
         .map(|(_, c)| c)
 }
 
-/// A name folded for hashing: two names `names_eq` calls equal fold to the same string.
-pub(crate) fn fold(name: &str) -> String {
-    name.chars().map(fold_char).collect()
+/// Lists up to this long are searched by scanning; longer ones get a [`NameIndex`].
+const SCAN_MAX: usize = 8;
+
+/// The folded hash of a name: equal for names `names_eq` calls equal.
+fn name_hash(name: &str) -> u64 {
+    struct Folded<'a>(&'a str);
+    impl Hash for Folded<'_> {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            hash_folded(self.0, state);
+        }
+    }
+    // A fixed-key hasher: every call must hash alike (a random-state builder would not).
+    let mut h = std::hash::DefaultHasher::new();
+    Folded(name).hash(&mut h);
+    h.finish()
 }
 
-/// Lists up to this long are searched by scanning; longer ones get a [`NameIndex`].
-const SCAN_MAX: usize = 16;
-
-/// A hash index of a growing list of names, built only once the list is long (the common,
-/// short lists are scanned without allocating), so that looking up each of `n` names costs
-/// O(n) in all rather than O(n²): a hostile input naming thousands of keys stays linear.
+/// A hash index of a growing list of names, built only once the list is long (short lists
+/// are scanned), so that looking up each of `n` names costs O(n) in all rather than O(n²): a
+/// hostile input naming thousands of keys stays linear. It keeps positions only, under each
+/// name's folded hash, and confirms a hit with `names_eq` on the list itself, so a lookup
+/// allocates nothing.
 #[derive(Debug, Default)]
 pub(crate) struct NameIndex {
-    map: Option<hashbrown::HashMap<String, usize>>,
+    map: Option<hashbrown::HashMap<u64, SmallVec<[usize; 1]>>>,
     indexed: usize,
 }
 
@@ -421,12 +432,29 @@ impl NameIndex {
         }
         let map = self.map.get_or_insert_with(hashbrown::HashMap::new);
         for i in self.indexed..len {
-            if let Some(n) = name_at(i) {
-                map.entry(fold(n)).or_insert(i);
+            let Some(n) = name_at(i) else { continue };
+            let bucket = map.entry(name_hash(n)).or_default();
+            // Only a name's first position is kept: later equal names are found through it.
+            let seen = bucket
+                .iter()
+                .any(|&p| name_at(p).is_some_and(|o| names_eq(o, n)));
+            if !seen {
+                bucket.push(i);
             }
         }
         self.indexed = len;
-        map.get(&fold(key)).copied()
+        Self::lookup(map, &name_at, key)
+    }
+
+    fn lookup<'s>(
+        map: &hashbrown::HashMap<u64, SmallVec<[usize; 1]>>,
+        name_at: &impl Fn(usize) -> Option<&'s str>,
+        key: &str,
+    ) -> Option<usize> {
+        map.get(&name_hash(key))?
+            .iter()
+            .copied()
+            .find(|&p| name_at(p).is_some_and(|n| names_eq(n, key)))
     }
 
     /// An index of a whole list that does not grow, looked up with [`NameIndex::get`].
@@ -447,7 +475,7 @@ impl NameIndex {
     ) -> Option<usize> {
         match &self.map {
             None => (0..len).find(|&i| name_at(i).is_some_and(|n| names_eq(n, key))),
-            Some(map) => map.get(&fold(key)).copied(),
+            Some(map) => Self::lookup(map, &name_at, key),
         }
     }
 
