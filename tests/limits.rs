@@ -275,3 +275,64 @@ fn hostile_documents_cost_linear_time() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// "Did you mean": bounded, and only what may be assigned
+
+fn hints_for(catalog: Catalog, body: &str) -> Vec<String> {
+    let engine = Engine::new(catalog, Policy::default());
+    engine
+        .evaluate(&Object::default(), None, body.as_bytes())
+        .violations()
+        .iter()
+        .filter(|v| v.code().as_str() == "unknown_attribute")
+        .map(|v| v.hint().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_evaluation_makes_at_most_32_did_you_mean_searches() {
+    // 40 unknown attributes, each one letter from ProjectDate: the first 32 get the suggestion,
+    // the rest the generic hint; every one is still reported.
+    let attrs = join(40, |i| {
+        let c = char::from(b'a' + u8::try_from(i % 26).unwrap());
+        format!(r#""ProjectDat{c}{}": "x""#, i / 26)
+    });
+    let body = format!(
+        r#"{{"customSecurityAttributes": {{"Engineering": {{"@odata.type": "{}", {attrs}}}}}}}"#,
+        "#Microsoft.DirectoryServices.CustomSecurityAttributeValue"
+    );
+    let hints = hints_for(sample(), &body);
+    assert_eq!(hints.len(), 40);
+    let suggested = hints
+        .iter()
+        .filter(|h| h.contains("did you mean `ProjectDate`"))
+        .count();
+    assert_eq!(suggested, 32, "{hints:?}");
+    let generic = hints
+        .iter()
+        .filter(|h| h.contains("check the attribute names"))
+        .count();
+    assert_eq!(generic, 8, "{hints:?}");
+}
+
+#[test]
+fn did_you_mean_offers_only_available_attributes() {
+    let catalog = |status: &str| {
+        let text = format!(
+            r#"{{"attributeSets": [{{"id": "S"}}], "customSecurityAttributeDefinitions": [
+                {{"id": "S_Project", "attributeSet": "S", "name": "Project", "type": "String", "isCollection": false, "isSearchable": true, "status": "{status}", "usePreDefinedValuesOnly": false}},
+                {{"id": "S_Other", "attributeSet": "S", "name": "Other", "type": "String", "isCollection": false, "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false}}]}}"#
+        );
+        Catalog::from_json(text.as_bytes()).unwrap()
+    };
+    let body = r##"{"customSecurityAttributes": {"S": {"@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue", "Projct": "x"}}}"##;
+    let available = hints_for(catalog("Available"), body);
+    assert!(
+        available[0].contains("did you mean `Project`"),
+        "{available:?}"
+    );
+    // Deactivated, it cannot be assigned: not offered.
+    let deprecated = hints_for(catalog("Deprecated"), body);
+    assert!(!deprecated[0].contains("Project`"), "{deprecated:?}");
+}
