@@ -480,7 +480,7 @@ fn read_set<'a>(
         }
     }
     request.annotations.reserve(request.pending.len());
-    // Taken out (and put back empty, keeping its room) so attributes can be looked up meanwhile.
+    // Taken out so that attributes can be looked up meanwhile (it is empty after, as before).
     let mut pending = std::mem::take(&mut request.pending);
     for a in pending.drain(..) {
         let span = a.value.start..a.value.end;
