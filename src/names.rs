@@ -427,56 +427,55 @@ impl NameIndex {
         name_at: impl Fn(usize) -> Option<&'s str>,
         key: &str,
     ) -> Option<usize> {
-        if len <= SCAN_MAX && self.map.is_none() {
-            return (0..len).find(|&i| name_at(i).is_some_and(|n| names_eq(n, key)));
+        if len > SCAN_MAX || self.map.is_some() {
+            self.extend(len, &name_at);
         }
-        let map = self.map.get_or_insert_with(hashbrown::HashMap::new);
-        for i in self.indexed..len {
-            let Some(n) = name_at(i) else { continue };
-            let bucket = map.entry(name_hash(n)).or_default();
-            // Only a name's first position is kept: later equal names are found through it.
-            let seen = bucket
-                .iter()
-                .any(|&p| name_at(p).is_some_and(|o| names_eq(o, n)));
-            if !seen {
-                bucket.push(i);
-            }
-        }
-        self.indexed = len;
-        Self::lookup(map, &name_at, key)
-    }
-
-    fn lookup<'s>(
-        map: &hashbrown::HashMap<u64, SmallVec<[usize; 1]>>,
-        name_at: &impl Fn(usize) -> Option<&'s str>,
-        key: &str,
-    ) -> Option<usize> {
-        map.get(&name_hash(key))?
-            .iter()
-            .copied()
-            .find(|&p| name_at(p).is_some_and(|n| names_eq(n, key)))
+        self.get(len, name_at, key)
     }
 
     /// An index of a whole list that does not grow, looked up with [`NameIndex::get`].
     pub(crate) fn of<'s>(len: usize, name_at: impl Fn(usize) -> Option<&'s str>) -> Self {
         let mut index = Self::default();
         if len > SCAN_MAX {
-            index.first(len, name_at, "");
+            index.extend(len, &name_at);
         }
         index
     }
 
-    /// [`NameIndex::first`] for an index made by [`NameIndex::of`] from the same list.
+    /// [`NameIndex::first`] for an index made by [`NameIndex::of`] from the same list: a scan
+    /// while there is no hash index, else a lookup confirmed on the list itself.
     pub(crate) fn get<'s>(
         &self,
         len: usize,
         name_at: impl Fn(usize) -> Option<&'s str>,
         key: &str,
     ) -> Option<usize> {
+        let is_key = |p: usize| name_at(p).is_some_and(|n| names_eq(n, key));
         match &self.map {
-            None => (0..len).find(|&i| name_at(i).is_some_and(|n| names_eq(n, key))),
-            Some(map) => Self::lookup(map, &name_at, key),
+            None => (0..len).find(|&i| is_key(i)),
+            Some(map) => map
+                .get(&name_hash(key))?
+                .iter()
+                .copied()
+                .find(|&p| is_key(p)),
         }
+    }
+
+    /// Hashes the names from the last one indexed up to `len`, keeping only each name's first
+    /// position (later equal names are found through it).
+    fn extend<'s>(&mut self, len: usize, name_at: &impl Fn(usize) -> Option<&'s str>) {
+        let map = self.map.get_or_insert_with(hashbrown::HashMap::new);
+        for i in self.indexed..len {
+            let Some(n) = name_at(i) else { continue };
+            let bucket = map.entry(name_hash(n)).or_default();
+            if !bucket
+                .iter()
+                .any(|&p| name_at(p).is_some_and(|o| names_eq(o, n)))
+            {
+                bucket.push(i);
+            }
+        }
+        self.indexed = len;
     }
 
     /// Forgets the list, for the next one.
