@@ -202,6 +202,11 @@ impl AttributeDefinition {
             .enumerate()
             .map(|(i, v)| (Box::from(v.id.as_str()), i))
             .collect();
+        self.rebuild_int_index();
+    }
+
+    /// The integer index, from the id index.
+    fn rebuild_int_index(&mut self) {
         // Built from the id index, so that both agree on which of two equal ids is found.
         self.int_index = if self.attribute_type == AttributeType::Integer {
             let mut ints: Vec<(i32, usize)> = self
@@ -363,7 +368,9 @@ impl Catalog {
         }
         let mut def_index: Vec<HashMap<Name, usize>> = vec![HashMap::new(); sets.len()];
         for (i, d) in definitions.iter_mut().enumerate() {
-            d.rebuild_value_index();
+            // Value indexes are built where a definition is made or changed (parse_definition,
+            // define's write_definition), not again here.
+            debug_assert_eq!(d.value_index.len(), d.allowed_values.len(), "{}", d.id);
             let Some(&si) = set_index.get(&NameRef(d.attribute_set.as_str())) else {
                 continue;
             };
@@ -1125,7 +1132,7 @@ pub(crate) fn parse_definition(
         }
     }
 
-    let allowed = parse_allowed_values(&p, ty, d);
+    let (allowed, value_index) = parse_allowed_values(&p, ty, d);
 
     // Every problem and warning of this definition names it, when its set and name are read.
     if let (Some((set_s, _)), Some((name_s, _))) = (set, name) {
@@ -1152,24 +1159,28 @@ pub(crate) fn parse_definition(
         status: status?,
         use_predefined_values_only: predefined?.0,
         allowed_values: allowed,
-        value_index: HashMap::new(),
+        value_index,
         int_index: Vec::new(),
     };
-    def.rebuild_value_index();
+    def.rebuild_int_index();
     Some(def)
 }
 
+/// The allowed values, and their id index (the definition's `value_index`): built while
+/// reading, so that finding a repeated id and indexing the ids are one hash table, whatever
+/// the number of values.
 fn parse_allowed_values(
     p: &Props<'_, '_>,
     ty: Option<AttributeType>,
     d: &mut Diag,
-) -> Vec<AllowedValue> {
+) -> (Vec<AllowedValue>, HashMap<Box<str>, usize>) {
     let mut out: Vec<AllowedValue> = Vec::new();
+    let mut index: HashMap<Box<str>, usize> = HashMap::new();
     let Some(node) = p.get("allowedValues") else {
-        return out;
+        return (out, index);
     };
     if node.is_null() {
-        return out;
+        return (out, index);
     }
     let lp = p.ptr.key("allowedValues");
     let Some(items) = node.as_array() else {
@@ -1179,7 +1190,7 @@ fn parse_allowed_values(
             span(node),
             format!("`allowedValues` must be an array, not {}", node.kind_name()),
         );
-        return out;
+        return (out, index);
     };
     if ty == Some(AttributeType::Boolean) && !items.is_empty() {
         d.err(
@@ -1188,7 +1199,7 @@ fn parse_allowed_values(
             span(node),
             "a Boolean attribute has no predefined values".to_owned(),
         );
-        return out;
+        return (out, index);
     }
     if items.len() > MAX_ALLOWED_VALUES {
         d.err(
@@ -1201,26 +1212,13 @@ fn parse_allowed_values(
             ),
         );
     }
-    let mut ids: Option<hashbrown::HashSet<_>> = None;
+    index.reserve(items.len().min(MAX_ALLOWED_VALUES));
     for (i, item) in items.iter().enumerate() {
         let ip = lp.index(i);
         let Some(v) = parse_allowed_value(item, &ip, ty, d) else {
             continue;
         };
-        // A scan while the list is short; a hash set once it is long (a hostile catalog may
-        // list millions of values: quadratic scanning would never end).
-        let repeated = match &mut ids {
-            None if out.len() < 16 => out.iter().any(|o| o.id == v.id),
-            None => {
-                let set = ids.insert(out.iter().map(|o| o.id.clone()).collect());
-                set.contains(&v.id)
-            }
-            Some(set) => set.contains(&v.id),
-        };
-        if let Some(set) = &mut ids {
-            set.insert(v.id.clone());
-        }
-        if repeated {
+        if index.contains_key(v.id.as_str()) {
             d.err(
                 Code::DuplicateName,
                 &ip.key("id"),
@@ -1229,9 +1227,10 @@ fn parse_allowed_values(
             );
             continue;
         }
+        index.insert(Box::from(v.id.as_str()), out.len());
         out.push(v);
     }
-    out
+    (out, index)
 }
 
 pub(crate) const VALUE_PROPS: &[&str] = &["id", "isActive"];
