@@ -216,8 +216,8 @@ impl AuditRecord {
 
 fn actor_scopes(actor: &Actor) -> Vec<ActorScope> {
     let roles = actor.role_assignments().iter().map(|ra| ActorScope::Role {
-        role: ra.role_definition_id.clone(),
-        scope: match &ra.scope {
+        role: ra.role_definition_id().to_owned(),
+        scope: match ra.scope() {
             Scope::Tenant => "/".to_owned(),
             Scope::AttributeSet(set) => format!("/attributeSets/{set}"),
             Scope::Other(s) => s.clone(),

@@ -9,7 +9,9 @@ use crate::catalog::{Diag, Props};
 use crate::json;
 use crate::names::{names_eq, Name, NameRef};
 use crate::object::ObjectKind;
-use crate::violation::{Code, Document, Pointer, Violation, Warning, WarningCode};
+use crate::violation::{
+    Code, Document, InputError, Pointer, Violation, Warning, WarningCode,
+};
 
 /// A set of directory actions, as bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -147,6 +149,13 @@ const BUILT_INS: &[BuiltIn] = &[
     },
 ];
 
+/// The built-in role an assignment names by template id or display name, if any.
+fn built_in(id: &str) -> Option<&'static BuiltIn> {
+    BUILT_INS
+        .iter()
+        .find(|b| b.template_id.eq_ignore_ascii_case(id) || names_eq(b.name, id))
+}
+
 fn app_permission(p: &str) -> Actions {
     match p.to_ascii_lowercase().as_str() {
         "customsecattributeassignment.readwrite.all" => Actions::SETS_READ
@@ -197,29 +206,138 @@ impl Scope {
 /// One role assignment of the actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleAssignment {
-    /// Template id, custom role id, or built-in display name.
-    pub role_definition_id: String,
-    /// Where it applies.
-    pub scope: Scope,
+    role_definition_id: String,
+    scope: Scope,
 }
 
-/// A custom role definition (`unifiedRoleDefinition`).
+impl RoleAssignment {
+    /// An assignment of `role` (a template id, custom role id or built-in display name) at
+    /// `scope` (a Graph `directoryScopeId`: `/` or `/attributeSets/{Set}`).
+    pub fn new(role: &str, scope: &str) -> Self {
+        Self {
+            role_definition_id: role.to_owned(),
+            scope: Scope::parse(scope),
+        }
+    }
+    /// The role: a template id, custom role id, or built-in display name.
+    pub fn role_definition_id(&self) -> &str {
+        &self.role_definition_id
+    }
+    /// Where it applies.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+}
+
+/// A custom role definition (`unifiedRoleDefinition`): enabled, with no actions until given.
+///
+/// ```
+/// use csa::{Actor, CustomRole, ObjectKind};
+///
+/// let role = CustomRole::new("c0ffee00-0000-0000-0000-000000000001")
+///     .with_display_name("Engineering attribute reader")
+///     .with_allowed_actions(["microsoft.directory/users/customSecurityAttributes/read"]);
+/// let actor = Actor::new()
+///     .with_custom_role(role)
+///     .with_role("Engineering attribute reader", "/attributeSets/Engineering");
+/// assert!(actor.can_read_assignments(&ObjectKind::User, "Engineering"));
+/// assert!(!actor.can_read_assignments(&ObjectKind::User, "Marketing"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomRole {
+    id: String,
+    template_id: Option<String>,
+    display_name: Option<String>,
+    allowed_resource_actions: Vec<String>,
+    is_enabled: bool,
+}
+
+impl CustomRole {
+    /// An enabled role with this id and no actions.
+    pub fn new(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            template_id: None,
+            display_name: None,
+            allowed_resource_actions: Vec::new(),
+            is_enabled: true,
+        }
+    }
+    /// With a template id (assignments may name the role by it).
+    #[must_use]
+    pub fn with_template_id(mut self, template_id: &str) -> Self {
+        self.template_id = Some(template_id.to_owned());
+        self
+    }
+    /// With a display name (assignments may name the role by it, case-insensitively).
+    #[must_use]
+    pub fn with_display_name(mut self, name: &str) -> Self {
+        self.display_name = Some(name.to_owned());
+        self
+    }
+    /// With these `allowedResourceActions` added.
+    #[must_use]
+    pub fn with_allowed_actions<I, S>(mut self, actions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed_resource_actions
+            .extend(actions.into_iter().map(Into::into));
+        self
+    }
+    /// Enabled or not: a disabled role grants nothing.
+    #[must_use]
+    pub fn with_enabled(mut self, enabled: bool) -> Self {
+        self.is_enabled = enabled;
+        self
+    }
     /// The role's id.
-    pub id: String,
-    /// Its template id, when different.
-    pub template_id: Option<String>,
-    /// Its display name.
-    pub display_name: Option<String>,
-    /// Every `rolePermissions[].allowedResourceActions` entry.
-    pub allowed_resource_actions: Vec<String>,
-    /// Disabled roles grant nothing.
-    pub is_enabled: bool,
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// Its template id, when it has one.
+    pub fn template_id(&self) -> Option<&str> {
+        self.template_id.as_deref()
+    }
+    /// Its display name, when it has one.
+    pub fn display_name(&self) -> Option<&str> {
+        self.display_name.as_deref()
+    }
+    /// Every `rolePermissions[].allowedResourceActions` entry (exclusions already taken out).
+    pub fn allowed_resource_actions(&self) -> &[String] {
+        &self.allowed_resource_actions
+    }
+    /// Whether it is enabled (a disabled role grants nothing).
+    pub fn is_enabled(&self) -> bool {
+        self.is_enabled
+    }
+    /// Whether an assignment naming `id` names this role (its id or template id, ignoring
+    /// ASCII case, or its display name, ignoring case).
+    fn is_named(&self, id: &str) -> bool {
+        self.id.eq_ignore_ascii_case(id)
+            || self
+                .template_id
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(id))
+            || self.display_name.as_deref().is_some_and(|n| names_eq(n, id))
+    }
+    /// What it grants.
+    fn actions(&self) -> Actions {
+        if !self.is_enabled {
+            return Actions::default();
+        }
+        self.allowed_resource_actions
+            .iter()
+            .fold(Actions::default(), |a, s| a.union(parse_action(s)))
+    }
 }
 
 /// Who acts: role assignments, custom role definitions and app permissions, compiled into
 /// effective permissions per scope.
+///
+/// The builders (`with_role`, `with_custom_role`, `with_app_permission`) add what they are
+/// given to the compiled permissions; nothing already compiled is compiled again.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
     assignments: Vec<RoleAssignment>,
@@ -230,48 +348,49 @@ pub struct Actor {
     warnings: Vec<Warning>,
 }
 
-/// An actor document could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid actor: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
-pub struct ActorError {
-    violations: Vec<Violation>,
-}
-
-impl ActorError {
-    /// What is wrong with it.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-}
-
 impl Actor {
     /// An actor with no permissions at all.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds a role assignment (`role` = template id, custom role id or display name;
     /// `scope` = `/` or `/attributeSets/{Set}`).
+    #[must_use]
     pub fn with_role(mut self, role: &str, scope: &str) -> Self {
-        self.assignments.push(RoleAssignment {
-            role_definition_id: role.to_owned(),
-            scope: Scope::parse(scope),
-        });
-        self.compile();
+        let assignment = RoleAssignment::new(role, scope);
+        let actions = self.role_actions(&assignment.role_definition_id);
+        self.grant(self.assignments.len(), &assignment.scope, actions);
+        self.assignments.push(assignment);
         self
     }
 
-    /// Adds a custom role definition that role assignments can name.
+    /// Adds a custom role definition that role assignments (earlier or later ones) can name.
+    #[must_use]
     pub fn with_custom_role(mut self, role: CustomRole) -> Self {
+        let actions = role.actions();
+        // Assignments already made that name the role gain what it grants (unless they name a
+        // built-in role, which takes precedence).
+        let named: Vec<Scope> = self
+            .assignments
+            .iter()
+            .filter(|ra| built_in(&ra.role_definition_id).is_none())
+            .filter(|ra| role.is_named(&ra.role_definition_id))
+            .map(|ra| ra.scope.clone())
+            .collect();
+        for scope in &named {
+            self.add_actions(scope, actions);
+        }
         self.custom_roles.push(role);
-        self.compile();
         self
     }
 
     /// Adds an application permission (e.g. `CustomSecAttributeAssignment.ReadWrite.All`).
+    #[must_use]
     pub fn with_app_permission(mut self, permission: &str) -> Self {
+        self.tenant = self.tenant.union(app_permission(permission));
         self.app_permissions.push(permission.to_owned());
-        self.compile();
         self
     }
 
@@ -291,59 +410,63 @@ impl Actor {
     }
 
     fn role_actions(&self, id: &str) -> Actions {
-        if let Some(b) = BUILT_INS
-            .iter()
-            .find(|b| b.template_id.eq_ignore_ascii_case(id) || names_eq(b.name, id))
-        {
+        if let Some(b) = built_in(id) {
             return (b.actions)();
         }
         self.custom_roles
             .iter()
-            .filter(|r| r.is_enabled)
-            .filter(|r| {
-                r.id.eq_ignore_ascii_case(id)
-                    || r.template_id
-                        .as_deref()
-                        .is_some_and(|t| t.eq_ignore_ascii_case(id))
-                    || r.display_name.as_deref().is_some_and(|n| names_eq(n, id))
-            })
-            .flat_map(|r| r.allowed_resource_actions.iter())
-            .fold(Actions::default(), |a, s| a.union(parse_action(s)))
+            .filter(|r| r.is_named(id))
+            .fold(Actions::default(), |a, r| a.union(r.actions()))
     }
 
+    /// Adds `actions` at `scope`.
+    fn add_actions(&mut self, scope: &Scope, actions: Actions) {
+        match scope {
+            Scope::Tenant => self.tenant = self.tenant.union(actions),
+            Scope::AttributeSet(s) => {
+                let e = self.sets.entry(Name::unchecked(s)).or_default();
+                *e = e.union(actions);
+            }
+            Scope::Other(_) => {}
+        }
+    }
+
+    /// Grants the actions of assignment `i` at its scope; a scope that grants nothing here is
+    /// a warning.
+    fn grant(&mut self, i: usize, scope: &Scope, actions: Actions) {
+        self.add_actions(scope, actions);
+        if let Scope::Other(s) = scope {
+            self.warnings.push(
+                Warning::new(
+                    WarningCode::IgnoredRoleAssignment,
+                    Pointer::root()
+                        .key("roleAssignments")
+                        .index(i)
+                        .key("directoryScopeId"),
+                    format!(
+                        "the scope `{s}` is neither the tenant (`/`) nor an attribute set (`/attributeSets/{{set}}`) and grants nothing here"
+                    ),
+                )
+                .in_doc(Document::Actor),
+            );
+        }
+    }
+
+    /// Compiles every assignment and app permission (an actor read from a document, whose
+    /// custom roles are all known before its assignments are compiled).
     fn compile(&mut self) {
-        let mut tenant = self
+        self.tenant = self
             .app_permissions
             .iter()
             .fold(Actions::default(), |a, p| a.union(app_permission(p)));
-        let mut sets: HashMap<Name, Actions> = HashMap::new();
-        let mut warnings = Vec::new();
-        for (i, ra) in self.assignments.iter().enumerate() {
+        self.sets.clear();
+        self.warnings.clear();
+        let assignments = std::mem::take(&mut self.assignments);
+        for (i, ra) in assignments.iter().enumerate() {
             let actions = self.role_actions(&ra.role_definition_id);
-            match &ra.scope {
-                Scope::Tenant => tenant = tenant.union(actions),
-                Scope::AttributeSet(s) => {
-                    let e = sets.entry(Name::unchecked(s)).or_default();
-                    *e = e.union(actions);
-                }
-                Scope::Other(s) => warnings.push(
-                    Warning::new(
-                        WarningCode::IgnoredRoleAssignment,
-                        Pointer::root()
-                            .key("roleAssignments")
-                            .index(i)
-                            .key("directoryScopeId"),
-                        format!(
-                            "the scope `{s}` is neither the tenant (`/`) nor an attribute set (`/attributeSets/{{set}}`) and grants nothing here"
-                        ),
-                    )
-                    .in_doc(Document::Actor),
-                ),
-            }
+            self.grant(i, &ra.scope, actions);
         }
-        self.tenant = tenant;
-        self.sets = sets;
-        self.warnings = warnings;
+        self.assignments = assignments;
     }
 
     /// The actions the actor holds at a scope covering `set`.
@@ -422,13 +545,11 @@ impl Actor {
     /// `{"roleAssignments": [{"roleDefinitionId", "directoryScopeId"}], "roleDefinitions": [...],
     /// "appPermissions": [...]}`. Graph list responses (`{"value": [...]}`) are accepted for
     /// the two arrays.
-    pub fn from_json(bytes: &[u8]) -> Result<Actor, ActorError> {
+    pub fn from_json(bytes: &[u8]) -> Result<Actor, InputError> {
         let mut d = Diag::for_doc(Document::Actor);
 
         let Some(root) = d.parse(bytes, "actor") else {
-            return Err(ActorError {
-                violations: d.violations,
-            });
+            return Err(d.into_error());
         };
         let root_ptr = Pointer::root();
         let mut actor = Actor::new();
@@ -479,10 +600,7 @@ impl Actor {
                     .required("directoryScopeId", "a role assignment", &mut d)
                     .and_then(|v| rp.string("directoryScopeId", v, &mut d));
                 if let (Some(role), Some(scope)) = (role, scope) {
-                    actor.assignments.push(RoleAssignment {
-                        role_definition_id: role.to_owned(),
-                        scope: Scope::parse(scope),
-                    });
+                    actor.assignments.push(RoleAssignment::new(role, scope));
                 }
             }
             if let Some(n) = p.get("appPermissions") {
@@ -509,9 +627,7 @@ impl Actor {
             }
         }
         if !d.violations.is_empty() {
-            return Err(ActorError {
-                violations: d.violations,
-            });
+            return Err(d.into_error());
         }
         actor.compile();
         // Unknown properties of the actor document are reported after compiling.
@@ -527,22 +643,19 @@ fn parse_custom_role(n: &json::Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<
     let id = p
         .required("id", "a role definition", d)
         .and_then(|v| p.string("id", v, d))?;
-    let mut role = CustomRole {
-        id: id.to_owned(),
-        template_id: p
-            .get("templateId")
-            .and_then(json::Node::as_str)
-            .map(str::to_owned),
-        display_name: p
-            .get("displayName")
-            .and_then(json::Node::as_str)
-            .map(str::to_owned),
-        allowed_resource_actions: Vec::new(),
-        is_enabled: p
-            .get("isEnabled")
+    let mut role = CustomRole::new(id).with_enabled(
+        p.get("isEnabled")
             .and_then(json::Node::as_bool)
             .unwrap_or(true),
-    };
+    );
+    role.template_id = p
+        .get("templateId")
+        .and_then(json::Node::as_str)
+        .map(str::to_owned);
+    role.display_name = p
+        .get("displayName")
+        .and_then(json::Node::as_str)
+        .map(str::to_owned);
     // Conditions are not modelled (a conditioned permission counts as granted); exclusions
     // are honoured by not granting what they name.
     for perm in p

@@ -12,7 +12,8 @@ use crate::names::{bytes_eq, check_name, names_eq, utf16_len, Name, NameRef};
 use crate::policy::Policy;
 use crate::value::AttributeType;
 use crate::violation::{
-    sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
+    sort_violations, sort_warnings, Code, Document, InputError, Pointer, Verdict, Violation,
+    Warning, WarningCode,
 };
 
 /// Most attribute sets in a tenant.
@@ -266,35 +267,9 @@ pub struct Catalog {
     pub(crate) build_id: u64,
 }
 
-/// The catalog given is not valid; every problem found is listed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid catalog: {}", first_message(.violations))]
-pub struct CatalogError {
-    violations: Vec<Violation>,
-    warnings: Vec<Warning>,
-}
-
-fn first_message(v: &[Violation]) -> String {
-    match v.first() {
-        Some(first) if v.len() > 1 => format!("{first} (and {} more)", v.len() - 1),
-        Some(first) => first.to_string(),
-        None => "no violation recorded".to_owned(),
-    }
-}
-
-impl CatalogError {
-    /// Every violation, ordered by pointer then code.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-    /// The warnings found alongside.
-    pub fn warnings(&self) -> &[Warning] {
-        &self.warnings
-    }
-}
-
 /// What `csa lint` reports: validity, every violation and every warning.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use]
 pub struct LintReport {
     valid: bool,
     violations: Vec<Violation>,
@@ -316,14 +291,23 @@ impl LintReport {
     }
 }
 
+impl Verdict for LintReport {
+    fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
 impl Catalog {
     /// Parses and validates a catalog with the default policy.
-    pub fn from_json(bytes: &[u8]) -> Result<Catalog, CatalogError> {
+    pub fn from_json(bytes: &[u8]) -> Result<Catalog, InputError> {
         Self::from_json_with(bytes, &Policy::default())
     }
 
     /// Parses and validates a catalog, refusing inputs over `policy.max_catalog_bytes`.
-    pub fn from_json_with(bytes: &[u8], policy: &Policy) -> Result<Catalog, CatalogError> {
+    pub fn from_json_with(bytes: &[u8], policy: &Policy) -> Result<Catalog, InputError> {
         let mut d = Diag::default();
         let parsed = parse_catalog(bytes, policy, &mut d);
         sort_violations(&mut d.violations);
@@ -334,10 +318,7 @@ impl Catalog {
                 c.warnings = d.warnings;
                 Ok(c)
             }
-            _ => Err(CatalogError {
-                violations: d.violations,
-                warnings: d.warnings,
-            }),
+            _ => Err(d.into_error()),
         }
     }
 
@@ -351,8 +332,8 @@ impl Catalog {
             },
             Err(e) => LintReport {
                 valid: false,
-                violations: e.violations,
-                warnings: e.warnings,
+                warnings: e.warnings().to_vec(),
+                violations: e.into_violations(),
             },
         }
     }
@@ -551,6 +532,12 @@ impl Diag {
                 None
             }
         }
+    }
+
+    /// The document's problems as the error of its reader.
+    pub(crate) fn into_error(self) -> InputError {
+        InputError::new(self.document.unwrap_or(Document::Catalog), self.violations)
+            .with_warnings(self.warnings)
     }
 
     fn err(&mut self, code: Code, ptr: &Pointer, node_span: (usize, usize), msg: String) {

@@ -23,7 +23,7 @@ use crate::evolve::DefinitionChange;
 use crate::json::Node;
 use crate::policy::Policy;
 use crate::violation::{
-    sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning,
+    sort_violations, sort_warnings, Code, Document, Pointer, Verdict, Violation, Warning,
 };
 
 /// Where Graph's `@odata.context` URLs start.
@@ -101,6 +101,7 @@ impl FromStr for Method {
 /// (`https://graph.microsoft.com/v1.0/...` or `/beta/...`); segments are percent-decoded, and
 /// Graph's key syntax (`attributeSets('Engineering')`) is read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct DefinitionRequest<'a> {
     method: Method,
     path: &'a str,
@@ -144,6 +145,7 @@ impl<'a> DefinitionRequest<'a> {
 /// What a definition request gave: a read, an accepted write with its new catalog and changes,
 /// or every violation (and then nothing was written).
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct DefineOutcome {
     authorization: Authorization,
     warnings: Vec<Warning>,
@@ -234,6 +236,15 @@ impl DefineOutcome {
             Answer::Written { changes, .. } => changes,
             _ => &[],
         }
+    }
+}
+
+impl Verdict for DefineOutcome {
+    fn violations(&self) -> &[Violation] {
+        DefineOutcome::violations(self)
+    }
+    fn warnings(&self) -> &[Warning] {
+        DefineOutcome::warnings(self)
     }
 }
 

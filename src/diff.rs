@@ -17,7 +17,7 @@ use crate::names::{names_eq, utf16_len};
 use crate::policy::Policy;
 use crate::text::Text;
 use crate::value::{State, Value, REQUEST_SET_TYPE};
-use crate::violation::{sort_violations, Code, Document, Pointer, Violation};
+use crate::violation::{sort_violations, Code, Document, InputError, Pointer, Verdict, Violation};
 
 /// What a change does to one attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,7 +84,7 @@ impl Change {
         after: Option<Value>,
     ) -> Option<Change> {
         if let (Some(b), Some(a)) = (&before, &after) {
-            if b.same_as(a) {
+            if b == a {
                 return None;
             }
         }
@@ -166,6 +166,7 @@ pub(crate) fn serialize_change<S: Serializer, V: Serialize>(
 }
 
 /// Applies changes to a state: the new state. Changes name attributes case-insensitively.
+#[must_use]
 pub fn apply(state: &State, changes: &[Change]) -> State {
     let mut out = state.clone();
     for c in changes {
@@ -199,33 +200,30 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
 ///     "Engineering", "NumVendors", Some(Value::Integer(4)), Some(Value::Integer(8)),
 /// );
 /// let changes: Vec<Change> = four_to_eight.into_iter().collect();
-/// let after = apply_checked(&current, &changes).unwrap();
-/// assert_eq!(after.get("engineering", "numvendors"), Some(&Value::Integer(8)));
+/// let applied = apply_checked(&current, &changes);
+/// assert_eq!(applied.state().unwrap().get("engineering", "numvendors"), Some(&Value::Integer(8)));
 ///
 /// // Someone set 5 meanwhile: the change was computed from 4, so it is refused.
 /// current.insert("Engineering", "NumVendors", Value::Integer(5));
-/// let refused = apply_checked(&current, &changes).unwrap_err();
-/// assert_eq!(refused[0].code().as_str(), "conflict");
+/// let refused = apply_checked(&current, &changes);
+/// assert!(!refused.is_allowed());
+/// assert_eq!(refused.violations()[0].code().as_str(), "conflict");
 /// ```
-pub fn apply_checked(current: &State, changes: &[Change]) -> Result<State, Vec<Violation>> {
+pub fn apply_checked(current: &State, changes: &[Change]) -> Applied {
     apply_checked_with(current, changes, &Policy::default())
 }
 
 /// [`apply_checked`], with the values of the policy's `redactSets` left out of the `conflict`
 /// messages: they say only "a single value" or "a collection of 3 values", as the rest of
 /// csa's output does for those sets (RULES.md §6).
-pub fn apply_checked_with(
-    current: &State,
-    changes: &[Change],
-    policy: &Policy,
-) -> Result<State, Vec<Violation>> {
+pub fn apply_checked_with(current: &State, changes: &[Change], policy: &Policy) -> Applied {
     let mut out = current.clone();
     let mut violations = Vec::new();
     for c in changes {
         let found = out.get(&c.attribute_set, &c.name);
         let holds = match (&c.before, found) {
             (None, None) => true,
-            (Some(b), Some(f)) => b.same_as(f),
+            (Some(b), Some(f)) => b == f,
             _ => false,
         };
         if !holds {
@@ -241,10 +239,85 @@ pub fn apply_checked_with(
         }
     }
     if violations.is_empty() {
-        Ok(out)
+        Applied::new(out, changes.len())
     } else {
+        Applied::refused(violations)
+    }
+}
+
+/// What applying changes gave: the new state, or every violation (and then nothing changed).
+///
+/// Serialises as `csa apply --format json` prints it: `{"customSecurityAttributes": ...}` (the
+/// new state in Graph's response form) or `{"violations": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Applied {
+    outcome: Result<(State, usize), Vec<Violation>>,
+}
+
+impl Applied {
+    fn new(state: State, changes: usize) -> Self {
+        Self {
+            outcome: Ok((state, changes)),
+        }
+    }
+
+    pub(crate) fn refused(mut violations: Vec<Violation>) -> Self {
+        debug_assert!(!violations.is_empty(), "a refusal says why");
         sort_violations(&mut violations);
-        Err(violations)
+        Self {
+            outcome: Err(violations),
+        }
+    }
+
+    /// Whether the changes were applied.
+    pub fn is_allowed(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// The new state, when applied.
+    pub fn state(&self) -> Option<&State> {
+        self.outcome.as_ref().ok().map(|(s, _)| s)
+    }
+
+    /// How many changes were applied (0 when refused).
+    pub fn applied_changes(&self) -> usize {
+        self.outcome.as_ref().map_or(0, |(_, n)| *n)
+    }
+
+    /// The outcome as a `Result`.
+    pub fn result(&self) -> Result<&State, &[Violation]> {
+        match &self.outcome {
+            Ok((s, _)) => Ok(s),
+            Err(v) => Err(v),
+        }
+    }
+
+    /// The outcome as a `Result`, by value.
+    pub fn into_result(self) -> Result<State, Vec<Violation>> {
+        self.outcome.map(|(s, _)| s)
+    }
+}
+
+impl Verdict for Applied {
+    fn violations(&self) -> &[Violation] {
+        self.outcome.as_ref().err().map_or(&[], Vec::as_slice)
+    }
+    fn warnings(&self) -> &[crate::violation::Warning] {
+        &[]
+    }
+}
+
+impl Serialize for Applied {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match &self.outcome {
+            Ok((state, _)) => {
+                m.serialize_entry("customSecurityAttributes", &state.response_form())?;
+            }
+            Err(v) => m.serialize_entry("violations", v)?,
+        }
+        m.end()
     }
 }
 
@@ -285,22 +358,6 @@ fn describe_held(v: Option<&Value>, redacted: bool) -> String {
     }
 }
 
-/// Changes could not be read: every problem found, each with a pointer into the document.
-/// The violations' [`Document`] is [`Document::Body`]: in `csa apply` the changes document is
-/// the request, where `csa check` has its PATCH body.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid changes: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
-pub struct ChangesError {
-    violations: Vec<Violation>,
-}
-
-impl ChangesError {
-    /// What is wrong, ordered by pointer then code.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-}
-
 const CHANGE_KEYS: &[&str] = &["op", "attribute", "attributeSet", "name", "before", "after"];
 
 /// Reads changes written as RULES.md §9 writes them: the JSON output of `csa check` or
@@ -313,8 +370,8 @@ const CHANGE_KEYS: &[&str] = &["op", "attribute", "attributeSet", "name", "befor
 /// changes the value, that `attribute` is `{attributeSet}_{name}`, and that no
 /// attribute is changed twice. Every problem is reported; messages never quote values (they may
 /// belong to redacted sets). Never panics.
-pub fn changes_from_json(bytes: &[u8]) -> Result<Vec<Change>, ChangesError> {
-    let mut d = Diag::for_doc(Document::Body);
+pub fn changes_from_json(bytes: &[u8]) -> Result<Vec<Change>, InputError> {
+    let mut d = Diag::for_doc(Document::Changes);
     let mut changes = Vec::new();
     if let Some(root) = d.parse(bytes, "changes document") {
         read_changes(&root, &mut d, &mut changes);
@@ -322,9 +379,7 @@ pub fn changes_from_json(bytes: &[u8]) -> Result<Vec<Change>, ChangesError> {
     if d.violations.is_empty() {
         Ok(changes.into_iter().map(|(_, c)| c).collect())
     } else {
-        let mut violations = d.violations;
-        sort_violations(&mut violations);
-        Err(ChangesError { violations })
+        Err(d.into_error())
     }
 }
 
@@ -522,7 +577,7 @@ fn read_change(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Change> {
 fn check_op(op: Op, before: Option<&Value>, after: Option<&Value>, ptr: &Pointer, d: &mut Diag) {
     let problem = match (op, before, after) {
         (Op::Add, None, Some(_)) | (Op::Remove, Some(_), None) => None,
-        (Op::Replace, Some(b), Some(a)) if b.same_as(a) => Some((
+        (Op::Replace, Some(b), Some(a)) if b == a => Some((
             Code::InvalidProperty,
             "after",
             "`before` and `after` hold the same value (collections are sets): this is no change"
@@ -638,27 +693,17 @@ fn read_value(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Option<Value>
                 return None;
             }
             let value = if strings {
-                Value::Strings(
-                    elements
-                        .into_iter()
-                        .filter_map(|v| match v {
-                            Value::String(s) => Some(s),
-                            _ => None,
-                        })
-                        .collect(),
-                )
+                Value::strings(elements.into_iter().filter_map(|v| match v {
+                    Value::String(s) => Some(s),
+                    _ => None,
+                }))
             } else {
-                Value::Integers(
-                    elements
-                        .into_iter()
-                        .filter_map(|v| match v {
-                            Value::Integer(i) => Some(i),
-                            _ => None,
-                        })
-                        .collect(),
-                )
+                Value::integers(elements.into_iter().filter_map(|v| match v {
+                    Value::Integer(i) => Some(i),
+                    _ => None,
+                }))
             };
-            Some(Some(value))
+            Some(value)
         }
         Kind::Object(_) => {
             bad(
@@ -739,6 +784,7 @@ fn scalar(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Value> {
 
 /// An accepted PATCH: what changes and the whole resulting state.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Diff {
     pub(crate) changes: Vec<Change>,
     pub(crate) after: State,
@@ -834,11 +880,7 @@ impl crate::engine::Engine {
     /// anything else), names are put in catalog casing, and then the preconditions of
     /// [`apply_checked_with`] hold on the object's current state or nothing is applied.
     /// Values of the policy's `redactSets` are masked in messages.
-    pub fn apply_changes(
-        &self,
-        object: &crate::Object,
-        changes: &[Change],
-    ) -> Result<State, Vec<Violation>> {
+    pub fn apply_changes(&self, object: &crate::Object, changes: &[Change]) -> Applied {
         let catalog = self.catalog();
         let mut resolved = Vec::with_capacity(changes.len());
         let mut violations = Vec::new();
@@ -892,8 +934,7 @@ impl crate::engine::Engine {
             });
         }
         if !violations.is_empty() {
-            sort_violations(&mut violations);
-            return Err(violations);
+            return Applied::refused(violations);
         }
         apply_checked_with(&self.view(object, None), &resolved, self.policy())
     }

@@ -22,7 +22,8 @@ use crate::policy::Policy;
 use crate::text::Text;
 use crate::value::{Assignment, AttributeType, ResponseForm, SetAssignments, State, Value};
 use crate::violation::{
-    cold, sort_violations, sort_warnings, Code, Document, Pointer, Violation, Warning, WarningCode,
+    cold, sort_violations, sort_warnings, Code, Document, Pointer, Verdict, Violation, Warning,
+    WarningCode,
 };
 use crate::wire::{self, Annotation, AnnotationEntry, AttrEntry, Loc, Request, SetEntry};
 
@@ -61,6 +62,7 @@ impl Serialize for Authorization {
 
 /// The result of evaluating one PATCH: a diff, or every violation. Warnings either way.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Evaluation {
     authorization: Authorization,
     warnings: Vec<Warning>,
@@ -150,6 +152,15 @@ impl Evaluation {
     }
 }
 
+impl Verdict for Evaluation {
+    fn violations(&self) -> &[Violation] {
+        Evaluation::violations(self)
+    }
+    fn warnings(&self) -> &[Warning] {
+        Evaluation::warnings(self)
+    }
+}
+
 /// Serialises as `csa check --format json` prints it (RULES.md §9).
 impl Serialize for Evaluation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -234,6 +245,7 @@ impl Engine {
 
     /// What `GET /{kind}/{id}?$select=customSecurityAttributes` returns to `actor`: only the
     /// sets it may read; without an actor, everything. Catalog casing. Never an error.
+    #[must_use]
     pub fn view(&self, object: &Object, actor: Option<&Actor>) -> State {
         let (mut state, _, _) = self.normalise(object);
         if let Some(actor) = actor {
@@ -317,6 +329,7 @@ impl Engine {
     /// Reads `object` against this engine's catalog once (its state in catalog casing, and the
     /// warnings about attributes the catalog does not define), for evaluating many bodies
     /// against the same object with [`Engine::evaluate_prepared`].
+    #[must_use]
     pub fn prepare(&self, object: &Object) -> PreparedObject {
         let (state, warnings, held) = self.normalise(object);
         PreparedObject {
@@ -847,7 +860,7 @@ impl<'e> Cx<'e> {
         }
         let unchanged = match (&new, held) {
             (None, None) => true,
-            (Some(n), Some(h)) => n.same_as(h),
+            (Some(n), Some(h)) => n == h,
             _ => false,
         };
         if unchanged {
@@ -1102,8 +1115,8 @@ impl<'e> Cx<'e> {
             return None;
         }
         match def.attribute_type() {
-            AttributeType::Integer => Some(Value::Integers(ints)),
-            _ => Some(Value::Strings(strings)),
+            AttributeType::Integer => Value::integers(ints),
+            _ => Value::strings(strings),
         }
     }
 

@@ -114,6 +114,7 @@ impl Serialize for DefinitionChange {
 
 /// Every difference from one catalog to another, and whether Entra allows them all.
 #[derive(Debug, Clone, PartialEq)]
+#[must_use]
 pub struct Evolution {
     pub(crate) changes: Vec<DefinitionChange>,
 }
@@ -365,6 +366,7 @@ impl Catalog {
     /// but can no longer be set anew, which is what a catalog owner must review first.
     ///
     /// Attributes either catalog does not define are skipped.
+    #[must_use]
     pub fn impact(&self, to: &Catalog, objects: &[Object]) -> Vec<Impact> {
         let mut out = Vec::new();
         for object in objects {

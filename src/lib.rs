@@ -1,15 +1,7 @@
 #![doc = include_str!("../README.md")]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 mod audit;
+pub mod commands;
 mod auth;
 mod catalog;
 mod define;
@@ -30,15 +22,15 @@ mod violation;
 mod wire;
 
 pub use audit::{ActorScope, AuditChange, AuditRecord, AuditValue};
-pub use auth::{Actor, ActorError, CustomRole, RoleAssignment, Scope};
+pub use auth::{Actor, CustomRole, RoleAssignment, Scope};
 pub use catalog::{
-    AllowedValue, AttributeDefinition, AttributeSet, Catalog, CatalogError, LintReport, Status,
+    AllowedValue, AttributeDefinition, AttributeSet, Catalog, LintReport, Status,
     MAX_ACTIVE_DEFINITIONS, MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTE_SETS,
     MAX_DESCRIPTION_LEN,
 };
 pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
 pub use diff::{
-    apply, apply_checked, apply_checked_with, changes_from_json, Change, ChangesError, Diff, Op,
+    apply, apply_checked, apply_checked_with, changes_from_json, Applied, Change, Diff, Op,
     RequestBody,
 };
 pub use engine::{
@@ -51,11 +43,25 @@ pub use filter::{
     MAX_FILTER_DEPTH,
 };
 pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
-pub use object::{state_from_json, Object, ObjectError, ObjectKind};
+pub use object::{Object, ObjectKind};
 pub use plan::PlanMode;
-pub use policy::{Policy, PolicyError, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use policy::{Policy, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
 pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use search::SearchMatch;
 pub use text::Text;
-pub use value::{Assignment, AttributeType, SetAssignments, State, Value};
-pub use violation::{Code, Document, Violation, Warning, WarningCode};
+pub use value::{Assignment, AttributeType, Collection, SetAssignments, State, Value};
+pub use violation::{Code, Document, InputError, Verdict, Violation, Warning, WarningCode};
+
+/// The compiled forms are shared across threads: an engine, a catalog or a compiled filter is
+/// built once and used from every thread (a batch, a server). Checked at compile time.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
+    shared::<Catalog>();
+    shared::<CompiledFilter>();
+    shared::<Actor>();
+    shared::<Object>();
+    shared::<PreparedObject>();
+    shared::<Policy>();
+    shared::<Evaluation>();
+};

@@ -7,7 +7,7 @@ use crate::json::{self, IntText, Kind, Node};
 use crate::names::NameIndex;
 use crate::text::Text;
 use crate::value::{Assignment, SetAssignments, State, Value};
-use crate::violation::{Code, Document, Pointer, Violation};
+use crate::violation::{Code, Document, InputError, Pointer, Violation};
 
 /// The kind of directory object a PATCH targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -89,20 +89,6 @@ pub struct Object {
     pub(crate) state: State,
 }
 
-/// An object document could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid object: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
-pub struct ObjectError {
-    violations: Vec<Violation>,
-}
-
-impl ObjectError {
-    /// What is wrong with it.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-}
-
 impl Default for Object {
     fn default() -> Self {
         Self::new(ObjectKind::User)
@@ -123,24 +109,28 @@ impl Object {
     }
 
     /// Replaces the current assignments.
+    #[must_use]
     pub fn with_state(mut self, state: State) -> Self {
         self.state = state;
         self
     }
 
     /// Marks the object as synchronised from on-premises (or not).
+    #[must_use]
     pub fn with_sync(mut self, synced: bool) -> Self {
         self.on_premises_sync_enabled = synced;
         self
     }
 
     /// Sets the object's kind.
+    #[must_use]
     pub fn with_kind(mut self, kind: ObjectKind) -> Self {
         self.kind = kind;
         self
     }
 
     /// Sets the object's id.
+    #[must_use]
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
@@ -172,21 +162,52 @@ impl Object {
     }
 
     /// Reads an object as Graph returns it. Its kind comes from `@odata.type`, else `user`.
-    pub fn from_json(bytes: &[u8]) -> Result<Object, ObjectError> {
+    pub fn from_json(bytes: &[u8]) -> Result<Object, InputError> {
         let mut d = Diag::for_doc(Document::Object);
-
         let Some(root) = d.parse(bytes, "object") else {
-            return Err(ObjectError {
-                violations: d.violations,
-            });
+            return Err(d.into_error());
         };
         let obj = Self::from_node(&root, &Pointer::root(), &mut d);
         match obj {
             Some(o) if d.violations.is_empty() => Ok(o),
-            _ => Err(ObjectError {
-                violations: d.violations,
-            }),
+            _ => Err(d.into_error()),
         }
+    }
+
+    /// Reads many objects: one Graph list response (`{"value": [...]}`), a JSON array, or JSON
+    /// Lines (one Graph object per line; blank lines skipped). The first object that cannot be
+    /// read is the error, its [`InputError::item`] saying which (`item 2`, `line 3`; counted
+    /// from 1), its pointers relative to that object.
+    pub fn list_from_json(bytes: &[u8]) -> Result<Vec<Object>, InputError> {
+        let whole = json::parse(bytes, json::DEFAULT_MAX_DEPTH).ok();
+        let items = whole.as_ref().and_then(|root| match &root.kind {
+            Kind::Array(items) => Some(items.as_slice()),
+            Kind::Object(_) => root.get("value").and_then(Node::as_array),
+            _ => None,
+        });
+        if let Some(items) = items {
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let mut d = Diag::for_doc(Document::Object);
+                    match Self::from_node(item, &Pointer::root(), &mut d) {
+                        Some(o) if d.violations.is_empty() => Ok(o),
+                        _ => Err(d.into_error().in_item(format!("item {}", i + 1))),
+                    }
+                })
+                .collect();
+        }
+        let mut objects = Vec::new();
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let object =
+                Object::from_json(line).map_err(|e| e.in_item(format!("line {}", n + 1)))?;
+            objects.push(object);
+        }
+        Ok(objects)
     }
 
     pub(crate) fn from_node(root: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Object> {
@@ -335,12 +356,9 @@ pub(crate) fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
                 return Ok(None);
             }
             if items.iter().all(|i| i.as_str().is_some()) {
-                return Ok(Some(Value::Strings(
-                    items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(Text::new))
-                        .collect(),
-                )));
+                return Ok(Value::strings(
+                    items.iter().filter_map(|i| i.as_str().map(Text::new)),
+                ));
             }
             let ints: Option<Vec<i32>> = items
                 .iter()
@@ -349,7 +367,7 @@ pub(crate) fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
                     _ => None,
                 })
                 .collect();
-            ints.map(|v| Some(Value::Integers(v))).ok_or_else(|| {
+            ints.map(Value::integers).ok_or_else(|| {
                 "a stored collection must hold only strings or only Int32s".to_owned()
             })
         }
@@ -357,20 +375,18 @@ pub(crate) fn stored_value(n: &Node<'_>) -> Result<Option<Value>, String> {
     }
 }
 
-/// Reads a bare `customSecurityAttributes` value (the state alone, request or response form).
-pub fn state_from_json(bytes: &[u8]) -> Result<State, ObjectError> {
-    let mut d = Diag::for_doc(Document::Object);
-
-    let Some(root) = d.parse(bytes, "state") else {
-        return Err(ObjectError {
-            violations: d.violations,
-        });
-    };
-    match parse_state(&root, &Pointer::root(), &mut d) {
-        Some(s) => Ok(s),
-        None => Err(ObjectError {
-            violations: d.violations,
-        }),
+impl State {
+    /// Reads a bare `customSecurityAttributes` value: the state alone, in request or response
+    /// form (`{"Engineering": {"Project": ["Alpine"]}}`), or `null` for no assignments.
+    pub fn from_json(bytes: &[u8]) -> Result<State, InputError> {
+        let mut d = Diag::for_doc(Document::Object);
+        let Some(root) = d.parse(bytes, "state") else {
+            return Err(d.into_error());
+        };
+        match parse_state(&root, &Pointer::root(), &mut d) {
+            Some(s) if d.violations.is_empty() => Ok(s),
+            _ => Err(d.into_error()),
+        }
     }
 }
 

@@ -56,8 +56,8 @@ impl Engine {
     pub fn plan(
         &self,
         object: &Object,
-        desired: &[u8],
         actor: Option<&Actor>,
+        desired: &[u8],
         mode: PlanMode,
     ) -> Evaluation {
         let (root, wrapped) = match self.read_desired(desired) {
@@ -258,7 +258,7 @@ impl Engine {
                     && defined(&a.key).is_none()
                     && matches!(
                         (stored_value(&a.value), held_value(&a.key)),
-                        (Ok(Some(want)), Some(have)) if want.same_as(have)
+                        (Ok(Some(want)), Some(have)) if want == *have
                     )
             };
             let attrs = || members.iter().filter(|a| !a.key.contains('@'));

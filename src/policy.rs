@@ -4,7 +4,7 @@ use crate::catalog::{Diag, Props};
 use crate::json::{self, IntText, Kind};
 use crate::names::{names_eq, Name};
 use crate::object::ObjectKind;
-use crate::violation::{Code, Document, Pointer, Violation};
+use crate::violation::{Code, Document, InputError, Pointer, Violation};
 
 /// Default largest PATCH or definition body: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
@@ -42,20 +42,6 @@ impl Default for Policy {
     }
 }
 
-/// A policy file could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid policy: {}", .violations.first().map(ToString::to_string).unwrap_or_default())]
-pub struct PolicyError {
-    violations: Vec<Violation>,
-}
-
-impl PolicyError {
-    /// What is wrong with it.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-}
-
 const KEYS: &[&str] = &[
     "allowSyncedObjects",
     "objectTypes",
@@ -78,12 +64,10 @@ impl Policy {
 
     /// Reads a policy file: a JSON object with the keys of RULES.md §6; missing keys keep
     /// their defaults.
-    pub fn from_json(bytes: &[u8]) -> Result<Policy, PolicyError> {
+    pub fn from_json(bytes: &[u8]) -> Result<Policy, InputError> {
         let mut d = Diag::for_doc(Document::Policy);
         let mut policy = Policy::default();
-        let fail = |d: Diag| PolicyError {
-            violations: d.violations,
-        };
+        let fail = Diag::into_error;
 
         let Some(root) = d.parse(bytes, "policy") else {
             return Err(fail(d));

@@ -20,11 +20,12 @@ use crate::names::{closest, utf16_len, MAX_NAME_LEN};
 use crate::object::{Object, ObjectKind};
 use crate::text::Text;
 use crate::value::{AttributeType, ResponseForm, State, Value};
-use crate::violation::{sort_violations, Code, Pointer, Violation};
+use crate::violation::{sort_violations, Code, Pointer, Verdict, Violation};
 
 /// A filter resolved against one catalog, one actor and one kind of object: evaluates objects
 /// without looking anything up in the catalog again.
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct CompiledFilter {
     root: Node,
     kind: ObjectKind,
@@ -351,8 +352,8 @@ impl Engine {
     pub fn query(
         &self,
         objects: &[Object],
-        query: &GraphQuery,
         actor: Option<&Actor>,
+        query: &GraphQuery,
     ) -> QueryOutcome {
         let mut violations = query.problems.clone();
         let mut compiled = None;
@@ -514,6 +515,7 @@ fn context_url(kind: &ObjectKind, select: &[Property]) -> String {
 /// assert_eq!(q.filter_text(), Some("customSecurityAttributes/Sales/Region eq 'A%26B'"));
 /// ```
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct GraphQuery {
     filter: Option<String>,
     count: Option<bool>,
@@ -726,6 +728,7 @@ fn percent_decode(s: &str) -> Result<String, &'static str> {
 /// Serialises as Graph's body, `{"@odata.context": ..., "@odata.count": N, "value": [...]}`
 /// (the count only when `$count=true`), or `{"violations": [...]}` when refused.
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct QueryOutcome {
     inner: Result<Listing, Vec<Violation>>,
 }
@@ -782,6 +785,15 @@ impl QueryOutcome {
     /// The body as JSON (keys in `serde_json`'s order; serialise `self` to keep Graph's).
     pub fn body(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Verdict for QueryOutcome {
+    fn violations(&self) -> &[Violation] {
+        QueryOutcome::violations(self)
+    }
+    fn warnings(&self) -> &[crate::violation::Warning] {
+        &[]
     }
 }
 

@@ -54,12 +54,13 @@ impl Engine {
     /// attribute searched, as the portal does before anything is typed. Set names are not
     /// searched: `set_prefix` keeps only the sets whose name starts with it, ignoring case
     /// (`None` or `""` keeps all). Matches come in the state's order: sets, attributes, elements.
+    #[must_use]
     pub fn search(
         &self,
         object: &Object,
+        actor: Option<&Actor>,
         text: &str,
         set_prefix: Option<&str>,
-        actor: Option<&Actor>,
     ) -> Vec<SearchMatch> {
         let state = self.view(object, actor);
         let mut matches = Vec::new();

@@ -21,7 +21,7 @@ use crate::names::bytes_eq;
 /// ```
 /// use csa::{Text, Value};
 ///
-/// let v = Value::Strings(vec!["Alpine".into(), Text::from(String::from("Baker"))]);
+/// let v = Value::strings(["Alpine".into(), Text::from(String::from("Baker"))]).unwrap();
 /// let Value::Strings(projects) = &v else { unreachable!() };
 /// assert_eq!(projects.first().map(Text::as_str), Some("Alpine"));
 /// assert!(projects.iter().any(|p| p == "Baker"));

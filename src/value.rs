@@ -44,7 +44,10 @@ impl Serialize for AttributeType {
 }
 
 /// An assigned value. A value knows its type and cardinality; collections are never empty
-/// (an empty collection is no assignment).
+/// (an empty collection is no assignment: [`Collection::new`] refuses one).
+///
+/// Equality is Graph's: a collection is a set, so `["a", "b"] == ["b", "a"]` (outputs keep the
+/// order they were given in; compare their JSON to compare order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Value {
@@ -55,12 +58,90 @@ pub enum Value {
     /// A Boolean.
     Boolean(bool),
     /// A collection of strings.
-    Strings(Vec<Text>),
+    Strings(Collection<Text>),
     /// A collection of Int32s.
-    Integers(Vec<i32>),
+    Integers(Collection<i32>),
+}
+
+/// The elements of a multi-valued attribute's value, in the order given: never empty.
+/// Compares as a set (order aside). Derefs to a slice.
+///
+/// ```
+/// use csa::{Collection, Text, Value};
+///
+/// assert!(Collection::<Text>::new(Vec::new()).is_none());
+/// let a = Value::strings(["Alpine", "Baker"]).unwrap();
+/// let b = Value::strings(["Baker", "Alpine"]).unwrap();
+/// assert_eq!(a, b);
+/// assert_eq!(serde_json::to_string(&b).unwrap(), r#"["Baker","Alpine"]"#);
+/// ```
+#[derive(Debug, Clone, Eq)]
+pub struct Collection<T>(Vec<T>);
+
+impl<T> Collection<T> {
+    /// The collection of `elements`, or `None` when there are none.
+    pub fn new(elements: Vec<T>) -> Option<Self> {
+        (!elements.is_empty()).then_some(Self(elements))
+    }
+    /// The elements, in order.
+    pub fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+    /// The elements, by value.
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Collection<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Collection<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Set equality: the same elements, in any order. Collections hold no repeats (the rules refuse
+/// them), so equal lengths and inclusion one way suffice; at most 50 elements, so a quadratic
+/// check is cheapest.
+impl<T: PartialEq> PartialEq for Collection<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|x| other.0.contains(x))
+    }
+}
+
+impl<T: Serialize> Serialize for Collection<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for x in &self.0 {
+            seq.serialize_element(x)?;
+        }
+        seq.end()
+    }
 }
 
 impl Value {
+    /// A multi-valued string value, or `None` for no strings.
+    pub fn strings<I, S>(elements: I) -> Option<Value>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Text>,
+    {
+        Collection::new(elements.into_iter().map(Into::into).collect()).map(Value::Strings)
+    }
+
+    /// A multi-valued integer value, or `None` for no integers.
+    pub fn integers(elements: impl IntoIterator<Item = i32>) -> Option<Value> {
+        Collection::new(elements.into_iter().collect()).map(Value::Integers)
+    }
+
     /// How many of the object's 50 values this value uses.
     pub fn count(&self) -> usize {
         match self {
@@ -81,15 +162,6 @@ impl Value {
             Value::String(_) | Value::Strings(_) => AttributeType::String,
             Value::Integer(_) | Value::Integers(_) => AttributeType::Integer,
             Value::Boolean(_) => AttributeType::Boolean,
-        }
-    }
-
-    /// Equality as Graph sees it: collections are sets, so order does not matter.
-    pub fn same_as(&self, other: &Value) -> bool {
-        match (self, other) {
-            (Value::Strings(a), Value::Strings(b)) => same_elements(a, b),
-            (Value::Integers(a), Value::Integers(b)) => same_elements(a, b),
-            (a, b) => a == b,
         }
     }
 
@@ -127,31 +199,14 @@ impl Value {
     }
 }
 
-fn same_elements<T: PartialEq>(a: &[T], b: &[T]) -> bool {
-    // Collections hold no duplicates and at most 50 elements: a quadratic check is cheapest.
-    a.len() == b.len() && a.iter().all(|x| b.contains(x))
-}
-
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Value::String(v) => s.serialize_str(v),
             Value::Integer(v) => s.serialize_i32(*v),
             Value::Boolean(v) => s.serialize_bool(*v),
-            Value::Strings(v) => {
-                let mut seq = s.serialize_seq(Some(v.len()))?;
-                for x in v {
-                    seq.serialize_element(x)?;
-                }
-                seq.end()
-            }
-            Value::Integers(v) => {
-                let mut seq = s.serialize_seq(Some(v.len()))?;
-                for x in v {
-                    seq.serialize_element(x)?;
-                }
-                seq.end()
-            }
+            Value::Strings(v) => v.serialize(s),
+            Value::Integers(v) => v.serialize(s),
         }
     }
 }
@@ -425,19 +480,19 @@ mod tests {
     #[test]
     fn state_edits_keep_order_and_fold_case() {
         let mut s = State::new();
-        s.insert("Engineering", "Project", Value::Strings(vec!["A".into()]));
+        s.insert("Engineering", "Project", Value::strings(["A"]).unwrap());
         s.insert("Engineering", "NumVendors", Value::Integer(4));
-        s.insert("ENGINEERING", "project", Value::Strings(vec!["B".into()]));
+        s.insert("ENGINEERING", "project", Value::strings(["B"]).unwrap());
         assert_eq!(s.sets.len(), 1);
         assert_eq!(&*s.sets[0].attributes[0].name, "Project");
         assert_eq!(
             s.get("engineering", "PROJECT"),
-            Some(&Value::Strings(vec!["B".into()]))
+            Some(&Value::strings(["B"]).unwrap())
         );
         assert_eq!(s.value_count(), 2);
         assert_eq!(
             s.remove("Engineering", "Project"),
-            Some(Value::Strings(vec!["B".into()]))
+            Some(Value::strings(["B"]).unwrap())
         );
         assert_eq!(
             s.remove("Engineering", "NumVendors"),
@@ -449,17 +504,17 @@ mod tests {
 
     #[test]
     fn collections_compare_as_sets() {
-        let a = Value::Strings(vec!["a".into(), "b".into()]);
-        let b = Value::Strings(vec!["b".into(), "a".into()]);
-        assert!(a.same_as(&b));
-        assert!(!a.same_as(&Value::Strings(vec!["a".into()])));
-        assert!(!Value::Integer(1).same_as(&Value::Integers(vec![1])));
+        let a = Value::strings(["a", "b"]).unwrap();
+        let b = Value::strings(["b", "a"]).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, Value::strings(["a"]).unwrap());
+        assert_ne!(Value::Integer(1), Value::integers([1]).unwrap());
     }
 
     #[test]
     fn response_form_annotates_collections_only() {
         let mut s = State::new();
-        s.insert("Engineering", "CostCenter", Value::Integers(vec![1001]));
+        s.insert("Engineering", "CostCenter", Value::integers([1001]).unwrap());
         s.insert("Engineering", "NumVendors", Value::Integer(8));
         assert_eq!(
             s.to_response_json(),

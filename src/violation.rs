@@ -219,6 +219,182 @@ pub enum Document {
     Filter,
     /// The desired state of a plan ([`crate::Engine::plan`]).
     Desired,
+    /// A changes document: the output of `csa check` or `csa plan`, or its `changes` array
+    /// ([`crate::changes_from_json`]).
+    Changes,
+}
+
+impl Document {
+    /// The document's name in messages: `catalog`, `object`, `PATCH body`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Document::Body => "PATCH body",
+            Document::Catalog => "catalog",
+            Document::Object => "object",
+            Document::Actor => "actor",
+            Document::Policy => "policy",
+            Document::Definition => "definition request body",
+            Document::Filter => "filter",
+            Document::Desired => "desired state",
+            Document::Changes => "changes",
+        }
+    }
+}
+
+impl fmt::Display for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An input document that cannot be used at all (a catalog that is not valid, an object, actor,
+/// policy or changes document that cannot be read): which document, and every problem found in
+/// it, each with its pointer. The one error type of every reader (`Catalog::from_json`,
+/// `Object::from_json`, `Actor::from_json`, `Policy::from_json`, `State::from_json`,
+/// `changes_from_json`); `csa` exits 2 on it.
+///
+/// Its `Display` is one line: `invalid actor: invalid_property at /appPermissions: ... (and 2
+/// more)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {}{}: {}", .document, .item.as_deref().map(|i| format!(" ({i})")).unwrap_or_default(), summary(.violations))]
+pub struct InputError {
+    document: Document,
+    /// Which item of a list of documents (`line 3`, `item 2`), when the input is a list.
+    item: Option<String>,
+    violations: Vec<Violation>,
+    warnings: Vec<Warning>,
+}
+
+impl InputError {
+    pub(crate) fn new(document: Document, mut violations: Vec<Violation>) -> Self {
+        debug_assert!(!violations.is_empty(), "an input error says what is wrong");
+        sort_violations(&mut violations);
+        Self {
+            document,
+            item: None,
+            violations,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn with_warnings(mut self, mut warnings: Vec<Warning>) -> Self {
+        sort_warnings(&mut warnings);
+        self.warnings = warnings;
+        self
+    }
+
+    /// The same error, about item `item` (`line 3`) of a list of documents.
+    pub(crate) fn in_item(mut self, item: String) -> Self {
+        self.item = Some(item);
+        self
+    }
+
+    /// Which document it is.
+    pub fn document(&self) -> Document {
+        self.document
+    }
+
+    /// Which item of a list of documents, when the input was a list (`line 3`, `item 2`).
+    pub fn item(&self) -> Option<&str> {
+        self.item.as_deref()
+    }
+
+    /// The first problem, and how many more there are, on one line:
+    /// `invalid_property at /appPermissions: ... (and 2 more)`.
+    pub fn summary(&self) -> String {
+        summary(&self.violations)
+    }
+
+    /// Every problem found, ordered by pointer then code.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The warnings found alongside.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The problems, by value.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+}
+
+fn summary(violations: &[Violation]) -> String {
+    let Some(first) = violations.first() else {
+        return "no detail given".to_owned();
+    };
+    let at = if first.pointer().is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", first.pointer())
+    };
+    let more = match violations.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!("{}{at}: {}{more}", first.code(), first.message())
+}
+
+/// Serialises as `{"error": "invalid_catalog", "violations": [...]}` (`invalid_object`,
+/// `invalid_actor`, ...): what `csa check --format json` prints for a catalog it cannot use.
+impl Serialize for InputError {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let error = match self.document {
+            Document::Catalog => "invalid_catalog",
+            Document::Object => "invalid_object",
+            Document::Actor => "invalid_actor",
+            Document::Policy => "invalid_policy",
+            Document::Changes => "invalid_changes",
+            Document::Body => "invalid_body",
+            Document::Definition => "invalid_definition",
+            Document::Filter => "invalid_filter",
+            Document::Desired => "invalid_desired",
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("error", error)?;
+        if let Some(item) = &self.item {
+            m.serialize_entry("item", item)?;
+        }
+        m.serialize_entry("violations", &self.violations)?;
+        m.end()
+    }
+}
+
+/// What every outcome that carries violations and warnings offers: an [`crate::Evaluation`],
+/// a [`crate::DefineOutcome`], a [`crate::QueryOutcome`], an [`crate::Applied`], a
+/// [`crate::LintReport`] and an [`InputError`].
+///
+/// Each also has its verdict as an inherent method named after the field its JSON document
+/// carries: `is_allowed` for a request (Graph would accept it), `is_valid` for a catalog (a
+/// document is valid or not; nobody allows it), `is_legal` for an evolution (a change of
+/// catalog is legal or not).
+pub trait Verdict {
+    /// Every violation (empty when the input passed), ordered by pointer then code.
+    fn violations(&self) -> &[Violation];
+
+    /// Every warning, ordered by pointer then code. Warnings never refuse anything.
+    fn warnings(&self) -> &[Warning];
+
+    /// The violations' codes, in order.
+    fn codes(&self) -> Vec<Code> {
+        self.violations().iter().map(Violation::code).collect()
+    }
+
+    /// The warnings' codes, in order.
+    fn warning_codes(&self) -> Vec<WarningCode> {
+        self.warnings().iter().map(Warning::code).collect()
+    }
+}
+
+impl Verdict for InputError {
+    fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
 }
 
 /// One rule broken by an input: a stable code, where, what and how to fix it.

@@ -1060,9 +1060,9 @@ fn try_search(args: &SearchArgs) -> Result<Outcome, Outcome> {
     let engine = Engine::new(catalog, policy);
     let matches = engine.search(
         &object,
+        actor.as_ref(),
         &args.text,
         args.set_prefix.as_deref(),
-        actor.as_ref(),
     );
     #[derive(serde::Serialize)]
     struct Report<'a> {
@@ -1139,7 +1139,7 @@ fn try_filter(args: &FilterArgs) -> Result<Outcome, Outcome> {
         .consistency_level(args.consistency_level.as_deref())
         .kind(args.object_type.kind());
     let engine = Engine::new(catalog, policy);
-    let outcome = engine.query(&objects, &query, actor.as_ref());
+    let outcome = engine.query(&objects, actor.as_ref(), &query);
     let filter_input = query.filter_text().map(|text| Input {
         label: "$filter".to_owned(),
         bytes: text.as_bytes().to_vec(),
@@ -1238,7 +1238,7 @@ fn try_plan(args: &PlanArgs) -> Result<Outcome, Outcome> {
     };
     let (object_input, object) = read_object(object_path, input_cap(engine.policy()))?;
     let desired = read_input(desired_path, "desired state", input_cap(engine.policy()))?;
-    let evaluation = engine.plan(&object, &desired.bytes, actor.as_ref(), mode);
+    let evaluation = engine.plan(&object, actor.as_ref(), &desired.bytes, mode);
     let audit = args
         .audit
         .then(|| evaluation.audit(&object, actor.as_ref(), engine.policy()))
@@ -1348,7 +1348,7 @@ fn plan_batch(
             }
         };
         let id = object.id();
-        let evaluation = engine.plan(&object, parsed.desired.get().as_bytes(), actor, mode);
+        let evaluation = engine.plan(&object, actor, parsed.desired.get().as_bytes(), mode);
         all_planned &= evaluation.is_allowed();
         let audit = audit
             .then(|| evaluation.audit(&object, actor, engine.policy()))
@@ -1470,7 +1470,7 @@ fn try_apply(args: &ApplyArgs) -> Result<Outcome, Outcome> {
         .map_err(|e| invalid_file("changes", &changes_input, e.violations()))?;
     let engine = Engine::new(catalog, policy);
     // Checked against the catalog, then against the object's current state (preconditions).
-    let result = engine.apply_changes(&object, &changes);
+    let result = engine.apply_changes(&object, &changes).into_result();
     #[derive(serde::Serialize)]
     struct Refused<'a> {
         violations: &'a [Violation],

@@ -1,0 +1,264 @@
+//! `csa check` and `csa plan`: a PATCH body (given, or planned from a desired state) decided
+//! against a catalog, an object and an actor.
+
+use serde::{Serialize, Serializer};
+
+use super::{read_actor, read_catalog, read_object, read_policy, GraphAnswer, Input};
+use crate::audit::AuditRecord;
+use crate::auth::Actor;
+use crate::engine::{Engine, Evaluation};
+use crate::object::{Object, ObjectKind};
+use crate::plan::PlanMode;
+use crate::violation::{InputError, Verdict, Violation, Warning};
+
+/// `csa check`: a PATCH body against a catalog, the target object (by default a cloud-only
+/// user with nothing assigned) and the caller (by default, authorization is not checked).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Check<'a> {
+    catalog: Input<'a>,
+    patch: Input<'a>,
+    object: Option<Input<'a>>,
+    actor: Option<Input<'a>>,
+    policy: Option<Input<'a>>,
+    object_type: Option<ObjectKind>,
+    allow_synced: bool,
+    audit: bool,
+}
+
+impl<'a> Check<'a> {
+    /// The PATCH body `patch` against `catalog`.
+    pub fn new(catalog: impl Into<Input<'a>>, patch: impl Into<Input<'a>>) -> Self {
+        Self {
+            catalog: catalog.into(),
+            patch: patch.into(),
+            object: None,
+            actor: None,
+            policy: None,
+            object_type: None,
+            allow_synced: false,
+            audit: false,
+        }
+    }
+    /// The target object as Graph returns it (`--object`).
+    pub fn object(mut self, object: impl Into<Input<'a>>) -> Self {
+        self.object = Some(object.into());
+        self
+    }
+    /// The caller's role assignments and permissions (`--actor`).
+    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+    /// The policy knobs (`--policy`).
+    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// The object's kind, over its `@odata.type` (`--object-type`).
+    pub fn object_type(mut self, kind: ObjectKind) -> Self {
+        self.object_type = Some(kind);
+        self
+    }
+    /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
+    pub fn allow_synced(mut self, allow: bool) -> Self {
+        self.allow_synced = allow;
+        self
+    }
+    /// Add the audit record of an accepted request (`--audit`).
+    pub fn audit(mut self, audit: bool) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// Reads the policy, the catalog, the object and the actor, then evaluates the body.
+    pub fn run(&self) -> Result<CheckReport, InputError> {
+        let mut policy = read_policy(self.policy)?;
+        if self.allow_synced {
+            policy.allow_synced_objects = true;
+        }
+        let catalog = read_catalog(self.catalog, &policy)?;
+        let mut object = match self.object {
+            Some(o) => read_object(o)?,
+            None => Object::default(),
+        };
+        if let Some(kind) = &self.object_type {
+            object = object.with_kind(kind.clone());
+        }
+        let actor = read_actor(self.actor)?;
+        let engine = Engine::new(catalog, policy);
+        let evaluation = engine.evaluate(&object, actor.as_ref(), self.patch.bytes());
+        Ok(CheckReport::new(
+            &engine,
+            &object,
+            actor.as_ref(),
+            evaluation,
+            self.audit,
+        ))
+    }
+}
+
+/// `csa plan`: the minimal PATCH from an object's current state to a desired state, decided
+/// like any PATCH ([`Engine::plan`]).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Plan<'a> {
+    catalog: Input<'a>,
+    object: Input<'a>,
+    desired: Input<'a>,
+    actor: Option<Input<'a>>,
+    policy: Option<Input<'a>>,
+    exclusive: bool,
+    audit: bool,
+}
+
+impl<'a> Plan<'a> {
+    /// From `object`'s current state to `desired` (Graph's response form: the
+    /// `customSecurityAttributes` wrapper, the object, or the sets map).
+    pub fn new(
+        catalog: impl Into<Input<'a>>,
+        object: impl Into<Input<'a>>,
+        desired: impl Into<Input<'a>>,
+    ) -> Self {
+        Self {
+            catalog: catalog.into(),
+            object: object.into(),
+            desired: desired.into(),
+            actor: None,
+            policy: None,
+            exclusive: false,
+            audit: false,
+        }
+    }
+    /// The caller's role assignments and permissions (`--actor`).
+    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
+        self.actor = Some(actor.into());
+        self
+    }
+    /// The policy knobs (`--policy`).
+    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Also remove every readable defined attribute the desired state does not hold, in sets it
+    /// does not name (`--exclusive`).
+    pub fn exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = exclusive;
+        self
+    }
+    /// Add the audit record of an accepted plan (`--audit`).
+    pub fn audit(mut self, audit: bool) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// Reads the policy, the catalog, the actor and the object, then plans.
+    pub fn run(&self) -> Result<CheckReport, InputError> {
+        let policy = read_policy(self.policy)?;
+        let catalog = read_catalog(self.catalog, &policy)?;
+        let actor = read_actor(self.actor)?;
+        let object = read_object(self.object)?;
+        let engine = Engine::new(catalog, policy);
+        let mode = if self.exclusive {
+            PlanMode::Exclusive
+        } else {
+            PlanMode::Managed
+        };
+        let evaluation = engine.plan(&object, actor.as_ref(), self.desired.bytes(), mode);
+        Ok(CheckReport::new(
+            &engine,
+            &object,
+            actor.as_ref(),
+            evaluation,
+            self.audit,
+        ))
+    }
+}
+
+/// What `csa check` and `csa plan` print with `--format json`: the evaluation
+/// (`{"allowed", "authorization", "changes", "warnings", "customSecurityAttributes",
+/// "request"}` or `{"allowed": false, "authorization", "violations", "warnings"}`), with the
+/// `audit` record when one was asked for and the request was accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct CheckReport {
+    evaluation: Evaluation,
+    audit: Option<AuditRecord>,
+}
+
+impl CheckReport {
+    /// The report of `evaluation`, made on `engine` for `object` as `actor`, with its audit
+    /// record when `audit` is asked for (and the request accepted).
+    pub fn new(
+        engine: &Engine,
+        object: &Object,
+        actor: Option<&Actor>,
+        evaluation: Evaluation,
+        audit: bool,
+    ) -> Self {
+        let audit = if audit {
+            evaluation.audit(object, actor, engine.policy())
+        } else {
+            None
+        };
+        Self { evaluation, audit }
+    }
+
+    /// The report of an evaluation alone (no audit record).
+    pub fn of(evaluation: Evaluation) -> Self {
+        Self {
+            evaluation,
+            audit: None,
+        }
+    }
+
+    /// The evaluation.
+    pub fn evaluation(&self) -> &Evaluation {
+        &self.evaluation
+    }
+
+    /// The audit record, when one was asked for and the request was accepted.
+    pub fn audit(&self) -> Option<&AuditRecord> {
+        self.audit.as_ref()
+    }
+
+    /// Whether the request is accepted.
+    pub fn is_allowed(&self) -> bool {
+        self.evaluation.is_allowed()
+    }
+
+    /// What `--format graph` prints: Graph's `204 No Content`, or the first violation's status
+    /// and Graph's error body.
+    pub fn graph_answer(&self) -> GraphAnswer<'_> {
+        GraphAnswer::of_evaluation(&self.evaluation)
+    }
+}
+
+impl Verdict for CheckReport {
+    fn violations(&self) -> &[Violation] {
+        self.evaluation.violations()
+    }
+    fn warnings(&self) -> &[Warning] {
+        self.evaluation.warnings()
+    }
+}
+
+impl Serialize for CheckReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct WithAudit<'a> {
+            #[serde(flatten)]
+            evaluation: &'a Evaluation,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            audit: Option<&'a AuditRecord>,
+        }
+        match &self.audit {
+            None => self.evaluation.serialize(s),
+            Some(audit) => WithAudit {
+                evaluation: &self.evaluation,
+                audit: Some(audit),
+            }
+            .serialize(s),
+        }
+    }
+}

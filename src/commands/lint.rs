@@ -1,0 +1,34 @@
+//! `csa lint`: every problem of a catalog.
+
+use super::{read_policy, Input};
+use crate::catalog::{Catalog, LintReport};
+use crate::violation::InputError;
+
+/// `csa lint`: a catalog validated, every violation and warning reported
+/// ([`LintReport`] is what it prints with `--format json`).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Lint<'a> {
+    catalog: Input<'a>,
+    policy: Option<Input<'a>>,
+}
+
+impl<'a> Lint<'a> {
+    /// Lints `catalog` (any bytes: what is wrong with them is the report).
+    pub fn new(catalog: impl Into<Input<'a>>) -> Self {
+        Self {
+            catalog: catalog.into(),
+            policy: None,
+        }
+    }
+    /// The policy knobs (`--policy`; its `maxCatalogBytes` bounds the catalog).
+    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Reads the policy, then lints. Only an unreadable policy is an error.
+    pub fn run(&self) -> Result<LintReport, InputError> {
+        let policy = read_policy(self.policy)?;
+        Ok(Catalog::lint(self.catalog.bytes(), &policy))
+    }
+}
