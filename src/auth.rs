@@ -9,9 +9,7 @@ use crate::catalog::{Diag, Props};
 use crate::json;
 use crate::names::{names_eq, Name, NameRef};
 use crate::object::ObjectKind;
-use crate::violation::{
-    Code, Document, InputError, Pointer, Violation, Warning, WarningCode,
-};
+use crate::violation::{Code, Document, InputError, Pointer, Violation, Warning, WarningCode};
 
 /// A set of directory actions, as bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -320,7 +318,10 @@ impl CustomRole {
                 .template_id
                 .as_deref()
                 .is_some_and(|t| t.eq_ignore_ascii_case(id))
-            || self.display_name.as_deref().is_some_and(|n| names_eq(n, id))
+            || self
+                .display_name
+                .as_deref()
+                .is_some_and(|n| names_eq(n, id))
     }
     /// What it grants.
     fn actions(&self) -> Actions {

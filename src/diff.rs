@@ -280,6 +280,11 @@ impl Applied {
         self.outcome.as_ref().ok().map(|(s, _)| s)
     }
 
+    /// Every violation (empty when applied), ordered by pointer then code.
+    pub fn violations(&self) -> &[Violation] {
+        self.outcome.as_ref().err().map_or(&[], Vec::as_slice)
+    }
+
     /// How many changes were applied (0 when refused).
     pub fn applied_changes(&self) -> usize {
         self.outcome.as_ref().map_or(0, |(_, n)| *n)
@@ -301,7 +306,7 @@ impl Applied {
 
 impl Verdict for Applied {
     fn violations(&self) -> &[Violation] {
-        self.outcome.as_ref().err().map_or(&[], Vec::as_slice)
+        Applied::violations(self)
     }
     fn warnings(&self) -> &[crate::violation::Warning] {
         &[]
@@ -964,7 +969,7 @@ mod tests {
             Change::between(
                 "Engineering",
                 "Project",
-                Some(Value::Strings(vec!["A".into()])),
+                Some(Value::strings(["A"]).unwrap()),
                 None,
             )
             .unwrap(),
@@ -992,8 +997,8 @@ mod tests {
         assert!(Change::between(
             "E",
             "P",
-            Some(Value::Strings(vec!["a".into(), "b".into()])),
-            Some(Value::Strings(vec!["b".into(), "a".into()]))
+            Some(Value::strings(["a", "b"]).unwrap()),
+            Some(Value::strings(["b", "a"]).unwrap())
         )
         .is_none());
         assert!(Change::between("E", "P", None, None).is_none());

@@ -426,21 +426,8 @@ impl FilterError {
     /// assert_eq!(e.render(text), format!("{text}\n{}^", " ".repeat(49)));
     /// ```
     pub fn render(&self, text: &str) -> String {
-        let mut at = self.offset.min(text.len());
-        while !text.is_char_boundary(at) {
-            at = at.saturating_sub(1);
-        }
-        let before = text.get(..at).unwrap_or("");
-        let after = text.get(at..).unwrap_or("");
-        let start = before.rfind('\n').map_or(0, |i| i + 1);
-        let head = before.get(start..).unwrap_or("");
-        let tail = after.split('\n').next().unwrap_or("");
-        // Tabs stay tabs so the caret lines up however wide the terminal draws them.
-        let pad: String = head
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        format!("{head}{tail}\n{pad}^")
+        let at = self.offset.min(text.len());
+        crate::snippet::Snippet::new(text.as_bytes(), at..at.saturating_add(1)).render_plain()
     }
 
     /// The violation Graph's refusal maps to (`invalid_filter`, 400 `Request_UnsupportedQuery`).

@@ -167,23 +167,6 @@ pub(crate) fn int_text(number_text: &str) -> IntText {
     }
 }
 
-#[cfg(test)] // only tests use it so far
-/// 1-based line and column (column counted in chars) for a byte offset; used to render carets.
-///
-/// An offset past the end is clamped to the end, and one inside a multi-byte
-/// character is moved back to that character's start.
-pub(crate) fn line_col(input: &str, offset: usize) -> (usize, usize) {
-    let mut end = offset.min(input.len());
-    while !input.is_char_boundary(end) {
-        end = end.saturating_sub(1);
-    }
-    let before = input.get(..end).unwrap_or("");
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
-}
-
 impl<'a> Node<'a> {
     /// The string's content, for [`Kind::String`].
     pub(crate) fn as_str(&self) -> Option<&str> {
@@ -1053,21 +1036,6 @@ mod tests {
         assert_eq!(int_text(""), IntText::NotInteger);
     }
 
-    #[test]
-    fn line_col_cases() {
-        let s = "ab\ncdé\nf";
-        assert_eq!(line_col(s, 0), (1, 1));
-        assert_eq!(line_col(s, 2), (1, 3));
-        assert_eq!(line_col(s, 3), (2, 1));
-        assert_eq!(line_col(s, 5), (2, 3));
-        assert_eq!(line_col(s, 6), (2, 3), "inside é: moved back to its start");
-        assert_eq!(line_col(s, 7), (2, 4));
-        assert_eq!(line_col(s, 8), (3, 1));
-        assert_eq!(line_col(s, 9), (3, 2));
-        assert_eq!(line_col(s, 999), (3, 2), "clamped to the end");
-        assert_eq!(line_col("", 5), (1, 1));
-    }
-
     /// Greatest array/object nesting in a tree.
     fn depth_of(n: &Node<'_>) -> usize {
         match &n.kind {
@@ -1287,12 +1255,6 @@ mod tests {
                 bytes[i] = byte;
             }
             check_against_serde(&bytes)?;
-        }
-
-        #[test]
-        fn line_col_never_panics(text in "\\PC{0,20}", offset in 0usize..40) {
-            let (line, col) = line_col(&text, offset);
-            prop_assert!(line >= 1 && col >= 1);
         }
     }
 

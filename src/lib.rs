@@ -1,9 +1,9 @@
 #![doc = include_str!("../README.md")]
 
 mod audit;
-pub mod commands;
 mod auth;
 mod catalog;
+pub mod commands;
 mod define;
 mod diff;
 mod engine;
@@ -16,6 +16,7 @@ mod plan;
 mod policy;
 mod query;
 mod search;
+mod snippet;
 mod text;
 mod value;
 mod violation;
@@ -48,6 +49,7 @@ pub use plan::PlanMode;
 pub use policy::{Policy, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
 pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use search::SearchMatch;
+pub use snippet::{Location, Snippet};
 pub use text::Text;
 pub use value::{Assignment, AttributeType, Collection, SetAssignments, State, Value};
 pub use violation::{Code, Document, InputError, Verdict, Violation, Warning, WarningCode};

@@ -514,7 +514,11 @@ mod tests {
     #[test]
     fn response_form_annotates_collections_only() {
         let mut s = State::new();
-        s.insert("Engineering", "CostCenter", Value::integers([1001]).unwrap());
+        s.insert(
+            "Engineering",
+            "CostCenter",
+            Value::integers([1001]).unwrap(),
+        );
         s.insert("Engineering", "NumVendors", Value::Integer(8));
         assert_eq!(
             s.to_response_json(),

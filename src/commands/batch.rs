@@ -92,7 +92,9 @@ impl BatchLine {
         Self::failed(
             None,
             line,
-            &format!("the line is {len} bytes, more than the {max} bytes allowed (payload_too_large)"),
+            &format!(
+                "the line is {len} bytes, more than the {max} bytes allowed (payload_too_large)"
+            ),
             Vec::new(),
         )
     }

@@ -23,11 +23,7 @@ pub struct Search<'a> {
 
 impl<'a> Search<'a> {
     /// What in `object` starts with `text` (case-insensitive; empty lists everything).
-    pub fn new(
-        catalog: impl Into<Input<'a>>,
-        object: impl Into<Input<'a>>,
-        text: &'a str,
-    ) -> Self {
+    pub fn new(catalog: impl Into<Input<'a>>, object: impl Into<Input<'a>>, text: &'a str) -> Self {
         Self {
             catalog: catalog.into(),
             object: object.into(),
