@@ -16,6 +16,10 @@
 //! `csa_to_json` (`csa` plus `serde_json::to_vec` of the evaluation) or `none` (setup only) and
 //! exits; under `valgrind --tool=callgrind`, the difference between `FUNCTION N` and `none 0`,
 //! divided by `N`, is the count per call (docs/PERFORMANCE.md shows the commands).
+//!
+//! `-- dump DIR` writes the inputs as files, for the benches of the language packages:
+//! `catalog.json`, `object.json`, `actor.json`, `body.json`, and `schema.json` (the JSON Schema
+//! the `jsonschema_peer` of `benches/evaluate.rs` validates against).
 
 #![allow(
     clippy::expect_used,
@@ -28,7 +32,13 @@ use std::time::Instant;
 use serde_json::Value as Json;
 
 mod typical;
-use typical::{check_accepted, setup, BODY};
+use typical::{check_accepted, setup, ACTOR, BODY, USER};
+#[path = "typical/schema.rs"]
+#[allow(
+    dead_code,
+    reason = "only the schema itself is used here, not its validator"
+)]
+mod schema;
 
 /// Calls of each function per batch.
 const BATCH: u32 = 500;
@@ -57,19 +67,41 @@ fn tenth(v: &[f64]) -> f64 {
     v.get(v.len() / 10).copied().unwrap_or(f64::NAN)
 }
 
+/// Writes the inputs into `dir`.
+fn dump(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let catalog = typical::catalog_json();
+    let parsed = csa::Catalog::from_json(&catalog).expect("the generated catalog is valid");
+    let schema = serde_json::to_vec_pretty(&schema::patch_schema(&parsed))?;
+    std::fs::write(dir.join("catalog.json"), &catalog)?;
+    std::fs::write(dir.join("object.json"), USER)?;
+    std::fs::write(dir.join("actor.json"), ACTOR)?;
+    std::fs::write(dir.join("body.json"), BODY)?;
+    std::fs::write(dir.join("schema.json"), schema)?;
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "dump") {
+        let dir = args
+            .get(at + 1)
+            .map_or("target/bench-inputs", String::as_str);
+        dump(std::path::Path::new(dir)).expect("the inputs are written");
+        eprintln!("wrote the evaluate_typical inputs to {dir}");
+        return;
+    }
     let s = setup();
     check_accepted(&s);
     let prepared = s.engine.prepare(&s.object);
     let body = BODY.as_bytes();
     // The two functions compared, as the count mode and the timed batches both run them.
     let csa_call = || {
-        black_box(s.engine.evaluate_prepared(
+        drop(black_box(s.engine.evaluate_prepared(
             black_box(&prepared),
             Some(&s.actor),
             black_box(body),
-        ));
+        )));
     };
     let serde_call = || {
         black_box(serde_json::from_slice::<Json>(black_box(body))).ok();
@@ -82,11 +114,11 @@ fn main() {
                 "csa" => csa_call(),
                 "serde_value" => serde_call(),
                 "csa_unprepared" => {
-                    black_box(s.engine.evaluate(
+                    drop(black_box(s.engine.evaluate(
                         black_box(&s.object),
                         Some(&s.actor),
                         black_box(body),
-                    ));
+                    )));
                 }
                 "csa_to_json" => {
                     let eval = s.engine.evaluate_prepared(

@@ -5,9 +5,6 @@
 use csa::{Actor, Catalog, Engine, Evaluation, Object, Op, Policy};
 use serde_json::{json, Value as Json};
 
-/// Attribute Assignment Administrator (template id).
-const ATTRIBUTE_ASSIGNMENT_ADMINISTRATOR: &str = "58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d";
-
 /// Number of attribute sets in the catalog.
 const SETS: usize = 50;
 /// Definitions per set (50 × 100 = 5,000).
@@ -51,7 +48,7 @@ pub(crate) const BODY: &str = r##"{
 
 /// The user's current state (response form, as `GET ...?$select=customSecurityAttributes`
 /// returns it): 10 values across the three sets; the PATCH replaces some and removes one.
-const USER: &str = r##"{
+pub(crate) const USER: &str = r##"{
   "@odata.type": "#microsoft.graph.user",
   "id": "4f1e9a7c-2b3d-4c5e-8f90-a1b2c3d4e5f6",
   "displayName": "Adele Vance",
@@ -197,7 +194,7 @@ fn named_definitions(set: &str) -> Vec<Json> {
 /// The catalog: 50 sets of 100 definitions each, 10 of them `Available` (500 in all), the
 /// other 90 `Deprecated` (4,500); Engineering, Marketing and Operations hold the attributes
 /// the PATCH names.
-fn catalog_json() -> Vec<u8> {
+pub(crate) fn catalog_json() -> Vec<u8> {
     let mut set_names = vec![
         "Engineering".to_owned(),
         "Marketing".to_owned(),
@@ -244,6 +241,9 @@ fn catalog_json() -> Vec<u8> {
     serde_json::to_vec(&catalog).expect("the generated catalog serialises")
 }
 
+/// The actor document: a tenant-scope Attribute Assignment Administrator.
+pub(crate) const ACTOR: &str = r#"{"roleAssignments": [{"roleDefinitionId": "58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d", "directoryScopeId": "/"}]}"#;
+
 /// Everything prepared outside the timing.
 pub(crate) struct Setup {
     pub(crate) engine: Engine,
@@ -272,7 +272,7 @@ pub(crate) fn setup() -> Setup {
     let engine = Engine::new(catalog, Policy::default());
     let object = Object::from_json(USER.as_bytes()).expect("the user is valid");
     // Tenant scope: the common production setup for an assignment service.
-    let actor = Actor::new().with_role(ATTRIBUTE_ASSIGNMENT_ADMINISTRATOR, "/");
+    let actor = Actor::from_json(ACTOR.as_bytes()).expect("the actor is valid");
     Setup {
         engine,
         object,
