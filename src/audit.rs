@@ -15,9 +15,9 @@ use serde::{Serialize, Serializer};
 
 use crate::auth::{Actor, Scope};
 use crate::diff::{serialize_change, Change, Op};
-use crate::engine::{Evaluation, REDACTED};
+use crate::engine::Evaluation;
 use crate::object::{Object, ObjectKind};
-use crate::policy::Policy;
+use crate::policy::{Policy, REDACTED};
 use crate::text::Text;
 use crate::value::Value;
 

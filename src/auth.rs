@@ -5,10 +5,10 @@
 
 use hashbrown::HashMap;
 
-use crate::catalog::{Diag, Props};
 use crate::json;
 use crate::names::{names_eq, Name, NameRef};
 use crate::object::ObjectKind;
+use crate::reader::{Diag, Props};
 use crate::violation::{Code, Document, InputError, Pointer, Violation, Warning, WarningCode};
 
 /// A set of directory actions, as bits.

@@ -7,25 +7,20 @@ use hashbrown::HashMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::json::{self, IntText, Kind, Member, Node};
-use crate::names::{bytes_eq, check_name, names_eq, utf16_len, Name, NameRef};
+use crate::json::{self, IntText, Kind, Node};
+use crate::limits::{
+    MAX_ACTIVE_DEFINITIONS, MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTES_PER_SET,
+    MAX_ATTRIBUTE_SETS,
+};
+use crate::names::{names_eq, utf16_len, Name, NameRef};
 use crate::policy::Policy;
+use crate::reader::{check_name_at, is_odata_key, span, Diag, Props};
+use crate::text::bytes_eq;
 use crate::value::AttributeType;
 use crate::violation::{
-    sort_violations, sort_warnings, Code, Document, InputError, Pointer, Verdict, Violation,
-    Warning, WarningCode,
+    sort_violations, sort_warnings, Code, InputError, Pointer, Verdict, Violation, Warning,
+    WarningCode,
 };
-
-/// Most attribute sets in a tenant.
-pub const MAX_ATTRIBUTE_SETS: usize = 500;
-/// Most definitions with `status = Available` in a tenant.
-pub const MAX_ACTIVE_DEFINITIONS: usize = 500;
-/// Most allowed values per definition (active and inactive).
-pub const MAX_ALLOWED_VALUES: usize = 100;
-/// Longest description, in UTF-16 code units.
-pub const MAX_DESCRIPTION_LEN: usize = 128;
-/// Longest allowed value id, in UTF-16 code units.
-pub const MAX_ALLOWED_VALUE_LEN: usize = 64;
 
 /// Whether a definition can be assigned anew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,6 +185,21 @@ impl AttributeDefinition {
 
     /// The allowed value whose id is `n` in canonical decimal, for an Integer attribute: the
     /// same as [`AttributeDefinition::allowed_value`] of that text.
+    /// What its values are, for messages: `single-valued string`, `multi-valued integer`, ...
+    pub(crate) fn describe(&self) -> String {
+        let card = if self.is_collection {
+            "multi-valued"
+        } else {
+            "single-valued"
+        };
+        format!("{card} {}", self.attribute_type().noun())
+    }
+
+    /// Whether `v` has this definition's type and cardinality.
+    pub(crate) fn fits(&self, v: &crate::value::Value) -> bool {
+        v.attribute_type() == self.attribute_type() && v.is_collection() == self.is_collection()
+    }
+
     pub(crate) fn allowed_int(&self, n: i32) -> Option<&AllowedValue> {
         let at = self.int_index.binary_search_by_key(&n, |&(v, _)| v).ok()?;
         let &(_, i) = self.int_index.get(at)?;
@@ -493,67 +503,6 @@ impl Serialize for Catalog {
 // ---------------------------------------------------------------------------------------------
 // Parsing and validation
 
-/// Violations and warnings collected while reading one document.
-#[derive(Debug, Default)]
-pub(crate) struct Diag {
-    pub(crate) violations: Vec<Violation>,
-    pub(crate) warnings: Vec<Warning>,
-    pub(crate) document: Option<Document>,
-}
-
-impl Diag {
-    pub(crate) fn for_doc(document: Document) -> Self {
-        Self {
-            document: Some(document),
-            ..Self::default()
-        }
-    }
-    pub(crate) fn push(&mut self, v: Violation) {
-        let doc = self.document.unwrap_or(Document::Catalog);
-        self.violations.push(v.in_doc(doc));
-    }
-    pub(crate) fn warn(&mut self, w: Warning) {
-        let doc = self.document.unwrap_or(Document::Catalog);
-        self.warnings.push(w.in_doc(doc));
-    }
-    /// Parses a whole input document; on failure records `invalid_json` naming `what`.
-    pub(crate) fn parse<'a>(&mut self, bytes: &'a [u8], what: &str) -> Option<Node<'a>> {
-        match json::parse(bytes, json::DEFAULT_MAX_DEPTH) {
-            Ok(root) => Some(root),
-            Err(e) => {
-                self.push(
-                    Violation::new(
-                        Code::InvalidJson,
-                        "",
-                        format!("the {what} is not valid JSON: {}", e.message),
-                    )
-                    .span(e.offset..e.offset.saturating_add(1)),
-                );
-                None
-            }
-        }
-    }
-
-    /// The document's problems as the error of its reader.
-    pub(crate) fn into_error(self) -> InputError {
-        InputError::new(self.document.unwrap_or(Document::Catalog), self.violations)
-            .with_warnings(self.warnings)
-    }
-
-    fn err(&mut self, code: Code, ptr: &Pointer, node_span: (usize, usize), msg: String) {
-        self.push(Violation::new(code, ptr, msg).span(node_span.0..node_span.1));
-    }
-}
-
-fn span(n: &Node<'_>) -> (usize, usize) {
-    (n.start, n.end)
-}
-
-/// Whether a key is OData control information, which csa ignores silently.
-pub(crate) fn is_odata_key(key: &str) -> bool {
-    key.starts_with("@odata.") || key.contains("@odata.")
-}
-
 fn parse_catalog(
     bytes: &[u8],
     policy: &Policy,
@@ -704,181 +653,6 @@ fn list_items<'n, 'a>(
     None
 }
 
-/// Reads the properties of one item, flagging unknown ones.
-pub(crate) struct Props<'n, 'a> {
-    pub(crate) node: &'n Node<'a>,
-    pub(crate) members: &'n [Member<'a>],
-    pub(crate) ptr: Pointer,
-}
-
-impl<'n, 'a> Props<'n, 'a> {
-    /// `None` (with an `invalid_property` violation) when the item is not an object.
-    pub(crate) fn new(node: &'n Node<'a>, ptr: &Pointer, what: &str, d: &mut Diag) -> Option<Self> {
-        match node.as_object() {
-            Some(members) => Some(Self {
-                node,
-                members,
-                ptr: ptr.clone(),
-            }),
-            None => {
-                d.err(
-                    Code::InvalidProperty,
-                    ptr,
-                    span(node),
-                    format!("{what} must be a JSON object, not {}", node.kind_name()),
-                );
-                None
-            }
-        }
-    }
-
-    /// Warns about every member not in `known` (OData keys are ignored silently) and about
-    /// duplicate keys.
-    pub(crate) fn check_unknown(&self, known: &[&str], what: &str, d: &mut Diag) {
-        // Which known keys were met: a duplicate is found without rescanning the members.
-        let mut met: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; known.len()];
-        for m in self.members {
-            let k = m.key.as_ref();
-            if is_odata_key(k) {
-                continue;
-            }
-            let Some(at) = known.iter().position(|n| *n == k) else {
-                d.warn(
-                    Warning::new(
-                        WarningCode::IgnoredProperty,
-                        self.ptr.key(k),
-                        format!("the property `{k}` is not part of {what} and was ignored"),
-                    )
-                    .span(m.key_start..m.key_end),
-                );
-                continue;
-            };
-            if let Some(seen) = met.get_mut(at) {
-                if *seen {
-                    d.push(
-                        Violation::new(
-                            Code::DuplicateKey,
-                            self.ptr.key(k),
-                            format!("the property `{k}` appears more than once"),
-                        )
-                        .with_hint("keep one of them")
-                        .span(m.key_start..m.key_end),
-                    );
-                }
-                *seen = true;
-            }
-        }
-    }
-
-    /// The first member named `key`, `None` when absent.
-    pub(crate) fn get(&self, key: &str) -> Option<&'n Node<'a>> {
-        self.members.iter().find(|m| m.key == key).map(|m| &m.value)
-    }
-
-    /// A required, non-null property.
-    pub(crate) fn required(&self, key: &str, what: &str, d: &mut Diag) -> Option<&'n Node<'a>> {
-        match self.get(key) {
-            Some(n) if !n.is_null() => Some(n),
-            Some(n) => {
-                d.err(
-                    Code::MissingProperty,
-                    &self.ptr.key(key),
-                    span(n),
-                    format!("{what} needs `{key}`, which is null"),
-                );
-                None
-            }
-            None => {
-                d.err(
-                    Code::MissingProperty,
-                    &self.ptr,
-                    span(self.node),
-                    format!("{what} needs `{key}`"),
-                );
-                None
-            }
-        }
-    }
-
-    pub(crate) fn string(&self, key: &str, node: &'n Node<'a>, d: &mut Diag) -> Option<&'n str> {
-        match node.as_str() {
-            Some(s) => Some(s),
-            None => {
-                d.err(
-                    Code::InvalidProperty,
-                    &self.ptr.key(key),
-                    span(node),
-                    format!("`{key}` must be a string, not {}", node.kind_name()),
-                );
-                None
-            }
-        }
-    }
-
-    /// A Boolean, also accepting the strings `"true"` / `"false"` with a warning.
-    pub(crate) fn boolean(&self, key: &str, node: &'n Node<'a>, d: &mut Diag) -> Option<bool> {
-        if let Some(b) = node.as_bool() {
-            return Some(b);
-        }
-        let coerced = match node.as_str() {
-            Some(s) if s.eq_ignore_ascii_case("true") => Some(true),
-            Some(s) if s.eq_ignore_ascii_case("false") => Some(false),
-            _ => None,
-        };
-        match coerced {
-            Some(b) => {
-                d.warn(
-                    Warning::new(
-                        WarningCode::CoercedBoolean,
-                        self.ptr.key(key),
-                        format!("`{key}` was given as the string `\"{b}\"` and read as the Boolean `{b}`"),
-                    )
-                    .span(node.start..node.end),
-                );
-                Some(b)
-            }
-            None => {
-                d.err(
-                    Code::InvalidProperty,
-                    &self.ptr.key(key),
-                    span(node),
-                    format!("`{key}` must be a Boolean, not {}", node.kind_name()),
-                );
-                None
-            }
-        }
-    }
-
-    /// An optional string (absent or `null` is `None`).
-    pub(crate) fn opt_string(&self, key: &str, d: &mut Diag) -> Result<Option<String>, ()> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(n) if n.is_null() => Ok(None),
-            Some(n) => self.string(key, n, d).map(|s| Some(s.to_owned())).ok_or(()),
-        }
-    }
-
-    /// An optional description, checked for length.
-    pub(crate) fn description(&self, d: &mut Diag) -> Result<Option<String>, ()> {
-        let desc = self.opt_string("description", d)?;
-        if let (Some(text), Some(node)) = (&desc, self.get("description")) {
-            if utf16_len(text) > MAX_DESCRIPTION_LEN {
-                d.err(
-                    Code::DescriptionTooLong,
-                    &self.ptr.key("description"),
-                    span(node),
-                    format!(
-                        "the description is {} characters long, more than {MAX_DESCRIPTION_LEN}",
-                        utf16_len(text)
-                    ),
-                );
-                return Err(());
-            }
-        }
-        Ok(desc)
-    }
-}
-
 /// For an update body: warns about unknown members (via [`Props::check_unknown`]) and refuses
 /// every member naming a property that cannot change (`immutable_changed`), even when it
 /// carries the stored value: Graph's update accepts only the `known` properties.
@@ -920,27 +694,6 @@ pub(crate) fn check_unknown_and_immutable(
     }
 }
 
-pub(crate) fn check_name_at(
-    name: &str,
-    ptr: &Pointer,
-    node: &Node<'_>,
-    what: &str,
-    d: &mut Diag,
-) -> bool {
-    match check_name(name) {
-        Ok(()) => true,
-        Err(e) => {
-            d.err(
-                Code::InvalidName,
-                ptr,
-                span(node),
-                format!("`{name}` is not a valid {what} name: {e}"),
-            );
-            false
-        }
-    }
-}
-
 pub(crate) const SET_PROPS: &[&str] = &["id", "description", "maxAttributesPerSet"];
 
 /// Parses `maxAttributesPerSet` (absent or `null` is `None`).
@@ -953,7 +706,9 @@ pub(crate) fn parse_max_attributes(p: &Props<'_, '_>, d: &mut Diag) -> Result<Op
     }
     let ok = match &n.kind {
         Kind::Number(t) => match json::int_text(t) {
-            IntText::Int(v) if (1..=500).contains(&v) => u32::try_from(v).ok(),
+            IntText::Int(v) => u32::try_from(v)
+                .ok()
+                .filter(|v| (1..=MAX_ATTRIBUTES_PER_SET).contains(v)),
             _ => None,
         },
         _ => None,
@@ -965,7 +720,9 @@ pub(crate) fn parse_max_attributes(p: &Props<'_, '_>, d: &mut Diag) -> Result<Op
                 Code::InvalidProperty,
                 &p.ptr.key("maxAttributesPerSet"),
                 span(n),
-                "`maxAttributesPerSet` must be an integer from 1 to 500".to_owned(),
+                format!(
+                    "`maxAttributesPerSet` must be an integer from 1 to {MAX_ATTRIBUTES_PER_SET}"
+                ),
             );
             Err(())
         }

@@ -16,14 +16,17 @@ use crate::auth::{Actions, Actor};
 use crate::catalog::{
     check_unknown_and_immutable, parse_allowed_value, parse_definition, parse_max_attributes,
     parse_set, parse_status, set_hint, validate_catalog, AttributeDefinition, AttributeSet,
-    Catalog, Diag, Props, Status, MAX_ALLOWED_VALUES,
+    Catalog, Status,
 };
-use crate::engine::Authorization;
+
 use crate::evolve::DefinitionChange;
 use crate::json::Node;
+use crate::limits::MAX_ALLOWED_VALUES;
 use crate::policy::Policy;
+use crate::reader::{Diag, Props};
 use crate::violation::{
-    sort_violations, sort_warnings, Code, Document, Pointer, Verdict, Violation, Warning,
+    sort_violations, sort_warnings, Authorization, Code, Document, Pointer, Verdict, Violation,
+    Warning,
 };
 
 /// Where Graph's `@odata.context` URLs start.

@@ -10,13 +10,15 @@ use std::fmt;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::catalog::{check_name_at, Diag, Props};
-use crate::engine::MAX_VALUE_LEN;
-use crate::json::{self, IntText, Kind, Node};
-use crate::names::{names_eq, utf16_len};
+use crate::json::{Kind, Node};
+use crate::limits::MAX_VALUE_LEN;
+use crate::names::names_eq;
 use crate::policy::Policy;
+use crate::reader::{check_name_at, Diag, Props};
 use crate::text::Text;
-use crate::value::{State, Value, REQUEST_SET_TYPE};
+use crate::value::check::{self, IntProblem, StringProblem};
+use crate::value::odata::{Annotation, REQUEST_SET_TYPE};
+use crate::value::{State, Value};
 use crate::violation::{sort_violations, Code, Document, InputError, Pointer, Verdict, Violation};
 
 /// What a change does to one attribute.
@@ -680,7 +682,7 @@ fn read_value(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Option<Value>
                     continue;
                 }
                 match scalar(item, &ip, d) {
-                    Some(v) if elements.contains(&v) => {
+                    Some(v) if check::repeats(&elements, &v) => {
                         bad(
                             d,
                             Code::DuplicateValue,
@@ -723,68 +725,39 @@ fn read_value(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Option<Value>
     }
 }
 
-/// A string or an integer, checked as the PATCH rules check them (RULES.md §3.2).
+/// A string or an integer, checked as the PATCH rules check them ([`check`]).
 fn scalar(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Value> {
-    let push = |d: &mut Diag, code: Code, message: String| {
-        d.push(Violation::new(code, ptr, message).span(n.start..n.end));
-    };
-    match &n.kind {
-        Kind::String(s) if s.is_empty() => {
-            push(
-                d,
+    let problem = match &n.kind {
+        Kind::String(s) => match check::check_string(s) {
+            Ok(()) => return Some(Value::String(Text::new(s))),
+            Err(StringProblem::Empty) => (
                 Code::EmptyString,
                 "a value cannot be an empty string".to_owned(),
-            );
-            None
-        }
-        Kind::String(s) if utf16_len(s) > MAX_VALUE_LEN => {
-            push(
-                d,
+            ),
+            Err(StringProblem::TooLong { .. }) => (
                 Code::ValueTooLong,
                 format!("a value is at most {MAX_VALUE_LEN} characters (UTF-16 code units) long"),
-            );
-            None
-        }
-        Kind::String(s) => Some(Value::String(Text::new(s))),
-        Kind::Number(t) => match json::int_text(t) {
-            IntText::Int(v) => match i32::try_from(v) {
-                Ok(v) => Some(Value::Integer(v)),
-                Err(_) => {
-                    push(
-                        d,
-                        Code::IntegerOutOfRange,
-                        "a value is outside the Int32 range".to_owned(),
-                    );
-                    None
-                }
-            },
-            IntText::TooBig => {
-                push(
-                    d,
-                    Code::IntegerOutOfRange,
-                    "a value is outside the Int32 range".to_owned(),
-                );
-                None
-            }
-            IntText::NotInteger => {
-                push(
-                    d,
-                    Code::TypeMismatch,
-                    "a number value must be a whole number without a fraction or exponent"
-                        .to_owned(),
-                );
-                None
-            }
+            ),
         },
-        _ => {
-            push(
-                d,
+        Kind::Number(t) => match check::int32(t) {
+            Ok(v) => return Some(Value::Integer(v)),
+            Err(IntProblem::OutOfRange) => (
+                Code::IntegerOutOfRange,
+                "a value is outside the Int32 range".to_owned(),
+            ),
+            Err(IntProblem::NotWhole) => (
                 Code::TypeMismatch,
-                format!("expected a string or an integer, not {}", n.kind_name()),
-            );
-            None
-        }
-    }
+                "a number value must be a whole number without a fraction or exponent".to_owned(),
+            ),
+        },
+        _ => (
+            Code::TypeMismatch,
+            format!("expected a string or an integer, not {}", n.kind_name()),
+        ),
+    };
+    let (code, message) = problem;
+    d.push(Violation::new(code, ptr, message).span(n.start..n.end));
+    None
 }
 
 /// An accepted PATCH: what changes and the whole resulting state.
@@ -855,7 +828,7 @@ impl Serialize for RequestBody<'_> {
                 for c in self.0.iter().filter(|c| &*c.attribute_set == self.1) {
                     match &c.after {
                         Some(v) => {
-                            if let Some(ann) = v.request_annotation() {
+                            if let Some(ann) = Annotation::of_value(v).map(Annotation::as_str) {
                                 m.serialize_entry(&format!("{}@odata.type", c.name), ann)?;
                             }
                             m.serialize_entry(&*c.name, v)?;
@@ -876,86 +849,6 @@ impl Serialize for RequestBody<'_> {
         m.serialize_entry("customSecurityAttributes", &Sets(self.0))?;
         m.end()
     }
-}
-
-impl crate::engine::Engine {
-    /// Applies changes read back from a check or plan output to `object`, as `csa apply` does:
-    /// each change must name an attribute the catalog defines and carry an `after` of its type
-    /// and cardinality (a changes file may have been edited by hand; the engine never writes
-    /// anything else), names are put in catalog casing, and then the preconditions of
-    /// [`apply_checked_with`] hold on the object's current state or nothing is applied.
-    /// Values of the policy's `redactSets` are masked in messages.
-    pub fn apply_changes(&self, object: &crate::Object, changes: &[Change]) -> Applied {
-        let catalog = self.catalog();
-        let mut resolved = Vec::with_capacity(changes.len());
-        let mut violations = Vec::new();
-        for (i, c) in changes.iter().enumerate() {
-            let ptr = Pointer::root().index(i);
-            let Some(def) = catalog.definition(c.attribute_set(), c.name()) else {
-                let code = if catalog.attribute_set(c.attribute_set()).is_some() {
-                    Code::UnknownAttribute
-                } else {
-                    Code::UnknownAttributeSet
-                };
-                violations.push(
-                    Violation::new(
-                        code,
-                        ptr.key("attribute"),
-                        format!("the catalog does not define `{}`", c.attribute()),
-                    )
-                    .with_hint("apply only the changes `csa check` or `csa plan` computed against this catalog"),
-                );
-                continue;
-            };
-            if let Some(after) = &c.after {
-                if !fits(def, after) {
-                    let what = if self.policy().is_redacted(def.attribute_set()) {
-                        "a value".to_owned()
-                    } else {
-                        format!("`{}`", serde_json::to_string(after).unwrap_or_default())
-                    };
-                    violations.push(
-                        Violation::new(
-                            Code::TypeMismatch,
-                            ptr.key("after"),
-                            format!(
-                                "{what} does not fit `{}`, a {}",
-                                def.id(),
-                                crate::engine::describe(def)
-                            ),
-                        )
-                        .attr(def.id())
-                        .with_hint("apply only the changes `csa check` or `csa plan` computed against this catalog"),
-                    );
-                    continue;
-                }
-            }
-            resolved.push(Change {
-                op: c.op,
-                attribute_set: def.attribute_set.text().clone(),
-                name: def.name.text().clone(),
-                before: c.before.clone(),
-                after: c.after.clone(),
-            });
-        }
-        if !violations.is_empty() {
-            return Applied::refused(violations);
-        }
-        apply_checked_with(&self.view(object, None), &resolved, self.policy())
-    }
-}
-
-/// Whether `v` has the type and cardinality of `def`'s values.
-fn fits(def: &crate::AttributeDefinition, v: &Value) -> bool {
-    use crate::value::AttributeType as T;
-    matches!(
-        (def.attribute_type(), def.is_collection(), v),
-        (T::String, false, Value::String(_))
-            | (T::Integer, false, Value::Integer(_))
-            | (T::Boolean, false, Value::Boolean(_))
-            | (T::String, true, Value::Strings(_))
-            | (T::Integer, true, Value::Integers(_))
-    )
 }
 
 #[cfg(test)]

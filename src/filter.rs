@@ -38,13 +38,9 @@ use nom::combinator::{opt, recognize};
 use nom::sequence::pair;
 use nom::{IResult, Parser as _};
 
+use crate::limits::{MAX_FILTER_BYTES, MAX_FILTER_DEPTH};
 use crate::names::{check_name, is_name_char, NameError};
 use crate::violation::{Code, Pointer, Violation};
-
-/// Longest filter text, in bytes (of the decoded text, for a query string).
-pub const MAX_FILTER_BYTES: usize = 4096;
-/// Most parentheses a filter may nest.
-pub const MAX_FILTER_DEPTH: usize = 32;
 
 /// The segment every filter path starts with.
 const CSA: &str = "customSecurityAttributes";

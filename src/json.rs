@@ -13,7 +13,6 @@ use std::num::IntErrorKind;
 /// Nesting limit used by the crate's own parsing: 128 nested arrays/objects
 /// are accepted, 129 are not. (serde_json's limit has the same number but
 /// already rejects the 128th level.)
-pub(crate) const DEFAULT_MAX_DEPTH: usize = 128;
 
 /// One JSON value with the byte span it occupies in the input.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +143,7 @@ pub(crate) enum IntText {
 ///
 /// Arrays and objects count one level each; `max_depth` levels are allowed and
 /// one more is an error. Recursion depth is bounded by `max_depth`, so keep it
-/// modest (the crate uses [`DEFAULT_MAX_DEPTH`]).
+/// modest (the crate uses [`crate::limits::MAX_JSON_DEPTH`]).
 pub(crate) fn parse(input: &[u8], max_depth: usize) -> Result<Node<'_>, ParseError> {
     let mut parser = Parser::new(input, max_depth)?;
     let node = parser.value(0)?;
@@ -803,14 +802,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn ok(s: &str) -> Node<'_> {
-        match parse(s.as_bytes(), DEFAULT_MAX_DEPTH) {
+        match parse(s.as_bytes(), crate::limits::MAX_JSON_DEPTH) {
             Ok(n) => n,
             Err(e) => panic!("{s:?} rejected: {e:?}"),
         }
     }
 
     fn err(s: &[u8]) -> ParseError {
-        match parse(s, DEFAULT_MAX_DEPTH) {
+        match parse(s, crate::limits::MAX_JSON_DEPTH) {
             Ok(n) => panic!("{s:?} accepted: {n:?}"),
             Err(e) => e,
         }
@@ -1016,7 +1015,7 @@ mod tests {
         assert!(parse(b"[]", 0).is_err());
         assert!(parse(b"[]", 1).is_ok());
         // Deep nesting far beyond the limit is rejected without recursing.
-        assert!(parse(nested(1_000_000).as_bytes(), DEFAULT_MAX_DEPTH).is_err());
+        assert!(parse(nested(1_000_000).as_bytes(), crate::limits::MAX_JSON_DEPTH).is_err());
     }
 
     #[test]
@@ -1065,10 +1064,10 @@ mod tests {
     /// - exactly 128 nested arrays/objects: serde_json's limit of 128 actually
     ///   rejects the 128th level, while `max_depth` 128 allows 128 levels.
     fn check_against_serde(bytes: &[u8]) -> Result<(), TestCaseError> {
-        let ours = parse(bytes, DEFAULT_MAX_DEPTH);
+        let ours = parse(bytes, crate::limits::MAX_JSON_DEPTH);
         // The shallow reader sees the same document: the same error at the same offset, or
         // the same value with containers reduced to their kind.
-        let shallow = Parser::new(bytes, DEFAULT_MAX_DEPTH).and_then(|mut p| {
+        let shallow = Parser::new(bytes, crate::limits::MAX_JSON_DEPTH).and_then(|mut p| {
             let v = p.shallow(0)?;
             p.finish()?;
             Ok(v)
@@ -1232,7 +1231,7 @@ mod tests {
                 serde_json::to_string(&value)
             };
             let text = text.unwrap();
-            let node = parse(text.as_bytes(), DEFAULT_MAX_DEPTH);
+            let node = parse(text.as_bytes(), crate::limits::MAX_JSON_DEPTH);
             prop_assert!(node.is_ok(), "{:?} rejected: {:?}", text, node);
             check_against_serde(text.as_bytes())?;
         }
@@ -1263,6 +1262,6 @@ mod tests {
         // serde_json accepts 127 levels and rejects 128 (see `check_against_serde`).
         assert!(serde_json::from_str::<serde_json::Value>(&nested(127)).is_ok());
         assert!(serde_json::from_str::<serde_json::Value>(&nested(128)).is_err());
-        assert!(parse(nested(127).as_bytes(), DEFAULT_MAX_DEPTH).is_ok());
+        assert!(parse(nested(127).as_bytes(), crate::limits::MAX_JSON_DEPTH).is_ok());
     }
 }

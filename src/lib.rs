@@ -10,49 +10,42 @@ mod engine;
 mod evolve;
 mod filter;
 mod json;
+pub mod limits;
 mod names;
 mod object;
 mod plan;
 mod policy;
 mod query;
+mod reader;
 mod search;
 mod snippet;
 mod text;
 mod value;
 mod violation;
-mod wire;
 
 pub use audit::{ActorScope, AuditChange, AuditRecord, AuditValue};
 pub use auth::{Actor, CustomRole, RoleAssignment, Scope};
-pub use catalog::{
-    AllowedValue, AttributeDefinition, AttributeSet, Catalog, LintReport, Status,
-    MAX_ACTIVE_DEFINITIONS, MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTE_SETS,
-    MAX_DESCRIPTION_LEN,
-};
+pub use catalog::{AllowedValue, AttributeDefinition, AttributeSet, Catalog, LintReport, Status};
 pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
 pub use diff::{
     apply, apply_checked, apply_checked_with, changes_from_json, Applied, Change, Diff, Op,
     RequestBody,
 };
-pub use engine::{
-    Authorization, Engine, Evaluation, PreparedObject, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
-    REDACTED,
-};
+pub use engine::{Engine, Evaluation, PreparedObject};
 pub use evolve::{ChangeKind, DefinitionChange, Evolution, Impact, ImpactEffect};
-pub use filter::{
-    AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal, MAX_FILTER_BYTES,
-    MAX_FILTER_DEPTH,
-};
-pub use names::{check_name, names_eq, utf16_len, Name, NameError, MAX_NAME_LEN};
+pub use filter::{AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal};
+pub use names::{check_name, names_eq, utf16_len, Name, NameError};
 pub use object::{Object, ObjectKind};
 pub use plan::PlanMode;
-pub use policy::{Policy, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
+pub use policy::{Policy, REDACTED};
 pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
 pub use search::SearchMatch;
 pub use snippet::{Location, Snippet};
 pub use text::Text;
 pub use value::{Assignment, AttributeType, Collection, SetAssignments, State, Value};
-pub use violation::{Code, Document, InputError, Verdict, Violation, Warning, WarningCode};
+pub use violation::{
+    Authorization, Code, Document, InputError, Verdict, Violation, Warning, WarningCode,
+};
 
 /// The compiled forms are shared across threads: an engine, a catalog or a compiled filter is
 /// built once and used from every thread (a batch, a server). Checked at compile time.

@@ -9,10 +9,8 @@ use std::hash::{Hash, Hasher};
 
 use smallvec::SmallVec;
 
-use crate::text::Text;
-
-/// Longest name, in UTF-16 code units.
-pub const MAX_NAME_LEN: usize = 32;
+use crate::limits::MAX_NAME_LEN;
+use crate::text::{bytes_eq, half, word, Text};
 
 /// ASCII punctuation that names may not contain (RULES.md §1).
 const FORBIDDEN: &str = "`~!@#$%^&*()_-+={[}]|\\:;\"'<,>.?/";
@@ -96,37 +94,6 @@ pub fn names_eq(a: &str, b: &str) -> bool {
         (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() && !p.eq_ignore_ascii_case(q) => false,
         _ if bytes_eq(x, y) => true,
         _ => names_eq_slow(x, y),
-    }
-}
-
-/// The eight bytes of `s` at `at` as a little-endian word (0 when they are not all there).
-#[inline]
-fn word(s: &[u8], at: usize) -> u64 {
-    s.get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        .map_or(0, u64::from_le_bytes)
-}
-
-/// The four bytes of `s` at `at` as a little-endian half-word (0 when they are not all there).
-#[inline]
-fn half(s: &[u8], at: usize) -> u32 {
-    s.get(at..at + 4)
-        .and_then(|w| <[u8; 4]>::try_from(w).ok())
-        .map_or(0, u32::from_le_bytes)
-}
-
-/// Byte equality without a `memcmp` call for the short strings names and values are.
-#[inline]
-pub(crate) fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
-    let n = x.len();
-    if n != y.len() {
-        return false;
-    }
-    match n {
-        // Two overlapping words (or half-words) cover the whole name.
-        8..=16 => word(x, 0) == word(y, 0) && word(x, n - 8) == word(y, n - 8),
-        4..=7 => half(x, 0) == half(y, 0) && half(x, n - 4) == half(y, n - 4),
-        _ => x == y,
     }
 }
 
@@ -507,20 +474,6 @@ mod tests {
         // 16 astral characters are 32 UTF-16 units; 17 are 34.
         assert!(check_name(&"\u{1D400}".repeat(16)).is_ok());
         assert_eq!(check_name(&"\u{1D400}".repeat(17)), Err(NameError::TooLong));
-    }
-
-    #[test]
-    fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
-        for n in 0..24 {
-            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
-            assert!(bytes_eq(&a, &a.clone()), "length {n}");
-            for at in 0..n {
-                let mut b = a.clone();
-                b[at] ^= 0x01;
-                assert!(!bytes_eq(&a, &b), "length {n}, differing at {at}");
-            }
-            assert!(!bytes_eq(&a, &a[..n.saturating_sub(1)]) || n == 0);
-        }
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use crate::catalog::{is_odata_key, Diag};
 use crate::json::{self, IntText, Kind, Node};
 use crate::names::NameIndex;
+use crate::reader::{is_odata_key, Diag};
 use crate::text::Text;
 use crate::value::{Assignment, SetAssignments, State, Value};
 use crate::violation::{Code, Document, InputError, Pointer, Violation};
@@ -179,7 +179,7 @@ impl Object {
     /// read is the error, its [`InputError::item`] saying which (`item 2`, `line 3`; counted
     /// from 1), its pointers relative to that object.
     pub fn list_from_json(bytes: &[u8]) -> Result<Vec<Object>, InputError> {
-        let whole = json::parse(bytes, json::DEFAULT_MAX_DEPTH).ok();
+        let whole = json::parse(bytes, crate::limits::MAX_JSON_DEPTH).ok();
         let items = whole.as_ref().and_then(|root| match &root.kind {
             Kind::Array(items) => Some(items.as_slice()),
             Kind::Object(_) => root.get("value").and_then(Node::as_array),

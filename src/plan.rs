@@ -14,13 +14,14 @@ use hashbrown::HashMap;
 
 use crate::auth::Actor;
 use crate::catalog::AttributeDefinition;
-use crate::engine::{expected_annotation, Engine, Evaluation};
+use crate::engine::wire::CSA;
+use crate::engine::{Engine, Evaluation};
 use crate::json::{self, Kind, Member, Node};
 use crate::names::NameIndex;
 use crate::object::{stored_value, Object};
-use crate::value::{SetAssignments, REQUEST_SET_TYPE};
+use crate::value::odata::{Annotation, REQUEST_SET_TYPE};
+use crate::value::SetAssignments;
 use crate::violation::{Code, Document, Violation, Warning};
-use crate::wire::CSA;
 
 /// How a plan treats the attribute sets the desired state does not name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -79,7 +80,7 @@ impl Engine {
         let resolver = Resolver::new(&root);
         let point = |pointer: &mut String| *pointer = resolver.desired_pointer(prefix, pointer);
         // The desired document was read within the usual depth; the body may add one level.
-        let depth = json::DEFAULT_MAX_DEPTH + 1;
+        let depth = crate::limits::MAX_JSON_DEPTH + 1;
         self.evaluate_nested(object, actor, &body.out, depth)
             .repoint(
                 |v| {
@@ -123,7 +124,7 @@ impl Engine {
                 .with_hint("plan fewer attributes at a time"),
             ));
         }
-        let root = json::parse(bytes, json::DEFAULT_MAX_DEPTH).map_err(|e| {
+        let root = json::parse(bytes, crate::limits::MAX_JSON_DEPTH).map_err(|e| {
             Box::new(
                 Violation::new(
                     Code::InvalidJson,
@@ -293,7 +294,8 @@ impl Engine {
             for (j, a) in members.iter().enumerate() {
                 let first = !a.key.contains('@') && named(&a.key) == Some(j);
                 let needed = defined(&a.key)
-                    .and_then(expected_annotation)
+                    .and_then(|d| Annotation::for_type(d.attribute_type(), d.is_collection()))
+                    .map(Annotation::as_str)
                     .filter(|_| first);
                 let given = annotated(&a.key);
                 if let (Some(annotation), false) = (needed, given) {

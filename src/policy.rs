@@ -1,15 +1,14 @@
 //! Policy knobs (RULES.md §6). Defaults follow the source page.
 
-use crate::catalog::{Diag, Props};
 use crate::json::{self, IntText, Kind};
+use crate::limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
 use crate::names::{names_eq, Name};
 use crate::object::ObjectKind;
+use crate::reader::{Diag, Props};
 use crate::violation::{Code, Document, InputError, Pointer, Violation};
 
-/// Default largest PATCH or definition body: 1 MiB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
-/// Default largest catalog: 64 MiB.
-pub const DEFAULT_MAX_CATALOG_BYTES: usize = 64 << 20;
+/// What a redacted value is replaced with in messages and hints.
+pub const REDACTED: &str = "***";
 
 /// How the engine is configured. `Policy::default()` is the source page's behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +76,7 @@ impl Policy {
             return Err(fail(d));
         };
         for m in p.members {
-            if !KEYS.contains(&m.key.as_ref()) && !crate::catalog::is_odata_key(&m.key) {
+            if !KEYS.contains(&m.key.as_ref()) && !crate::reader::is_odata_key(&m.key) {
                 d.push(
                     Violation::new(
                         Code::InvalidProperty,

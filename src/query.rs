@@ -16,7 +16,8 @@ use crate::engine::Engine;
 use crate::filter::{
     graph_message, AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal,
 };
-use crate::names::{closest, utf16_len, MAX_NAME_LEN};
+use crate::limits::MAX_NAME_LEN;
+use crate::names::{closest, utf16_len};
 use crate::object::{Object, ObjectKind};
 use crate::text::Text;
 use crate::value::{AttributeType, ResponseForm, State, Value};

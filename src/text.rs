@@ -13,7 +13,37 @@ use std::ops::Deref;
 
 use compact_str::CompactString;
 
-use crate::names::bytes_eq;
+/// Exact comparison of the bytes of short strings.
+/// The eight bytes of `s` at `at` as a little-endian word (0 when they are not all there).
+#[inline]
+pub(crate) fn word(s: &[u8], at: usize) -> u64 {
+    s.get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes of `s` at `at` as a little-endian half-word (0 when they are not all there).
+#[inline]
+pub(crate) fn half(s: &[u8], at: usize) -> u32 {
+    s.get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// Byte equality without a `memcmp` call for the short strings names and values are.
+#[inline]
+pub(crate) fn bytes_eq(x: &[u8], y: &[u8]) -> bool {
+    let n = x.len();
+    if n != y.len() {
+        return false;
+    }
+    match n {
+        // Two overlapping words (or half-words) cover the whole name.
+        8..=16 => word(x, 0) == word(y, 0) && word(x, n - 8) == word(y, n - 8),
+        4..=7 => half(x, 0) == half(y, 0) && half(x, n - 4) == half(y, n - 4),
+        _ => x == y,
+    }
+}
 
 /// An immutable string, stored inline up to 24 bytes. It dereferences to `str`, compares and
 /// hashes as its text (exactly, not ignoring case), and converts from and to `String`.
@@ -157,6 +187,20 @@ impl serde::Serialize for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
+        for n in 0..24 {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(bytes_eq(&a, &a.clone()), "length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x01;
+                assert!(!bytes_eq(&a, &b), "length {n}, differing at {at}");
+            }
+            assert!(!bytes_eq(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
+    }
 
     #[test]
     fn behaves_as_its_text_inline_and_on_the_heap() {

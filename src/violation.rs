@@ -199,6 +199,32 @@ impl Serialize for WarningCode {
     }
 }
 
+/// Whether authorization was evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Authorization {
+    /// An actor was given and its permissions were checked.
+    Checked,
+    /// No actor was given: only validity was checked.
+    NotChecked,
+}
+
+impl Authorization {
+    /// `checked` / `not_checked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authorization::Checked => "checked",
+            Authorization::NotChecked => "not_checked",
+        }
+    }
+}
+
+impl Serialize for Authorization {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// Which input document a violation or warning points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

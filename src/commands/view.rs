@@ -4,9 +4,10 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{read_actor, read_catalog, read_object, read_policy, GraphAnswer, Input};
-use crate::engine::{Authorization, Engine};
+use crate::engine::Engine;
 use crate::object::ObjectKind;
 use crate::value::{ResponseForm, State};
+use crate::violation::Authorization;
 use crate::violation::InputError;
 
 /// `csa view`: what `GET /{kind}/{id}?$select=customSecurityAttributes` returns to the caller

@@ -9,7 +9,8 @@ use smallvec::SmallVec;
 
 use crate::json::{ParseError, Parser, Shallow, ShallowKind};
 use crate::names::NameIndex;
-use crate::value::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
+pub(crate) use crate::value::odata::Annotation;
+use crate::value::odata::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
 use crate::violation::{cold, Code, Pointer, Violation, Warning, WarningCode};
 
 /// The property that carries assignments.
@@ -60,45 +61,6 @@ impl<'k> Loc<'k> {
 impl From<Loc<'_>> for String {
     fn from(l: Loc<'_>) -> String {
         l.pointer().into()
-    }
-}
-
-/// A per-attribute type annotation Graph knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Annotation {
-    Int32,
-    CollectionString,
-    CollectionInt32,
-}
-
-impl Annotation {
-    fn parse(s: &str) -> Option<Annotation> {
-        // Graph's own spellings first: they are what nearly every body sends.
-        match s {
-            "#Int32" => return Some(Annotation::Int32),
-            "#Collection(String)" => return Some(Annotation::CollectionString),
-            "#Collection(Int32)" => return Some(Annotation::CollectionInt32),
-            _ => {}
-        }
-        let s = s.strip_prefix('#').unwrap_or(s);
-        let eq = |t: &str| s.eq_ignore_ascii_case(t);
-        if eq("Int32") || eq("Edm.Int32") {
-            Some(Annotation::Int32)
-        } else if eq("Collection(String)") || eq("Collection(Edm.String)") {
-            Some(Annotation::CollectionString)
-        } else if eq("Collection(Int32)") || eq("Collection(Edm.Int32)") {
-            Some(Annotation::CollectionInt32)
-        } else {
-            None
-        }
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Annotation::Int32 => "#Int32",
-            Annotation::CollectionString => "#Collection(String)",
-            Annotation::CollectionInt32 => "#Collection(Int32)",
-        }
     }
 }
 
@@ -674,7 +636,8 @@ fn eq_ci(s: &str, expected: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{parse, DEFAULT_MAX_DEPTH};
+    use crate::json::parse;
+    use crate::limits::MAX_JSON_DEPTH;
     use proptest::prelude::*;
 
     /// A body using every kind of member the reader tells apart.
@@ -695,8 +658,8 @@ mod tests {
     /// The one-pass reader refuses exactly the documents the tree parser refuses, with the
     /// same offset and message.
     fn same_verdict_as_tree(bytes: &[u8]) -> Result<(), TestCaseError> {
-        let tree = parse(bytes, DEFAULT_MAX_DEPTH).err();
-        let read = read_request(bytes, DEFAULT_MAX_DEPTH, |_, _| {}).err();
+        let tree = parse(bytes, crate::limits::MAX_JSON_DEPTH).err();
+        let read = read_request(bytes, crate::limits::MAX_JSON_DEPTH, |_, _| {}).err();
         prop_assert_eq!(read, tree, "for {:?}", String::from_utf8_lossy(bytes));
         Ok(())
     }
@@ -704,15 +667,19 @@ mod tests {
     #[test]
     fn the_sample_body_reads() {
         let mut sets = Vec::new();
-        let read = read_request(BODY.as_bytes(), DEFAULT_MAX_DEPTH, |set, request| {
-            sets.push((
-                set.key.to_string(),
-                set.repeated,
-                request.attrs.len(),
-                set.problems.len(),
-                set.warnings.len(),
-            ));
-        })
+        let read = read_request(
+            BODY.as_bytes(),
+            crate::limits::MAX_JSON_DEPTH,
+            |set, request| {
+                sets.push((
+                    set.key.to_string(),
+                    set.repeated,
+                    request.attrs.len(),
+                    set.problems.len(),
+                    set.warnings.len(),
+                ));
+            },
+        )
         .expect("valid JSON");
         assert!(read.sets_span.is_some());
         assert!(read.violations.is_empty(), "{:?}", read.violations);
