@@ -1,4 +1,4 @@
-//! Audit records (issue 5): for each accepted request, which object changed, who acted and
+//! Audit records: for each accepted request, which object changed, who acted and
 //! what changed, with the values of the policy's `redactSets` masked (RULES.md §6), so that
 //! the record can go to a log that must not hold those values.
 //!

@@ -216,55 +216,12 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[cfg(test)] // only tests use it so far
-    /// Converts to a `serde_json::Value` for output.
-    ///
-    /// Numbers go through serde_json's own number parsing of the text, so they
-    /// equal what `serde_json::from_slice` would produce; a number serde_json
-    /// cannot represent (e.g. `1e400`) is kept as a string of its text. For
-    /// duplicate keys the last one wins, as in serde_json.
-    pub(crate) fn to_value(&self) -> serde_json::Value {
-        use serde_json::Value;
-        match &self.kind {
-            Kind::Null => Value::Null,
-            Kind::Bool(b) => Value::Bool(*b),
-            Kind::Number(text) => number_value(text),
-            Kind::String(s) => Value::String(s.as_ref().to_owned()),
-            Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
-            Kind::Object(members) => {
-                let mut map = serde_json::Map::new();
-                for member in members {
-                    map.insert(member.key.as_ref().to_owned(), member.value.to_value());
-                }
-                Value::Object(map)
-            }
-        }
-    }
-
     /// The value of the first member with exactly this key, for objects.
     pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.as_object()?
             .iter()
             .find(|m| m.key == key)
             .map(|m| &m.value)
-    }
-}
-
-#[cfg(test)] // only tests use it so far
-/// Converts validated number text the way serde_json would, never failing.
-fn number_value(text: &str) -> serde_json::Value {
-    match text.parse::<serde_json::Number>() {
-        Ok(n) => serde_json::Value::Number(n),
-        // Only out-of-range numbers get here; f64 overflows to infinity, which
-        // serde_json cannot hold, so the text itself is kept.
-        Err(_) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or_else(
-                || serde_json::Value::String(text.to_owned()),
-                serde_json::Value::Number,
-            ),
     }
 }
 
@@ -799,6 +756,45 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree as a `serde_json::Value`, to compare with serde_json's reading of the same
+    /// bytes. Numbers go through serde_json's own number parsing of the text; a number
+    /// serde_json cannot represent (e.g. `1e400`) is kept as a string of its text. For
+    /// duplicate keys the last one wins, as in serde_json.
+    fn to_value(node: &Node<'_>) -> serde_json::Value {
+        use serde_json::Value;
+        match &node.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Number(text) => number_value(text),
+            Kind::String(s) => Value::String(s.as_ref().to_owned()),
+            Kind::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+            Kind::Object(members) => {
+                let mut map = serde_json::Map::new();
+                for member in members {
+                    map.insert(member.key.as_ref().to_owned(), to_value(&member.value));
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// Converts validated number text the way serde_json would, never failing.
+    fn number_value(text: &str) -> serde_json::Value {
+        match text.parse::<serde_json::Number>() {
+            Ok(n) => serde_json::Value::Number(n),
+            // Only out-of-range numbers get here; f64 overflows to infinity, which
+            // serde_json cannot hold, so the text itself is kept.
+            Err(_) => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(
+                    || serde_json::Value::String(text.to_owned()),
+                    serde_json::Value::Number,
+                ),
+        }
+    }
     use proptest::prelude::*;
 
     fn ok(s: &str) -> Node<'_> {
@@ -872,7 +868,7 @@ mod tests {
         // `get` returns the first; `to_value` keeps the last, as serde_json.
         assert_eq!(n.get("a").map(Node::kind_name), Some("an array"));
         assert_eq!(n.get("zz"), None);
-        assert_eq!(n.to_value()["a"], serde_json::json!(true));
+        assert_eq!(to_value(&n)["a"], serde_json::json!(true));
         assert_eq!(ok("[]").as_array().map(<[_]>::len), Some(0));
         assert_eq!(ok("{ }").as_object().map(<[_]>::len), Some(0));
         let k = ok(r#"{"\u0061":1}"#);
@@ -903,7 +899,7 @@ mod tests {
 
     #[test]
     fn to_value_numbers() {
-        let v = ok("[1, -1, 1.5, 18446744073709551615, 1e400, -0]").to_value();
+        let v = to_value(&ok("[1, -1, 1.5, 18446744073709551615, 1e400, -0]"));
         let expected: serde_json::Value =
             serde_json::from_str("[1, -1, 1.5, 18446744073709551615, \"1e400\", -0]").unwrap();
         assert_eq!(v, expected);
@@ -1092,7 +1088,7 @@ mod tests {
         let theirs = serde_json::from_slice::<serde_json::Value>(bytes);
         match (&ours, &theirs) {
             (Ok(node), Ok(value)) => {
-                prop_assert_eq!(&node.to_value(), value);
+                prop_assert_eq!(&to_value(&node), value);
                 prop_assert_eq!(
                     (node.start <= node.end, node.end <= bytes.len()),
                     (true, true)

@@ -375,10 +375,11 @@ fn annotation_target(key: &str) -> Option<&str> {
 
 /// Resolves pointers in the desired document. A plan may answer thousands of violations, each
 /// pointer resolved here: a large object's members are found through a key index built once
-/// (keyed by the object's address in the tree), not by a scan per pointer.
+/// (keyed by where the object starts in the document, which no other object shares), not by
+/// a scan per pointer.
 struct Resolver<'n, 'a> {
     root: &'n Node<'a>,
-    index: RefCell<HashMap<*const Node<'a>, HashMap<&'n str, usize>>>,
+    index: RefCell<HashMap<usize, HashMap<&'n str, usize>>>,
 }
 
 impl<'n, 'a> Resolver<'n, 'a> {
@@ -397,7 +398,9 @@ impl<'n, 'a> Resolver<'n, 'a> {
             Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{prefix}{rest}"),
             _ => body_pointer.to_owned(),
         };
-        while !self.resolves(&p) {
+        // The root (the empty pointer) always resolves, so this ends after at most as many
+        // steps as the pointer has tokens.
+        while !p.is_empty() && !self.resolves(&p) {
             match p.rfind('/') {
                 Some(at) => p.truncate(at),
                 None => p.clear(),
@@ -435,7 +438,7 @@ impl<'n, 'a> Resolver<'n, 'a> {
             return members.iter().find(|m| m.key == key).map(|m| &m.value);
         }
         let mut index = self.index.borrow_mut();
-        let keys = index.entry(std::ptr::from_ref(node)).or_insert_with(|| {
+        let keys = index.entry(node.start).or_insert_with(|| {
             let mut keys = HashMap::with_capacity(members.len());
             for (i, m) in members.iter().enumerate() {
                 keys.entry(&*m.key).or_insert(i);

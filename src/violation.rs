@@ -476,7 +476,6 @@ impl Violation {
         self
     }
 
-    /// Sets the byte offset into a filter text (`invalid_filter`).
     /// An `invalid_filter` at `offset` in the filter text: the offset, a one-byte span there
     /// (for carets), and the filter as the document.
     pub(crate) fn at_offset(mut self, offset: usize) -> Self {

@@ -1,5 +1,7 @@
-//! Graph's wire format for assignment PATCH bodies: from the JSON tree to a typed request with
-//! pointers and spans. Structural problems inside a set are kept with the set, because they may
+//! Graph's wire format for assignment PATCH bodies, read in one pass over the bytes with the
+//! JSON reader's steps (no tree is built): the top level, each set's `@odata.type`, attributes,
+//! annotations and array elements, with their locations and spans. Each set is handed to the
+//! rules as soon as it is read. Structural problems inside a set are kept with the set, because they may
 //! only be reported once the actor is known to be allowed to see that set (RULES.md §4).
 
 use std::borrow::Cow;
