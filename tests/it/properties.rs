@@ -9,9 +9,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{recase, same_name};
+use crate::common::{recase, same_name};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -1056,7 +1054,7 @@ fn codes(e: &Evaluation) -> Vec<(Code, String)> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/properties.txt", 256)
+    crate::common::proptest_config("proptest-regressions/properties.txt", 256)
 }
 
 // ---------------------------------------------------------------------------------------------

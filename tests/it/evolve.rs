@@ -6,9 +6,9 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{catalog_from, definition_mut, sample_catalog, sample_catalog_json, state, user};
+use crate::common::{
+    catalog_from, definition_mut, sample_catalog, sample_catalog_json, state, user,
+};
 use csa::{
     Catalog, ChangeKind, Code, DefinitionChange, Evolution, Impact, ImpactEffect, Object,
     ObjectKind,
@@ -1210,7 +1210,7 @@ fn soft_edit(catalog: &Json, flips: &[bool]) -> (Json, usize) {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/evolve.txt", 256)
+    crate::common::proptest_config("proptest-regressions/evolve.txt", 256)
 }
 
 proptest! {

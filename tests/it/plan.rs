@@ -6,11 +6,9 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use csa::{
     Actor, Catalog, Code, Document, Engine, Evaluation, Object, ObjectKind, Op, PlanMode, Policy,
     State, Value, WarningCode,
@@ -104,7 +102,7 @@ fn actor(sets: &[&str], read_only: &[&str]) -> Actor {
 // ---------------------------------------------------------------------------------------------
 // The documented examples A01–A11
 
-/// The state each assignment example assumes, as `tests/examples.rs` builds it.
+/// The state each assignment example assumes, as `tests/it/examples.rs` builds it.
 fn example_before(id: &str) -> Json {
     let eng = |members: Json| {
         let mut m = json!({"@odata.type": RESPONSE_SET_TYPE});
@@ -1340,7 +1338,7 @@ fn expected(c: &Case, mode: PlanMode) -> Model {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/plan.txt", 256)
+    crate::common::proptest_config("proptest-regressions/plan.txt", 256)
 }
 
 proptest! {

@@ -1,9 +1,9 @@
-//! Shared harness for the `csa` command-line tests (tests/cli.rs, tests/cli_define.rs): the
+//! Shared harness for the `csa` command-line tests (the modules beside it in tests/it/cli/): the
 //! built binary run with arguments and standard input, its exit code and output, scratch
 //! directories of input files, the documented Graph examples and a few JSON helpers.
 //!
-//! Use it from a test file with `mod cli_harness;`. Every file that includes it uses only some of
-//! the helpers, hence the `dead_code` allowance.
+//! Use it from a module with `use super::harness::*;`. Every module uses only some of the
+//! helpers, hence the `dead_code` allowance.
 #![allow(dead_code)]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
@@ -50,12 +50,18 @@ pub struct Scratch {
 
 impl Scratch {
     /// A new directory `csa-<test file>-<pid>-<n>-<name>` under the temporary directory, e.g.
-    /// `csa-cli-define-...` for tests/cli_define.rs.
+    /// `csa-cli-define-...` for tests/it/cli/cli_define.rs. The process id and the counter `n`
+    /// (one for the whole test binary) make it unique; the test file, the caller's, names it.
+    #[track_caller]
     pub fn new(name: &str) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
+        let file = Path::new(std::panic::Location::caller().file())
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("cli");
         let dir = std::env::temp_dir().join(format!(
             "csa-{}-{}-{}-{}",
-            env!("CARGO_CRATE_NAME").replace('_', "-"),
+            file.replace('_', "-"),
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst),
             name

@@ -2,7 +2,6 @@
 //! user runs them: exit codes 0 / 1 / 2, the JSON printed (parsed and compared as values), the
 //! lines of a batch, and the one `csa: ` line on standard error. Inputs are the documented Graph
 //! examples (tests/data/graph-examples/) and the files of docs/CLI.md's sessions.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -11,8 +10,7 @@
     clippy::indexing_slicing
 )]
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 use serde_json::{json, Value};
 

@@ -1,9 +1,10 @@
 //! Shared helpers for the integration tests: the documented Graph examples, the sample catalog,
 //! engines, actors, objects and PATCH bodies.
 //!
-//! Use it from a test file with `mod common;`. Every file that includes it uses only some of
-//! the helpers, hence the `dead_code` allowance. `cfg(test)` puts the helpers under clippy's
-//! `allow-unwrap-in-tests` (and friends), which otherwise cover only `#[test]` functions.
+//! Use it from a test module with `use crate::common::*;` (or the helpers by name). Every module
+//! uses only some of the helpers, hence the `dead_code` allowance. `cfg(test)` puts the helpers
+//! under clippy's `allow-unwrap-in-tests` (and friends), which otherwise cover only `#[test]`
+//! functions.
 #![cfg(test)]
 #![allow(dead_code)]
 

@@ -1,6 +1,5 @@
 //! The `csa` command line as a user runs it: files and standard input in, text or JSON out,
 //! exit codes 0 / 1 / 2. Inputs are the documented Graph examples where they exist.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -11,11 +10,10 @@
 
 use serde_json::{json, Value};
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 // ---------------------------------------------------------------------------------------------
-// Assignment examples, objects and PATCH bodies (the harness is tests/cli_harness/mod.rs)
+// Assignment examples, objects and PATCH bodies (the harness is tests/it/cli/harness.rs)
 
 /// The documented `request.body` of an assignment example.
 fn documented_body(file: &str) -> Value {

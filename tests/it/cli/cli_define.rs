@@ -1,6 +1,5 @@
 //! `csa define` and `csa evolve` as a user runs them: files and standard input in, text or JSON
 //! out, exit codes 0 / 1 / 2. Inputs are the documented Graph definition examples.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -13,11 +12,10 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 // ---------------------------------------------------------------------------------------------
-// Definition examples, catalogs, actors and objects (the harness is tests/cli_harness/mod.rs)
+// Definition examples, catalogs, actors and objects (the harness is tests/it/cli/harness.rs)
 
 const DEFS: &str = "/directory/customSecurityAttributeDefinitions";
 const ATTRIBUTE_DEFINITION_ADMINISTRATOR: &str = "8424c6f0-a189-499e-bbd0-26c1753c96d4";

@@ -6,9 +6,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Actor, Authorization, Code, Object, ObjectKind, Op, Value};
 use serde_json::{json, Value as Json};
 

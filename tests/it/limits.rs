@@ -14,7 +14,7 @@ use csa::{
 };
 
 fn sample() -> Catalog {
-    let bytes = include_bytes!("data/graph-examples/sample-catalog.json");
+    let bytes = include_bytes!("../data/graph-examples/sample-catalog.json");
     Catalog::from_json(bytes).unwrap()
 }
 

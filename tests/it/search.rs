@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Actor, CustomRole, Object, ObjectKind, SearchMatch, State, Text, Value};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -618,7 +616,7 @@ fn kind_strategy() -> impl Strategy<Value = ObjectKind> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/search.txt", 256)
+    crate::common::proptest_config("proptest-regressions/search.txt", 256)
 }
 
 /// `s` with each character replaced by its uppercase when that is one character: a reference
