@@ -6,7 +6,8 @@
 #![cfg(test)]
 
 use crate::common::{
-    example_id, examples_in, read_json, sample_catalog, sample_catalog_json, AAA, ADA, ADR,
+    codes, example_id, examples_in, read_json, sample_catalog, sample_catalog_json, warning_codes,
+    AAA, ADA, ADR,
 };
 use csa::{Actor, Authorization, Catalog, DefineOutcome, DefinitionRequest, Method};
 use serde_json::{json, Value as Json};
@@ -32,14 +33,6 @@ fn run(
         req = req.with_body(b.as_bytes());
     }
     catalog.define(&req, actor)
-}
-
-fn codes(o: &DefineOutcome) -> Vec<&'static str> {
-    o.violations().iter().map(|v| v.code().as_str()).collect()
-}
-
-fn warning_codes(o: &DefineOutcome) -> Vec<&'static str> {
-    o.warnings().iter().map(|w| w.code().as_str()).collect()
 }
 
 #[track_caller]

@@ -1045,7 +1045,8 @@ fn no_leak(s: &Scenario, actor: &Actor) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn codes(e: &Evaluation) -> Vec<(Code, String)> {
+/// Each violation as (code, pointer), in order.
+fn codes_and_pointers(e: &Evaluation) -> Vec<(Code, String)> {
     e.violations()
         .iter()
         .map(|v| (v.code(), v.pointer().to_owned()))
@@ -1196,7 +1197,7 @@ proptest! {
                 full.is_allowed() || !less.is_allowed(),
                 "without {:?}: accepted; with it: {:?}",
                 grants[s.drop % grants.len()],
-                codes(&full)
+                codes_and_pointers(&full)
             );
             if less.is_allowed() {
                 prop_assert_eq!(less.diff(), full.diff());
@@ -1210,7 +1211,7 @@ proptest! {
             plus.is_allowed() || !full.is_allowed(),
             "adding {:?} refused: {:?}",
             s.extra,
-            codes(&plus)
+            codes_and_pointers(&plus)
         );
         if full.is_allowed() {
             prop_assert_eq!(full.diff(), plus.diff());
@@ -1256,7 +1257,7 @@ proptest! {
         let object = s.object();
 
         let replay = s.engine().evaluate(&object, actor.as_ref(), &canonical);
-        prop_assert!(replay.is_allowed(), "{:?}", codes(&replay));
+        prop_assert!(replay.is_allowed(), "{:?}", codes_and_pointers(&replay));
         let rd = replay.diff().unwrap();
         prop_assert_eq!(model_of(rd.after()), model_of(diff.after()));
         prop_assert_eq!(rd.changes(), diff.changes());
@@ -1265,7 +1266,7 @@ proptest! {
             "the canonical body is annotated"
         );
         let replay_value = s.engine().evaluate(&object, actor.as_ref(), &as_value);
-        prop_assert!(replay_value.is_allowed(), "{:?}", codes(&replay_value));
+        prop_assert!(replay_value.is_allowed(), "{:?}", codes_and_pointers(&replay_value));
         prop_assert_eq!(
             model_of(replay_value.diff().unwrap().after()),
             model_of(diff.after())
@@ -1274,11 +1275,11 @@ proptest! {
         let mut strict = Policy::default();
         strict.strict_annotations = true;
         let replay_strict = s.engine_with(strict).evaluate(&object, actor.as_ref(), &canonical);
-        prop_assert!(replay_strict.is_allowed(), "strict: {:?}", codes(&replay_strict));
+        prop_assert!(replay_strict.is_allowed(), "strict: {:?}", codes_and_pointers(&replay_strict));
 
         let after_object = object.clone().with_state(diff.after().clone());
         let again = s.engine().evaluate(&after_object, actor.as_ref(), &canonical);
-        prop_assert!(again.is_allowed(), "{:?}", codes(&again));
+        prop_assert!(again.is_allowed(), "{:?}", codes_and_pointers(&again));
         let ad = again.diff().unwrap();
         prop_assert!(ad.is_empty(), "{:?}", ad.changes());
         prop_assert!(ad.request().is_none());
@@ -1295,7 +1296,7 @@ proptest! {
         let without = engine.evaluate(&object, None, &s.body);
         let with = engine.evaluate(&object, Some(&admin), &s.body);
         prop_assert_eq!(without.is_allowed(), with.is_allowed(),
-            "no actor: {:?}; admin: {:?}", codes(&without), codes(&with));
+            "no actor: {:?}; admin: {:?}", codes_and_pointers(&without), codes_and_pointers(&with));
         prop_assert_eq!(without.diff(), with.diff());
         prop_assert_eq!(without.visible_state(), with.visible_state());
         if s.kind != Kind::Group {

@@ -10,7 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use csa::{Actor, Catalog, Engine, Evaluation, Object, ObjectKind, Policy, State, Violation};
+use csa::{
+    Actor, Catalog, DefineOutcome, Engine, Evaluation, Object, ObjectKind, Policy, State,
+    Violation, Warning,
+};
 use serde_json::Value as Json;
 
 /// The request-form set type (`@odata.type` of a set object in a PATCH).
@@ -194,17 +197,63 @@ pub fn tenant_reader() -> Actor {
     Actor::new().with_role(AAR, "/")
 }
 
-/// The violation codes of an evaluation, in order.
-pub fn codes(eval: &Evaluation) -> Vec<&'static str> {
-    eval.violations()
+/// What reports violations, for [`codes`]: an evaluation, a define outcome, or the violations
+/// themselves (a refused reader's error).
+pub trait HasViolations {
+    fn violation_list(&self) -> &[Violation];
+}
+
+impl HasViolations for Evaluation {
+    fn violation_list(&self) -> &[Violation] {
+        self.violations()
+    }
+}
+
+impl HasViolations for DefineOutcome {
+    fn violation_list(&self) -> &[Violation] {
+        self.violations()
+    }
+}
+
+impl HasViolations for [Violation] {
+    fn violation_list(&self) -> &[Violation] {
+        self
+    }
+}
+
+/// What reports warnings, for [`warning_codes`]: an evaluation or a define outcome.
+pub trait HasWarnings {
+    fn warning_list(&self) -> &[Warning];
+}
+
+impl HasWarnings for Evaluation {
+    fn warning_list(&self) -> &[Warning] {
+        self.warnings()
+    }
+}
+
+impl HasWarnings for DefineOutcome {
+    fn warning_list(&self) -> &[Warning] {
+        self.warnings()
+    }
+}
+
+/// The violation codes of an outcome, in order.
+pub fn codes(outcome: &(impl HasViolations + ?Sized)) -> Vec<&'static str> {
+    outcome
+        .violation_list()
         .iter()
         .map(|v| v.code().as_str())
         .collect()
 }
 
-/// The warning codes of an evaluation, in order.
-pub fn warning_codes(eval: &Evaluation) -> Vec<&'static str> {
-    eval.warnings().iter().map(|w| w.code().as_str()).collect()
+/// The warning codes of an outcome, in order.
+pub fn warning_codes(outcome: &(impl HasWarnings + ?Sized)) -> Vec<&'static str> {
+    outcome
+        .warning_list()
+        .iter()
+        .map(|w| w.code().as_str())
+        .collect()
 }
 
 /// The only violation of a refused evaluation; panics when there is not exactly one.
