@@ -417,13 +417,6 @@ fn permission_denied_answers_with_the_documented_x01_error() {
     assert_eq!(v.graph_message(), x01["error_message"].as_str().unwrap());
 }
 
-/// R01's documented response body as an object: the state is what the response holds.
-fn r01_user() -> Object {
-    let r01 = read_json("reads/R01-get-user-csa.json");
-    let body = serde_json::to_vec(&r01["response"]["body"]).unwrap();
-    Object::from_json(&body).unwrap()
-}
-
 #[test]
 fn r01_view_for_a_tenant_reader_is_the_documented_response() {
     let r01 = read_json("reads/R01-get-user-csa.json");

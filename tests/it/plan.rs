@@ -79,10 +79,6 @@ fn r01() -> Json {
     read_json("reads/R01-get-user-csa.json")["response"]["body"].clone()
 }
 
-fn r01_user() -> Object {
-    Object::from_json(&serde_json::to_vec(&r01()).unwrap()).unwrap()
-}
-
 /// R01's sets map (response form).
 fn r01_sets() -> Json {
     r01()["customSecurityAttributes"].clone()

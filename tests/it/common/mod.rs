@@ -166,6 +166,16 @@ pub fn user_with(csa: Json) -> Object {
     user().with_state(state(csa))
 }
 
+/// The user of the R01 read example, from its documented response body: the state is what the
+/// response holds (Engineering/Project [Baker, Cascade], Engineering/CostCenter [1001],
+/// Engineering/Certification true, Marketing/EmployeeId "QN26904"), read through a JSON value,
+/// which does not keep the file's key order (search.rs's `r01_user_in_file_order` does).
+pub fn r01_user() -> Object {
+    let r01 = read_json("reads/R01-get-user-csa.json");
+    let body = serde_json::to_vec(&r01["response"]["body"]).unwrap();
+    Object::from_json(&body).unwrap()
+}
+
 /// A PATCH body with one Engineering set object whose members (after the request-form set type)
 /// are the raw JSON text `members`, e.g. `r#""ProjectDate": "2022-10-01""#`.
 pub fn eng(members: &str) -> Vec<u8> {
