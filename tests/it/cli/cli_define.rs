@@ -13,6 +13,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::harness::*;
+use crate::common::{definition_mut, sample_catalog_json, values_mut};
 
 // ---------------------------------------------------------------------------------------------
 // Definition examples, catalogs, actors and objects (the harness is tests/it/cli/harness.rs)
@@ -53,25 +54,9 @@ fn define_documented(s: &Scratch, file: &str, catalog: &str) -> Csa {
 
 /// The sample catalog as JSON, edited.
 fn sample_with(edit: impl FnOnce(&mut Value)) -> Value {
-    let mut c: Value =
-        serde_json::from_str(&std::fs::read_to_string(sample_catalog()).unwrap()).unwrap();
+    let mut c = sample_catalog_json();
     edit(&mut c);
     c
-}
-
-fn definition_mut<'c>(c: &'c mut Value, id: &str) -> &'c mut Value {
-    c["customSecurityAttributeDefinitions"]["value"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|d| d["id"] == json!(id))
-        .unwrap_or_else(|| panic!("no definition {id}"))
-}
-
-fn values_mut<'c>(c: &'c mut Value, id: &str) -> &'c mut Vec<Value> {
-    definition_mut(c, id)["allowedValues"]
-        .as_array_mut()
-        .unwrap()
 }
 
 /// The sample catalog without the allowed value Alpine of Engineering_Project (D16's state).

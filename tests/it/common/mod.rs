@@ -101,6 +101,18 @@ pub fn catalog_from(json: &Json) -> Catalog {
     }
 }
 
+/// The attribute sets of a catalog JSON (as the sample writes it), for editing.
+pub fn sets_mut(catalog: &mut Json) -> &mut Vec<Json> {
+    catalog["attributeSets"]["value"].as_array_mut().unwrap()
+}
+
+/// The definitions of a catalog JSON (as the sample writes it), for editing.
+pub fn defs_mut(catalog: &mut Json) -> &mut Vec<Json> {
+    catalog["customSecurityAttributeDefinitions"]["value"]
+        .as_array_mut()
+        .unwrap()
+}
+
 /// The definition with id `Set_Name` in a catalog JSON (as the sample writes it), for editing.
 pub fn definition_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Json {
     catalog["customSecurityAttributeDefinitions"]["value"]
@@ -109,6 +121,13 @@ pub fn definition_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Json {
         .iter_mut()
         .find(|d| d["id"].as_str() == Some(id))
         .unwrap_or_else(|| panic!("no definition {id} in the catalog"))
+}
+
+/// The allowed values of the definition with id `Set_Name` in a catalog JSON, for editing.
+pub fn values_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Vec<Json> {
+    definition_mut(catalog, id)["allowedValues"]
+        .as_array_mut()
+        .unwrap()
 }
 
 /// The sample catalog with one definition edited by `edit`.
