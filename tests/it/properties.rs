@@ -9,7 +9,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-use crate::common::{recase, same_name};
+use crate::common::{recase, same_name, AAA, REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -49,10 +49,6 @@ const STRINGS: [&str; 8] = [
 ];
 const INTS: [i32; 7] = [-5, 0, 1, 12, 400, i32::MAX, i32::MIN];
 
-const REQUEST_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const RESPONSE_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
-
-const AAA: &str = "58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d";
 /// Built-in roles as (template id, display name); the assignment roles are drawn more often.
 const ROLES: [(&str, &str); 6] = [
     (
@@ -633,9 +629,9 @@ fn body_from_raw(cat: &MCatalog, state: &State, raw: &BodyRaw) -> Vec<u8> {
         match s.odata % 14 {
             0 => {}
             1 => members.push(("@odata.type".into(), q("#microsoft.graph.user"))),
-            2 => members.push(("@odata.type".into(), q(RESPONSE_TYPE))),
-            3 => members.push(("@odata.type".into(), q(&REQUEST_TYPE.to_lowercase()))),
-            _ => members.push(("@odata.type".into(), q(REQUEST_TYPE))),
+            2 => members.push(("@odata.type".into(), q(RESPONSE_SET_TYPE))),
+            3 => members.push(("@odata.type".into(), q(&REQUEST_SET_TYPE.to_lowercase()))),
+            _ => members.push(("@odata.type".into(), q(REQUEST_SET_TYPE))),
         }
         for a in &s.attrs {
             let def = if a.unknown || defs.is_empty() {
@@ -691,7 +687,7 @@ fn body_from_raw(cat: &MCatalog, state: &State, raw: &BodyRaw) -> Vec<u8> {
             set_texts.push(format!(
                 "{}: {{\"@odata.type\": {}}}",
                 q(&recase(&set_name, !s.case)),
-                q(REQUEST_TYPE)
+                q(REQUEST_SET_TYPE)
             ));
         }
     }

@@ -13,13 +13,12 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::harness::*;
-use crate::common::{definition_mut, sample_catalog_json, values_mut};
+use crate::common::{definition_mut, sample_catalog_json, values_mut, ADA};
 
 // ---------------------------------------------------------------------------------------------
 // Definition examples, catalogs, actors and objects (the harness is tests/it/cli/harness.rs)
 
 const DEFS: &str = "/directory/customSecurityAttributeDefinitions";
-const ATTRIBUTE_DEFINITION_ADMINISTRATOR: &str = "8424c6f0-a189-499e-bbd0-26c1753c96d4";
 
 /// The keys of a JSON object, sorted.
 fn keys(value: &Value) -> Vec<&str> {
@@ -500,13 +499,7 @@ fn define_set_scoped_definition_administrator_cannot_create_a_set() {
     let d01 = definition_example("D01-create-attributeset.json");
     let catalog = s.json("without-engineering.json", &without_engineering());
     let out = s.path("new-catalog.json");
-    let scoped = s.json(
-        "scoped.json",
-        &actor(
-            ATTRIBUTE_DEFINITION_ADMINISTRATOR,
-            "/attributeSets/Engineering",
-        ),
-    );
+    let scoped = s.json("scoped.json", &actor(ADA, "/attributeSets/Engineering"));
     let cmd = define_documented(&s, "D01-create-attributeset.json", &catalog).out(&out);
     let r = cmd.clone().actor(&scoped).format("json").run();
     r.expect_code(1);
@@ -538,10 +531,7 @@ fn define_set_scoped_definition_administrator_cannot_create_a_set() {
     );
 
     // The same role at the tenant creates it, as documented.
-    let tenant = s.json(
-        "tenant.json",
-        &actor(ATTRIBUTE_DEFINITION_ADMINISTRATOR, "/"),
-    );
+    let tenant = s.json("tenant.json", &actor(ADA, "/"));
     let g = cmd.actor(&tenant).format("graph").run();
     g.expect_code(0);
     assert_eq!(
@@ -665,7 +655,7 @@ fn define_missing_or_invalid_input_files_exit_2() {
     let body = s.json("d10.json", &d10["request"]["body"]);
     let bad_actor = s.json(
         "a.json",
-        &json!({"roleAssignments": [{"roleDefinitionId": ATTRIBUTE_DEFINITION_ADMINISTRATOR}]}),
+        &json!({"roleAssignments": [{"roleDefinitionId": ADA}]}),
     );
     let cmd = || csa(&["define"]).method("PATCH").path(url).format("json");
     for c in [

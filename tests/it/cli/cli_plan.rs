@@ -17,10 +17,6 @@ use serde_json::{json, Value};
 // ---------------------------------------------------------------------------------------------
 // Objects, desired states, actors and policies
 
-/// The request-form set type (`@odata.type` of a set object in a PATCH body).
-const REQUEST_SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const AAA: &str = "Attribute Assignment Administrator";
-
 /// A set object in response form holding `members`.
 fn rset(members: Value) -> Value {
     let mut set = json!({"@odata.type": RESPONSE_SET_TYPE});
@@ -104,7 +100,7 @@ fn documented_after() -> Value {
 }
 
 fn eng_admin() -> Value {
-    actor(AAA, "/attributeSets/Engineering")
+    actor(AAA_NAME, "/attributeSets/Engineering")
 }
 
 /// An invalid desired Engineering set: a string for an integer, a value Project does not offer.
@@ -372,7 +368,7 @@ fn plan_of_the_state_the_object_holds_has_a_null_request() {
     // Collection order is no change; nor are names in another letter case.
     let reordered = json!({"engineering": {"project": ["Cascade", "Baker"], "costCenter": [1001],
                                            "CERTIFICATION": true}});
-    let admin = s.json("admin.json", &actor(AAA, "/"));
+    let admin = s.json("admin.json", &actor(AAA_NAME, "/"));
     for desired in [
         json!({ "customSecurityAttributes": sets }),
         sets.clone(),
@@ -638,7 +634,7 @@ fn plan_audit_records_object_actor_and_changes_with_redacted_values_masked() {
         out["audit"],
         json!({
             "object": {"id": "4a3b...", "kind": "user"},
-            "actor": {"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]},
+            "actor": {"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]},
             "changes": [
                 {"op": "replace", "attribute": "Engineering_Project", "attributeSet": "Engineering",
                  "name": "Project", "before": ["***", "***"], "after": ["***", "***", "***"]},
@@ -823,7 +819,7 @@ fn check_audit_adds_the_record_to_an_accepted_check_only() {
         out["audit"],
         json!({
             "object": {"id": "4a3b...", "kind": "user"},
-            "actor": {"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]},
+            "actor": {"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]},
             "changes": plain["changes"].clone()
         })
     );
@@ -863,7 +859,7 @@ fn check_audit_adds_the_record_to_an_accepted_check_only() {
     let r = csa(&["check"])
         .catalog(&sample_catalog())
         .object(&object)
-        .actor(&s.json("mkt.json", &actor(AAA, "/attributeSets/Marketing")))
+        .actor(&s.json("mkt.json", &actor(AAA_NAME, "/attributeSets/Marketing")))
         .patch(&assign)
         .format("json")
         .flag("--audit")
@@ -1058,7 +1054,7 @@ fn batch_with_exclusive_actor_and_audit() {
     assert_eq!(out[2]["audit"]["object"]["id"], out[2]["objectId"]);
     assert_eq!(
         out[2]["audit"]["actor"],
-        json!({"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]})
+        json!({"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]})
     );
     assert_eq!(out[2]["audit"]["changes"][0]["after"], "***");
     assert_eq!(out[0]["audit"]["changes"], json!([]));

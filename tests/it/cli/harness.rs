@@ -23,21 +23,17 @@ use serde_json::{json, Value};
 // ---------------------------------------------------------------------------------------------
 // Documented examples
 
-pub fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph-examples")
-}
+/// `tests/data/graph-examples` and one of its files, parsed: common's helpers, by the names the
+/// CLI tests use.
+pub use crate::common::{examples_dir as examples, read_json as example};
 
+/// The sample catalog's path, for `--catalog` (common's `sample_catalog` is the catalog itself).
 pub fn sample_catalog() -> String {
     examples()
         .join("sample-catalog.json")
         .to_str()
         .unwrap()
         .to_owned()
-}
-
-pub fn example(rel: &str) -> Value {
-    let text = std::fs::read_to_string(examples().join(rel)).unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,8 +299,11 @@ pub fn caret_target(stdout: &str, needle: &str) -> (String, String) {
     (lines[i].to_owned(), marked)
 }
 
-/// The response-form set type (`@odata.type` of a set object in a GET response).
-pub const RESPONSE_SET_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
+/// The set types (`@odata.type` of a set object) of a PATCH request and of a GET response.
+pub use crate::common::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
+
+/// Attribute Assignment Administrator by display name, as actor files may name a role.
+pub const AAA_NAME: &str = "Attribute Assignment Administrator";
 
 /// An actor file's contents: one role assignment.
 pub fn actor(role: &str, scope: &str) -> Value {
