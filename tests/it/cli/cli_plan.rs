@@ -11,6 +11,7 @@
 )]
 
 use super::harness::*;
+use crate::common::{assignment_example_before, examples_in};
 
 use serde_json::{json, Value};
 
@@ -182,39 +183,6 @@ fn leaves(value: &Value, out: &mut Vec<Value>) {
 // ---------------------------------------------------------------------------------------------
 // The documented examples A01–A11
 
-/// The state each assignment example assumes (its preconditions), response form.
-fn example_before(id: &str) -> Value {
-    let eng = |members: Value| json!({"Engineering": rset(members)});
-    match id {
-        "A01" | "A02" | "A03" | "A04" | "A05" | "A06" => Value::Null,
-        "A07" => eng(json!({"NumVendors": 4})),
-        "A08" => eng(json!({"Certification": true})),
-        "A09" | "A11" => eng(json!({
-            "Project@odata.type": "#Collection(String)",
-            "Project": ["Baker", "Cascade"]
-        })),
-        "A10" => eng(json!({"ProjectDate": "2022-10-01"})),
-        other => panic!("no before state for {other}"),
-    }
-}
-
-/// The example files, sorted, with their contents.
-fn assignment_examples() -> Vec<(String, Value)> {
-    let mut names: Vec<String> = std::fs::read_dir(examples().join("assignments"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_str().unwrap().to_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|n| {
-            let ex = example(&format!("assignments/{n}"));
-            (n, ex)
-        })
-        .collect()
-}
-
 /// The object an example targets, holding the state its preconditions give.
 fn example_object(ex: &Value) -> Value {
     let id = ex["id"].as_str().unwrap();
@@ -224,12 +192,12 @@ fn example_object(ex: &Value) -> Value {
     } else {
         "#microsoft.graph.user"
     };
-    json!({"id": id, "@odata.type": kind, "customSecurityAttributes": example_before(id)})
+    json!({"id": id, "@odata.type": kind, "customSecurityAttributes": assignment_example_before(id)})
 }
 
 #[test]
 fn plan_from_each_documented_before_state_to_its_after_state_is_the_documented_patch() {
-    let examples = assignment_examples();
+    let examples = examples_in("assignments");
     assert_eq!(examples.len(), 11, "A01–A11");
     for (name, ex) in examples {
         let s = Scratch::new("examples");

@@ -14,7 +14,7 @@ use csa::{
     Actor, Catalog, DefineOutcome, Engine, Evaluation, Object, ObjectKind, Policy, State,
     Violation, Warning,
 };
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 
 /// The request-form set type (`@odata.type` of a set object in a PATCH).
 pub const REQUEST_SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
@@ -74,6 +74,29 @@ pub fn examples_in(folder: &str) -> Vec<(String, Json)> {
 /// An example's id (`"A01"`).
 pub fn example_id(example: &Json) -> &str {
     example["id"].as_str().expect("example has an id")
+}
+
+/// The state each documented assignment example (A01–A11) assumes, its preconditions, in
+/// response form (`null`: nothing assigned), as `tests/it/examples.rs` builds it.
+pub fn assignment_example_before(id: &str) -> Json {
+    let eng = |members: Json| {
+        let mut m = json!({"@odata.type": RESPONSE_SET_TYPE});
+        for (k, v) in members.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        json!({ "Engineering": m })
+    };
+    match id {
+        "A01" | "A02" | "A03" | "A04" | "A05" | "A06" => Json::Null,
+        "A07" => eng(json!({"NumVendors": 4})),
+        "A08" => eng(json!({"Certification": true})),
+        "A09" | "A11" => eng(json!({
+            "Project@odata.type": "#Collection(String)",
+            "Project": ["Baker", "Cascade"]
+        })),
+        "A10" => eng(json!({"ProjectDate": "2022-10-01"})),
+        other => panic!("no before state for {other}"),
+    }
 }
 
 /// An example's documented `request.body`, as bytes ready for [`Engine::evaluate`].
