@@ -20,18 +20,6 @@ use crate::common::{definition_mut, sample_catalog_json, values_mut, ADA};
 
 const DEFS: &str = "/directory/customSecurityAttributeDefinitions";
 
-/// The keys of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    k.sort_unstable();
-    k
-}
-
 /// A documented definition example (`D10-...json`).
 fn definition_example(file: &str) -> Value {
     example(&format!("definitions/{file}"))

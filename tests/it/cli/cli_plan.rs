@@ -128,18 +128,6 @@ fn plan_documented(s: &Scratch) -> Csa {
         .desired(&s.file("desired.json", DESIRED_TEXT))
 }
 
-/// The keys of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<String> {
-    let mut k: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    k.sort_unstable();
-    k
-}
-
 /// The lines of a batch's output, each parsed.
 fn lines(run: &Run) -> Vec<Value> {
     run.stdout

@@ -260,6 +260,18 @@ impl Run {
 // ---------------------------------------------------------------------------------------------
 // Outputs and inputs
 
+/// The keys of a JSON object, sorted.
+pub fn keys(value: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    k.sort_unstable();
+    k
+}
+
 /// The `code` of each violation in a JSON array, in order.
 pub fn codes(violations: &Value) -> Vec<&str> {
     violations
