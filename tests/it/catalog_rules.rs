@@ -5,25 +5,13 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
+// `sample()`: the documented sample catalog (list-response form), as JSON.
+use crate::common::{defs_mut, read_json, sample_catalog_json as sample, sets_mut};
 use csa::{Catalog, CatalogError, Code, Document, Policy, Status, Violation, WarningCode};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn example(path: &str) -> Value {
-    let full = format!(
-        "{}/tests/data/graph-examples/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
-
-/// The documented sample catalog (list-response form).
-fn sample() -> Value {
-    example("sample-catalog.json")
-}
 
 /// Index of each attribute set in the sample.
 const ENGINEERING: usize = 0;
@@ -40,16 +28,6 @@ fn set_ptr(i: usize) -> String {
 
 fn def_ptr(i: usize) -> String {
     format!("/customSecurityAttributeDefinitions/value/{i}")
-}
-
-fn sets_mut(c: &mut Value) -> &mut Vec<Value> {
-    c["attributeSets"]["value"].as_array_mut().unwrap()
-}
-
-fn defs_mut(c: &mut Value) -> &mut Vec<Value> {
-    c["customSecurityAttributeDefinitions"]["value"]
-        .as_array_mut()
-        .unwrap()
 }
 
 fn set_mut(c: &mut Value, i: usize) -> &mut serde_json::Map<String, Value> {
@@ -257,8 +235,8 @@ fn sample_catalog_is_valid_and_indexed() {
 /// `Deployment level` name (a documentation defect) is refused.
 #[test]
 fn catalog_from_documented_d12_refuses_deployment_level() {
-    let d03 = example("definitions/D03-list-attributesets.json");
-    let d12 = example("definitions/D12-list-definitions.json");
+    let d03 = read_json("definitions/D03-list-attributesets.json");
+    let d12 = read_json("definitions/D12-list-definitions.json");
     let mut sets = d03["response"]["body"].clone();
     sets["value"]
         .as_array_mut()
@@ -305,7 +283,7 @@ fn catalog_from_documented_d12_refuses_deployment_level() {
 /// D13: the same name in two sets is legal.
 #[test]
 fn documented_d13_same_name_in_two_sets_is_accepted() {
-    let d13 = example("definitions/D13-filter-definitions-name-status.json");
+    let d13 = read_json("definitions/D13-filter-definitions-name-status.json");
     let c = json!({
         "attributeSets": [{"id": "Engineering"}, {"id": "Operations"}],
         "customSecurityAttributeDefinitions": d13["response"]["body"].clone(),
@@ -1426,8 +1404,8 @@ fn odata_control_information_is_ignored_silently() {
 #[test]
 fn documented_string_booleans_on_allowed_values_are_coerced() {
     // D16 creates `Alpine` with `"isActive": "true"`; D17 deactivates it with `"false"`.
-    let d16 = example("definitions/D16-create-allowedvalue.json");
-    let d17 = example("definitions/D17-deactivate-allowedvalue.json");
+    let d16 = read_json("definitions/D16-create-allowedvalue.json");
+    let d17 = read_json("definitions/D17-deactivate-allowedvalue.json");
     let created = d16["request"]["body"].clone();
     assert_eq!(created["isActive"], json!("true"));
     let mut deactivated = created.clone();

@@ -8,13 +8,14 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
+use crate::common::codes;
 use csa::{
     changes_from_json, state_from_json, Actor, Catalog, DefinitionRequest, Engine, Method, Object,
-    PlanMode, Policy, Violation,
+    PlanMode, Policy,
 };
 
 fn sample() -> Catalog {
-    let bytes = include_bytes!("data/graph-examples/sample-catalog.json");
+    let bytes = include_bytes!("../data/graph-examples/sample-catalog.json");
     Catalog::from_json(bytes).unwrap()
 }
 
@@ -22,10 +23,6 @@ fn sample() -> Catalog {
 fn deep(levels: usize) -> Vec<u8> {
     let inner = levels - 1;
     format!(r#"{{"extra": {}{}}}"#, "[".repeat(inner), "]".repeat(inner)).into_bytes()
-}
-
-fn codes(violations: &[Violation]) -> Vec<&'static str> {
-    violations.iter().map(|v| v.code().as_str()).collect()
 }
 
 /// A reader of the library, as the codes it answers for a document (empty: accepted).

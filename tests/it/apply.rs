@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{
     apply, apply_checked, apply_checked_with, changes_from_json, Change, Code, Document, Name, Op,
     Policy, State, Value, Violation,
@@ -691,7 +689,7 @@ fn reordered(state: &State) -> State {
 }
 
 fn config() -> ProptestConfig {
-    common::proptest_config("proptest-regressions/apply.txt", 256)
+    crate::common::proptest_config("proptest-regressions/apply.txt", 256)
 }
 
 proptest! {

@@ -1,6 +1,5 @@
 //! `csa define` and `csa evolve` as a user runs them: files and standard input in, text or JSON
 //! out, exit codes 0 / 1 / 2. Inputs are the documented Graph definition examples.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -13,26 +12,13 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
+use crate::common::{definition_mut, sample_catalog_json, values_mut, ADA};
 
 // ---------------------------------------------------------------------------------------------
-// Definition examples, catalogs, actors and objects (the harness is tests/cli_harness/mod.rs)
+// Definition examples, catalogs, actors and objects (the harness is tests/it/cli/harness.rs)
 
 const DEFS: &str = "/directory/customSecurityAttributeDefinitions";
-const ATTRIBUTE_DEFINITION_ADMINISTRATOR: &str = "8424c6f0-a189-499e-bbd0-26c1753c96d4";
-
-/// The keys of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    k.sort_unstable();
-    k
-}
 
 /// A documented definition example (`D10-...json`).
 fn definition_example(file: &str) -> Value {
@@ -55,25 +41,9 @@ fn define_documented(s: &Scratch, file: &str, catalog: &str) -> Csa {
 
 /// The sample catalog as JSON, edited.
 fn sample_with(edit: impl FnOnce(&mut Value)) -> Value {
-    let mut c: Value =
-        serde_json::from_str(&std::fs::read_to_string(sample_catalog()).unwrap()).unwrap();
+    let mut c = sample_catalog_json();
     edit(&mut c);
     c
-}
-
-fn definition_mut<'c>(c: &'c mut Value, id: &str) -> &'c mut Value {
-    c["customSecurityAttributeDefinitions"]["value"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|d| d["id"] == json!(id))
-        .unwrap_or_else(|| panic!("no definition {id}"))
-}
-
-fn values_mut<'c>(c: &'c mut Value, id: &str) -> &'c mut Vec<Value> {
-    definition_mut(c, id)["allowedValues"]
-        .as_array_mut()
-        .unwrap()
 }
 
 /// The sample catalog without the allowed value Alpine of Engineering_Project (D16's state).
@@ -517,13 +487,7 @@ fn define_set_scoped_definition_administrator_cannot_create_a_set() {
     let d01 = definition_example("D01-create-attributeset.json");
     let catalog = s.json("without-engineering.json", &without_engineering());
     let out = s.path("new-catalog.json");
-    let scoped = s.json(
-        "scoped.json",
-        &actor(
-            ATTRIBUTE_DEFINITION_ADMINISTRATOR,
-            "/attributeSets/Engineering",
-        ),
-    );
+    let scoped = s.json("scoped.json", &actor(ADA, "/attributeSets/Engineering"));
     let cmd = define_documented(&s, "D01-create-attributeset.json", &catalog).out(&out);
     let r = cmd.clone().actor(&scoped).format("json").run();
     r.expect_code(1);
@@ -555,10 +519,7 @@ fn define_set_scoped_definition_administrator_cannot_create_a_set() {
     );
 
     // The same role at the tenant creates it, as documented.
-    let tenant = s.json(
-        "tenant.json",
-        &actor(ATTRIBUTE_DEFINITION_ADMINISTRATOR, "/"),
-    );
+    let tenant = s.json("tenant.json", &actor(ADA, "/"));
     let g = cmd.actor(&tenant).format("graph").run();
     g.expect_code(0);
     assert_eq!(
@@ -682,7 +643,7 @@ fn define_missing_or_invalid_input_files_exit_2() {
     let body = s.json("d10.json", &d10["request"]["body"]);
     let bad_actor = s.json(
         "a.json",
-        &json!({"roleAssignments": [{"roleDefinitionId": ATTRIBUTE_DEFINITION_ADMINISTRATOR}]}),
+        &json!({"roleAssignments": [{"roleDefinitionId": ADA}]}),
     );
     let cmd = || csa(&["define"]).method("PATCH").path(url).format("json");
     for c in [

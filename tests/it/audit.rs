@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{
     apply_checked_with, changes_from_json, Actor, ActorScope, AuditRecord, AuditValue, Catalog,
     Change, CustomRole, Engine, Evaluation, Name, Object, ObjectKind, Op, Policy, State, Value,
@@ -691,7 +689,7 @@ fn masked_as_policy_says(
 }
 
 fn config() -> ProptestConfig {
-    common::proptest_config("proptest-regressions/audit.txt", 256)
+    crate::common::proptest_config("proptest-regressions/audit.txt", 256)
 }
 
 proptest! {

@@ -1,16 +1,20 @@
 //! Shared helpers for the integration tests: the documented Graph examples, the sample catalog,
 //! engines, actors, objects and PATCH bodies.
 //!
-//! Use it from a test file with `mod common;`. Every file that includes it uses only some of
-//! the helpers, hence the `dead_code` allowance. `cfg(test)` puts the helpers under clippy's
-//! `allow-unwrap-in-tests` (and friends), which otherwise cover only `#[test]` functions.
+//! Use it from a test module with `use crate::common::*;` (or the helpers by name). Every module
+//! uses only some of the helpers, hence the `dead_code` allowance. `cfg(test)` puts the helpers
+//! under clippy's `allow-unwrap-in-tests` (and friends), which otherwise cover only `#[test]`
+//! functions.
 #![cfg(test)]
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use csa::{Actor, Catalog, Engine, Evaluation, Object, ObjectKind, Policy, State, Violation};
-use serde_json::Value as Json;
+use csa::{
+    Actor, Catalog, DefineOutcome, Engine, Evaluation, Object, ObjectKind, Policy, State,
+    Violation, Warning,
+};
+use serde_json::{json, Value as Json};
 
 /// The request-form set type (`@odata.type` of a set object in a PATCH).
 pub const REQUEST_SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
@@ -72,6 +76,29 @@ pub fn example_id(example: &Json) -> &str {
     example["id"].as_str().expect("example has an id")
 }
 
+/// The state each documented assignment example (A01–A11) assumes, its preconditions, in
+/// response form (`null`: nothing assigned), as `tests/it/examples.rs` builds it.
+pub fn assignment_example_before(id: &str) -> Json {
+    let eng = |members: Json| {
+        let mut m = json!({"@odata.type": RESPONSE_SET_TYPE});
+        for (k, v) in members.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        json!({ "Engineering": m })
+    };
+    match id {
+        "A01" | "A02" | "A03" | "A04" | "A05" | "A06" => Json::Null,
+        "A07" => eng(json!({"NumVendors": 4})),
+        "A08" => eng(json!({"Certification": true})),
+        "A09" | "A11" => eng(json!({
+            "Project@odata.type": "#Collection(String)",
+            "Project": ["Baker", "Cascade"]
+        })),
+        "A10" => eng(json!({"ProjectDate": "2022-10-01"})),
+        other => panic!("no before state for {other}"),
+    }
+}
+
 /// An example's documented `request.body`, as bytes ready for [`Engine::evaluate`].
 pub fn request_body(example: &Json) -> Vec<u8> {
     serde_json::to_vec(&example["request"]["body"]).unwrap()
@@ -97,6 +124,18 @@ pub fn catalog_from(json: &Json) -> Catalog {
     }
 }
 
+/// The attribute sets of a catalog JSON (as the sample writes it), for editing.
+pub fn sets_mut(catalog: &mut Json) -> &mut Vec<Json> {
+    catalog["attributeSets"]["value"].as_array_mut().unwrap()
+}
+
+/// The definitions of a catalog JSON (as the sample writes it), for editing.
+pub fn defs_mut(catalog: &mut Json) -> &mut Vec<Json> {
+    catalog["customSecurityAttributeDefinitions"]["value"]
+        .as_array_mut()
+        .unwrap()
+}
+
 /// The definition with id `Set_Name` in a catalog JSON (as the sample writes it), for editing.
 pub fn definition_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Json {
     catalog["customSecurityAttributeDefinitions"]["value"]
@@ -105,6 +144,13 @@ pub fn definition_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Json {
         .iter_mut()
         .find(|d| d["id"].as_str() == Some(id))
         .unwrap_or_else(|| panic!("no definition {id} in the catalog"))
+}
+
+/// The allowed values of the definition with id `Set_Name` in a catalog JSON, for editing.
+pub fn values_mut<'j>(catalog: &'j mut Json, id: &str) -> &'j mut Vec<Json> {
+    definition_mut(catalog, id)["allowedValues"]
+        .as_array_mut()
+        .unwrap()
 }
 
 /// The sample catalog with one definition edited by `edit`.
@@ -162,6 +208,16 @@ pub fn user_with(csa: Json) -> Object {
     user().with_state(state(csa))
 }
 
+/// The user of the R01 read example, from its documented response body: the state is what the
+/// response holds (Engineering/Project [Baker, Cascade], Engineering/CostCenter [1001],
+/// Engineering/Certification true, Marketing/EmployeeId "QN26904"), read through a JSON value,
+/// which does not keep the file's key order (search.rs's `r01_user_in_file_order` does).
+pub fn r01_user() -> Object {
+    let r01 = read_json("reads/R01-get-user-csa.json");
+    let body = serde_json::to_vec(&r01["response"]["body"]).unwrap();
+    Object::from_json(&body).unwrap()
+}
+
 /// A PATCH body with one Engineering set object whose members (after the request-form set type)
 /// are the raw JSON text `members`, e.g. `r#""ProjectDate": "2022-10-01""#`.
 pub fn eng(members: &str) -> Vec<u8> {
@@ -193,17 +249,63 @@ pub fn tenant_reader() -> Actor {
     Actor::new().with_role(AAR, "/")
 }
 
-/// The violation codes of an evaluation, in order.
-pub fn codes(eval: &Evaluation) -> Vec<&'static str> {
-    eval.violations()
+/// What reports violations, for [`codes`]: an evaluation, a define outcome, or the violations
+/// themselves (a refused reader's error).
+pub trait HasViolations {
+    fn violation_list(&self) -> &[Violation];
+}
+
+impl HasViolations for Evaluation {
+    fn violation_list(&self) -> &[Violation] {
+        self.violations()
+    }
+}
+
+impl HasViolations for DefineOutcome {
+    fn violation_list(&self) -> &[Violation] {
+        self.violations()
+    }
+}
+
+impl HasViolations for [Violation] {
+    fn violation_list(&self) -> &[Violation] {
+        self
+    }
+}
+
+/// What reports warnings, for [`warning_codes`]: an evaluation or a define outcome.
+pub trait HasWarnings {
+    fn warning_list(&self) -> &[Warning];
+}
+
+impl HasWarnings for Evaluation {
+    fn warning_list(&self) -> &[Warning] {
+        self.warnings()
+    }
+}
+
+impl HasWarnings for DefineOutcome {
+    fn warning_list(&self) -> &[Warning] {
+        self.warnings()
+    }
+}
+
+/// The violation codes of an outcome, in order.
+pub fn codes(outcome: &(impl HasViolations + ?Sized)) -> Vec<&'static str> {
+    outcome
+        .violation_list()
         .iter()
         .map(|v| v.code().as_str())
         .collect()
 }
 
-/// The warning codes of an evaluation, in order.
-pub fn warning_codes(eval: &Evaluation) -> Vec<&'static str> {
-    eval.warnings().iter().map(|w| w.code().as_str()).collect()
+/// The warning codes of an outcome, in order.
+pub fn warning_codes(outcome: &(impl HasWarnings + ?Sized)) -> Vec<&'static str> {
+    outcome
+        .warning_list()
+        .iter()
+        .map(|w| w.code().as_str())
+        .collect()
 }
 
 /// The only violation of a refused evaluation; panics when there is not exactly one.

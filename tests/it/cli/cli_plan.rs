@@ -2,7 +2,6 @@
 //! user runs them: exit codes 0 / 1 / 2, the JSON printed (parsed and compared as values), the
 //! lines of a batch, and the one `csa: ` line on standard error. Inputs are the documented Graph
 //! examples (tests/data/graph-examples/) and the files of docs/CLI.md's sessions.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -11,17 +10,13 @@
     clippy::indexing_slicing
 )]
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
+use crate::common::{assignment_example_before, examples_in};
 
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Objects, desired states, actors and policies
-
-/// The request-form set type (`@odata.type` of a set object in a PATCH body).
-const REQUEST_SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const AAA: &str = "Attribute Assignment Administrator";
 
 /// A set object in response form holding `members`.
 fn rset(members: Value) -> Value {
@@ -106,7 +101,7 @@ fn documented_after() -> Value {
 }
 
 fn eng_admin() -> Value {
-    actor(AAA, "/attributeSets/Engineering")
+    actor(AAA_NAME, "/attributeSets/Engineering")
 }
 
 /// An invalid desired Engineering set: a string for an integer, a value Project does not offer.
@@ -131,18 +126,6 @@ fn plan_documented(s: &Scratch) -> Csa {
         .catalog(&sample_catalog())
         .object(&s.file("user.json", USER_TEXT))
         .desired(&s.file("desired.json", DESIRED_TEXT))
-}
-
-/// The keys of a JSON object, sorted.
-fn keys(value: &Value) -> Vec<String> {
-    let mut k: Vec<String> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .cloned()
-        .collect();
-    k.sort_unstable();
-    k
 }
 
 /// The lines of a batch's output, each parsed.
@@ -188,39 +171,6 @@ fn leaves(value: &Value, out: &mut Vec<Value>) {
 // ---------------------------------------------------------------------------------------------
 // The documented examples A01–A11
 
-/// The state each assignment example assumes (its preconditions), response form.
-fn example_before(id: &str) -> Value {
-    let eng = |members: Value| json!({"Engineering": rset(members)});
-    match id {
-        "A01" | "A02" | "A03" | "A04" | "A05" | "A06" => Value::Null,
-        "A07" => eng(json!({"NumVendors": 4})),
-        "A08" => eng(json!({"Certification": true})),
-        "A09" | "A11" => eng(json!({
-            "Project@odata.type": "#Collection(String)",
-            "Project": ["Baker", "Cascade"]
-        })),
-        "A10" => eng(json!({"ProjectDate": "2022-10-01"})),
-        other => panic!("no before state for {other}"),
-    }
-}
-
-/// The example files, sorted, with their contents.
-fn assignment_examples() -> Vec<(String, Value)> {
-    let mut names: Vec<String> = std::fs::read_dir(examples().join("assignments"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_str().unwrap().to_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|n| {
-            let ex = example(&format!("assignments/{n}"));
-            (n, ex)
-        })
-        .collect()
-}
-
 /// The object an example targets, holding the state its preconditions give.
 fn example_object(ex: &Value) -> Value {
     let id = ex["id"].as_str().unwrap();
@@ -230,12 +180,12 @@ fn example_object(ex: &Value) -> Value {
     } else {
         "#microsoft.graph.user"
     };
-    json!({"id": id, "@odata.type": kind, "customSecurityAttributes": example_before(id)})
+    json!({"id": id, "@odata.type": kind, "customSecurityAttributes": assignment_example_before(id)})
 }
 
 #[test]
 fn plan_from_each_documented_before_state_to_its_after_state_is_the_documented_patch() {
-    let examples = assignment_examples();
+    let examples = examples_in("assignments");
     assert_eq!(examples.len(), 11, "A01–A11");
     for (name, ex) in examples {
         let s = Scratch::new("examples");
@@ -374,7 +324,7 @@ fn plan_of_the_state_the_object_holds_has_a_null_request() {
     // Collection order is no change; nor are names in another letter case.
     let reordered = json!({"engineering": {"project": ["Cascade", "Baker"], "costCenter": [1001],
                                            "CERTIFICATION": true}});
-    let admin = s.json("admin.json", &actor(AAA, "/"));
+    let admin = s.json("admin.json", &actor(AAA_NAME, "/"));
     for desired in [
         json!({ "customSecurityAttributes": sets }),
         sets.clone(),
@@ -640,7 +590,7 @@ fn plan_audit_records_object_actor_and_changes_with_redacted_values_masked() {
         out["audit"],
         json!({
             "object": {"id": "4a3b...", "kind": "user"},
-            "actor": {"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]},
+            "actor": {"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]},
             "changes": [
                 {"op": "replace", "attribute": "Engineering_Project", "attributeSet": "Engineering",
                  "name": "Project", "before": ["***", "***"], "after": ["***", "***", "***"]},
@@ -825,7 +775,7 @@ fn check_audit_adds_the_record_to_an_accepted_check_only() {
         out["audit"],
         json!({
             "object": {"id": "4a3b...", "kind": "user"},
-            "actor": {"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]},
+            "actor": {"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]},
             "changes": plain["changes"].clone()
         })
     );
@@ -865,7 +815,7 @@ fn check_audit_adds_the_record_to_an_accepted_check_only() {
     let r = csa(&["check"])
         .catalog(&sample_catalog())
         .object(&object)
-        .actor(&s.json("mkt.json", &actor(AAA, "/attributeSets/Marketing")))
+        .actor(&s.json("mkt.json", &actor(AAA_NAME, "/attributeSets/Marketing")))
         .patch(&assign)
         .format("json")
         .flag("--audit")
@@ -1060,7 +1010,7 @@ fn batch_with_exclusive_actor_and_audit() {
     assert_eq!(out[2]["audit"]["object"]["id"], out[2]["objectId"]);
     assert_eq!(
         out[2]["audit"]["actor"],
-        json!({"scopes": [{"role": AAA, "scope": "/attributeSets/Engineering"}]})
+        json!({"scopes": [{"role": AAA_NAME, "scope": "/attributeSets/Engineering"}]})
     );
     assert_eq!(out[2]["audit"]["changes"][0]["after"], "***");
     assert_eq!(out[0]["audit"]["changes"], json!([]));

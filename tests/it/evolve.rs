@@ -6,9 +6,10 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{catalog_from, definition_mut, sample_catalog, sample_catalog_json, state, user};
+use crate::common::{
+    catalog_from, definition_mut, defs_mut, sample_catalog, sample_catalog_json, sets_mut, state,
+    user, values_mut,
+};
 use csa::{
     Catalog, ChangeKind, Code, DefinitionChange, Evolution, Impact, ImpactEffect, Object,
     ObjectKind,
@@ -23,27 +24,11 @@ use serde_json::{json, Value as Json};
 const SETS: &str = "/directory/attributeSets";
 const DEFS: &str = "/directory/customSecurityAttributeDefinitions";
 
-fn sets_mut(c: &mut Json) -> &mut Vec<Json> {
-    c["attributeSets"]["value"].as_array_mut().unwrap()
-}
-
-fn defs_mut(c: &mut Json) -> &mut Vec<Json> {
-    c["customSecurityAttributeDefinitions"]["value"]
-        .as_array_mut()
-        .unwrap()
-}
-
 fn set_mut<'j>(c: &'j mut Json, id: &str) -> &'j mut Json {
     sets_mut(c)
         .iter_mut()
         .find(|s| s["id"].as_str() == Some(id))
         .unwrap_or_else(|| panic!("no set {id}"))
-}
-
-fn values_mut<'j>(c: &'j mut Json, def: &str) -> &'j mut Vec<Json> {
-    definition_mut(c, def)["allowedValues"]
-        .as_array_mut()
-        .unwrap()
 }
 
 fn value_mut<'j>(c: &'j mut Json, def: &str, value: &str) -> &'j mut Json {
@@ -1210,7 +1195,7 @@ fn soft_edit(catalog: &Json, flips: &[bool]) -> (Json, usize) {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/evolve.txt", 256)
+    crate::common::proptest_config("proptest-regressions/evolve.txt", 256)
 }
 
 proptest! {

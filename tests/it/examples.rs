@@ -6,9 +6,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Actor, Authorization, Code, Object, ObjectKind, Op, Value};
 use serde_json::{json, Value as Json};
 
@@ -417,13 +415,6 @@ fn permission_denied_answers_with_the_documented_x01_error() {
     assert_eq!(u64::from(v.status()), x01["http_status"].as_u64().unwrap());
     assert_eq!(v.graph_error(), x01["error_code"].as_str().unwrap());
     assert_eq!(v.graph_message(), x01["error_message"].as_str().unwrap());
-}
-
-/// R01's documented response body as an object: the state is what the response holds.
-fn r01_user() -> Object {
-    let r01 = read_json("reads/R01-get-user-csa.json");
-    let body = serde_json::to_vec(&r01["response"]["body"]).unwrap();
-    Object::from_json(&body).unwrap()
 }
 
 #[test]

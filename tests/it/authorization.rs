@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Actor, Authorization, CustomRole, Evaluation, Object, ObjectKind, Policy, Scope};
 use serde_json::json;
 

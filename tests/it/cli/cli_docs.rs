@@ -25,7 +25,6 @@
 //!
 //! The page also shows the content of its input files (a line "`NAME.json`:" followed by a json
 //! block); those must be the files in docs/examples/, byte for byte.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,

@@ -9,9 +9,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{recase, same_name};
+use crate::common::{recase, same_name, AAA, REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,10 +49,6 @@ const STRINGS: [&str; 8] = [
 ];
 const INTS: [i32; 7] = [-5, 0, 1, 12, 400, i32::MAX, i32::MIN];
 
-const REQUEST_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const RESPONSE_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
-
-const AAA: &str = "58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d";
 /// Built-in roles as (template id, display name); the assignment roles are drawn more often.
 const ROLES: [(&str, &str); 6] = [
     (
@@ -635,9 +629,9 @@ fn body_from_raw(cat: &MCatalog, state: &State, raw: &BodyRaw) -> Vec<u8> {
         match s.odata % 14 {
             0 => {}
             1 => members.push(("@odata.type".into(), q("#microsoft.graph.user"))),
-            2 => members.push(("@odata.type".into(), q(RESPONSE_TYPE))),
-            3 => members.push(("@odata.type".into(), q(&REQUEST_TYPE.to_lowercase()))),
-            _ => members.push(("@odata.type".into(), q(REQUEST_TYPE))),
+            2 => members.push(("@odata.type".into(), q(RESPONSE_SET_TYPE))),
+            3 => members.push(("@odata.type".into(), q(&REQUEST_SET_TYPE.to_lowercase()))),
+            _ => members.push(("@odata.type".into(), q(REQUEST_SET_TYPE))),
         }
         for a in &s.attrs {
             let def = if a.unknown || defs.is_empty() {
@@ -693,7 +687,7 @@ fn body_from_raw(cat: &MCatalog, state: &State, raw: &BodyRaw) -> Vec<u8> {
             set_texts.push(format!(
                 "{}: {{\"@odata.type\": {}}}",
                 q(&recase(&set_name, !s.case)),
-                q(REQUEST_TYPE)
+                q(REQUEST_SET_TYPE)
             ));
         }
     }
@@ -1047,7 +1041,8 @@ fn no_leak(s: &Scenario, actor: &Actor) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn codes(e: &Evaluation) -> Vec<(Code, String)> {
+/// Each violation as (code, pointer), in order.
+fn codes_and_pointers(e: &Evaluation) -> Vec<(Code, String)> {
     e.violations()
         .iter()
         .map(|v| (v.code(), v.pointer().to_owned()))
@@ -1056,7 +1051,7 @@ fn codes(e: &Evaluation) -> Vec<(Code, String)> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/properties.txt", 256)
+    crate::common::proptest_config("proptest-regressions/properties.txt", 256)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1198,7 +1193,7 @@ proptest! {
                 full.is_allowed() || !less.is_allowed(),
                 "without {:?}: accepted; with it: {:?}",
                 grants[s.drop % grants.len()],
-                codes(&full)
+                codes_and_pointers(&full)
             );
             if less.is_allowed() {
                 prop_assert_eq!(less.diff(), full.diff());
@@ -1212,7 +1207,7 @@ proptest! {
             plus.is_allowed() || !full.is_allowed(),
             "adding {:?} refused: {:?}",
             s.extra,
-            codes(&plus)
+            codes_and_pointers(&plus)
         );
         if full.is_allowed() {
             prop_assert_eq!(full.diff(), plus.diff());
@@ -1258,7 +1253,7 @@ proptest! {
         let object = s.object();
 
         let replay = s.engine().evaluate(&object, actor.as_ref(), &canonical);
-        prop_assert!(replay.is_allowed(), "{:?}", codes(&replay));
+        prop_assert!(replay.is_allowed(), "{:?}", codes_and_pointers(&replay));
         let rd = replay.diff().unwrap();
         prop_assert_eq!(model_of(rd.after()), model_of(diff.after()));
         prop_assert_eq!(rd.changes(), diff.changes());
@@ -1267,7 +1262,7 @@ proptest! {
             "the canonical body is annotated"
         );
         let replay_value = s.engine().evaluate(&object, actor.as_ref(), &as_value);
-        prop_assert!(replay_value.is_allowed(), "{:?}", codes(&replay_value));
+        prop_assert!(replay_value.is_allowed(), "{:?}", codes_and_pointers(&replay_value));
         prop_assert_eq!(
             model_of(replay_value.diff().unwrap().after()),
             model_of(diff.after())
@@ -1276,11 +1271,11 @@ proptest! {
         let mut strict = Policy::default();
         strict.strict_annotations = true;
         let replay_strict = s.engine_with(strict).evaluate(&object, actor.as_ref(), &canonical);
-        prop_assert!(replay_strict.is_allowed(), "strict: {:?}", codes(&replay_strict));
+        prop_assert!(replay_strict.is_allowed(), "strict: {:?}", codes_and_pointers(&replay_strict));
 
         let after_object = object.clone().with_state(diff.after().clone());
         let again = s.engine().evaluate(&after_object, actor.as_ref(), &canonical);
-        prop_assert!(again.is_allowed(), "{:?}", codes(&again));
+        prop_assert!(again.is_allowed(), "{:?}", codes_and_pointers(&again));
         let ad = again.diff().unwrap();
         prop_assert!(ad.is_empty(), "{:?}", ad.changes());
         prop_assert!(ad.request().is_none());
@@ -1297,7 +1292,7 @@ proptest! {
         let without = engine.evaluate(&object, None, &s.body);
         let with = engine.evaluate(&object, Some(&admin), &s.body);
         prop_assert_eq!(without.is_allowed(), with.is_allowed(),
-            "no actor: {:?}; admin: {:?}", codes(&without), codes(&with));
+            "no actor: {:?}; admin: {:?}", codes_and_pointers(&without), codes_and_pointers(&with));
         prop_assert_eq!(without.diff(), with.diff());
         prop_assert_eq!(without.visible_state(), with.visible_state());
         if s.kind != Kind::Group {

@@ -2,10 +2,11 @@
 //! test it cites exists.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
-const RULES: &str = include_str!("../docs/RULES.md");
-const PERFORMANCE: &str = include_str!("../docs/PERFORMANCE.md");
-const README: &str = include_str!("../README.md");
+const RULES: &str = include_str!("../../docs/RULES.md");
+const PERFORMANCE: &str = include_str!("../../docs/PERFORMANCE.md");
+const README: &str = include_str!("../../README.md");
 
 #[test]
 fn every_code_and_warning_has_a_row() {
@@ -27,21 +28,31 @@ fn every_code_and_warning_has_a_row() {
 
 #[test]
 fn every_cited_test_exists() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    // Every `.rs` file under tests/, in its folders too (the modules of tests/it/), by file name:
+    // a citation `file::function` names the file, whatever its module path.
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
     let mut defined = HashSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let file = path.file_stem().unwrap().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for line in text.lines() {
-                if let Some(rest) = line.trim_start().strip_prefix("fn ") {
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    defined.insert(format!("{file}::{name}"));
-                }
+    for path in files {
+        let file = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            if let Some(rest) = line.trim_start().strip_prefix("fn ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                defined.insert(format!("{file}::{name}"));
             }
         }
     }

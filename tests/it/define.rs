@@ -5,10 +5,9 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{
-    example_id, examples_in, read_json, sample_catalog, sample_catalog_json, AAA, ADA, ADR,
+use crate::common::{
+    codes, example_id, examples_in, read_json, sample_catalog, sample_catalog_json, warning_codes,
+    AAA, ADA, ADR,
 };
 use csa::{Actor, Authorization, Catalog, DefineOutcome, DefinitionRequest, Method};
 use serde_json::{json, Value as Json};
@@ -34,14 +33,6 @@ fn run(
         req = req.with_body(b.as_bytes());
     }
     catalog.define(&req, actor)
-}
-
-fn codes(o: &DefineOutcome) -> Vec<&'static str> {
-    o.violations().iter().map(|v| v.code().as_str()).collect()
-}
-
-fn warning_codes(o: &DefineOutcome) -> Vec<&'static str> {
-    o.warnings().iter().map(|w| w.code().as_str()).collect()
 }
 
 #[track_caller]
@@ -109,7 +100,7 @@ fn assumed_state(id: &str) -> Catalog {
         "D16" => {
             // Engineering_Project exists (predefined only) without Alpine.
             let mut j = sample_catalog_json();
-            let d = common::definition_mut(&mut j, "Engineering_Project");
+            let d = crate::common::definition_mut(&mut j, "Engineering_Project");
             d["allowedValues"]
                 .as_array_mut()
                 .unwrap()
@@ -636,7 +627,7 @@ fn reactivation_and_creation_respect_the_set_limit() {
     // Engineering limited to its 6 active definitions, one more deactivated.
     let mut j = sample_catalog_json();
     j["attributeSets"]["value"][0]["maxAttributesPerSet"] = json!(6);
-    let mut extra = common::definition_mut(&mut j, "Engineering_ProjectDate").clone();
+    let mut extra = crate::common::definition_mut(&mut j, "Engineering_ProjectDate").clone();
     extra["id"] = json!("Engineering_Old");
     extra["name"] = json!("Old");
     extra["status"] = json!("Deprecated");
@@ -1104,7 +1095,7 @@ fn reads_are_limited_to_the_sets_in_scope() {
             "GET",
             SETS,
             None,
-            Some(&Actor::new().with_role(common::GLOBAL_ADMIN, "/")),
+            Some(&Actor::new().with_role(crate::common::GLOBAL_ADMIN, "/")),
         ),
         "permission_denied",
     );
@@ -1335,7 +1326,7 @@ mod sequences {
     }
 
     proptest! {
-        #![proptest_config(common::proptest_config("proptest-regressions/define.txt", 64))]
+        #![proptest_config(crate::common::proptest_config("proptest-regressions/define.txt", 64))]
 
         /// Any sequence of accepted requests gives a catalog that passes `lint` and whose
         /// evolution from the start is legal; each accepted step's changes are the evolution

@@ -1,14 +1,12 @@
 //! The assignment rules of RULES.md §3 (request shape, values, catalog rules, objects, result):
 //! for every code and warning, a test that triggers it (code, pointer into the PATCH body,
 //! `Set_Name` attribute, hint where the rules imply one) and a minimally different neighbour
-//! that is accepted. Bodies without an actor: authorization is in `tests/authorization.rs`.
+//! that is accepted. Bodies without an actor: authorization is in `tests/it/authorization.rs`.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Engine, Evaluation, Object, ObjectKind, Op, Policy, Value, WarningCode};
 use serde_json::json;
 
@@ -2022,7 +2020,7 @@ fn redacted_sets_mask_values_in_messages_and_hints() {
         "{text}"
     );
     assert!(text.contains(csa::REDACTED), "{text}");
-    let unredacted = common::engine().evaluate(&user(), None, &body);
+    let unredacted = crate::common::engine().evaluate(&user(), None, &body);
     assert!(serde_json::to_string(&unredacted)
         .unwrap()
         .contains("Sekrit"));

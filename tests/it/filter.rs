@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::{catalog_from, engine, read_json, sample_catalog_json, AAA, AAR, ADR};
+use crate::common::{catalog_from, engine, read_json, sample_catalog_json, AAA, AAR, ADR};
 use csa::{
     Actor, AttrPath, Catalog, Code, CompareOp, Engine, Expr, Filter, FilterError, FilterErrorKind,
     GraphQuery, Literal, Object, ObjectKind, Policy, QueryOutcome, MAX_FILTER_BYTES,
@@ -313,7 +311,7 @@ fn starts_with_needs_a_string_attribute() {
 #[test]
 fn non_searchable_attributes_are_refused() {
     let mut cat = sample_catalog_json();
-    common::definition_mut(&mut cat, "Marketing_EmployeeId")["isSearchable"] = false.into();
+    crate::common::definition_mut(&mut cat, "Marketing_EmployeeId")["isSearchable"] = false.into();
     let eng = Engine::new(catalog_from(&cat), Policy::default());
     let e = compile(
         &eng,
@@ -332,10 +330,10 @@ fn non_searchable_attributes_are_refused() {
 #[test]
 fn deprecated_attributes_filter_like_others() {
     let eng = Engine::new(
-        common::catalog_with_deprecated("Marketing_AppCountry"),
+        crate::common::catalog_with_deprecated("Marketing_AppCountry"),
         Policy::default(),
     );
-    let users = [common::user_with(
+    let users = [crate::common::user_with(
         json!({"Marketing": {"AppCountry": ["Canada"]}}),
     )];
     let q = GraphQuery::new()
@@ -1383,7 +1381,7 @@ fn filterish() -> impl Strategy<Value = String> {
 fn config() -> ProptestConfig {
     // 1024 cases by default (about 3 s in all; at 256 the differential property missed a
     // planted "first element only" bug one run in three); `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/filter.txt", 1024)
+    crate::common::proptest_config("proptest-regressions/filter.txt", 1024)
 }
 
 proptest! {

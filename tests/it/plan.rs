@@ -6,11 +6,9 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use csa::{
     Actor, Catalog, Code, Document, Engine, Evaluation, Object, ObjectKind, Op, PlanMode, Policy,
     State, Value, WarningCode,
@@ -81,10 +79,6 @@ fn r01() -> Json {
     read_json("reads/R01-get-user-csa.json")["response"]["body"].clone()
 }
 
-fn r01_user() -> Object {
-    Object::from_json(&serde_json::to_vec(&r01()).unwrap()).unwrap()
-}
-
 /// R01's sets map (response form).
 fn r01_sets() -> Json {
     r01()["customSecurityAttributes"].clone()
@@ -104,28 +98,6 @@ fn actor(sets: &[&str], read_only: &[&str]) -> Actor {
 // ---------------------------------------------------------------------------------------------
 // The documented examples A01–A11
 
-/// The state each assignment example assumes, as `tests/examples.rs` builds it.
-fn example_before(id: &str) -> Json {
-    let eng = |members: Json| {
-        let mut m = json!({"@odata.type": RESPONSE_SET_TYPE});
-        for (k, v) in members.as_object().unwrap() {
-            m[k] = v.clone();
-        }
-        json!({ "Engineering": m })
-    };
-    match id {
-        "A01" | "A02" | "A03" | "A04" | "A05" | "A06" => Json::Null,
-        "A07" => eng(json!({"NumVendors": 4})),
-        "A08" => eng(json!({"Certification": true})),
-        "A09" | "A11" => eng(json!({
-            "Project@odata.type": "#Collection(String)",
-            "Project": ["Baker", "Cascade"]
-        })),
-        "A10" => eng(json!({"ProjectDate": "2022-10-01"})),
-        other => panic!("no before state for {other}"),
-    }
-}
-
 /// The object an example targets, holding the state it assumes.
 fn example_object(example: &Json) -> Object {
     let url = example["request"]["url"].as_str().unwrap();
@@ -134,7 +106,7 @@ fn example_object(example: &Json) -> Object {
     } else {
         ObjectKind::User
     };
-    Object::new(kind).with_state(state(example_before(example_id(example))))
+    Object::new(kind).with_state(state(assignment_example_before(example_id(example))))
 }
 
 /// A request body without the annotations of removed attributes (`null` / `[]` values).
@@ -1340,7 +1312,7 @@ fn expected(c: &Case, mode: PlanMode) -> Model {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/plan.txt", 256)
+    crate::common::proptest_config("proptest-regressions/plan.txt", 256)
 }
 
 proptest! {

@@ -1,6 +1,5 @@
 //! `csa search` (and, with the filter capability, `csa filter`) as a user runs them: exit codes,
 //! the JSON printed, and what an actor's scope hides.
-#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,8 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 use serde_json::{json, Value};
 

@@ -5,9 +5,7 @@
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use csa::{Actor, CustomRole, Object, ObjectKind, SearchMatch, State, Text, Value};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -27,14 +25,15 @@ fn user_raw(csa: &str) -> Object {
 }
 
 /// The user of the R01 read example: Marketing/EmployeeId "QN26904", then Engineering/Project
-/// [Baker, Cascade], Engineering/CostCenter [1001], Engineering/Certification true (in that order).
-fn r01_user() -> Object {
+/// [Baker, Cascade], Engineering/CostCenter [1001], Engineering/Certification true (in that order,
+/// the file's; `common::r01_user` reads it through a JSON value, which does not keep it).
+fn r01_user_in_file_order() -> Object {
     user_raw(R01_CSA)
 }
 
 /// R01's user with Operations/Level "Gold" added at the end: a third set.
 fn three_set_user() -> Object {
-    let mut state = r01_user().state().clone();
+    let mut state = r01_user_in_file_order().state().clone();
     state.insert("Operations", "Level", Value::String("Gold".into()));
     user().with_state(state)
 }
@@ -78,12 +77,15 @@ fn r01_all() -> Vec<(String, Json)> {
 fn the_r01_user_holds_what_the_example_documents() {
     let example = read_json("reads/R01-get-user-csa.json");
     let documented = &example["response"]["body"]["customSecurityAttributes"];
-    assert_eq!(&r01_user().state().to_response_json(), documented);
+    assert_eq!(
+        &r01_user_in_file_order().state().to_response_json(),
+        documented
+    );
 }
 
 #[test]
 fn a_name_match_ignores_case_and_yields_the_whole_value() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     let project = vec![hit("Engineering_Project", json!(["Baker", "Cascade"]))];
     assert_eq!(search(&user, "Proj", None), project);
     assert_eq!(search(&user, "pROJECT", None), project);
@@ -95,7 +97,7 @@ fn a_name_match_ignores_case_and_yields_the_whole_value() {
 
 #[test]
 fn a_value_match_in_a_collection_yields_only_the_matching_element() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     assert_eq!(
         search(&user, "cas", None),
         [hit("Engineering_Project", json!("Cascade"))]
@@ -121,7 +123,7 @@ fn a_value_match_in_a_collection_yields_only_the_matching_element() {
 
 #[test]
 fn a_single_string_value_matches_by_its_start() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     assert_eq!(
         search(&user, "qn2", None),
         [hit("Marketing_EmployeeId", json!("QN26904"))]
@@ -131,7 +133,7 @@ fn a_single_string_value_matches_by_its_start() {
 
 #[test]
 fn integers_and_booleans_match_by_their_json_text() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     assert_eq!(
         search(&user, "100", None),
         [hit("Engineering_CostCenter", json!(1001))]
@@ -199,7 +201,7 @@ fn an_attribute_matching_by_name_is_reported_once() {
 
 #[test]
 fn empty_text_lists_every_attribute_with_its_whole_value() {
-    assert_eq!(search(&r01_user(), "", None), r01_all());
+    assert_eq!(search(&r01_user_in_file_order(), "", None), r01_all());
     assert_eq!(search(&user(), "", None), []);
     assert_eq!(search(&user(), "a", None), []);
 }
@@ -269,13 +271,13 @@ fn the_set_prefix_keeps_only_sets_whose_name_starts_with_it() {
 
 #[test]
 fn set_names_are_not_searched_by_the_text() {
-    assert_eq!(search(&r01_user(), "Engineering", None), []);
-    assert_eq!(search(&r01_user(), "Marketing_", None), []);
+    assert_eq!(search(&r01_user_in_file_order(), "Engineering", None), []);
+    assert_eq!(search(&r01_user_in_file_order(), "Marketing_", None), []);
 }
 
 #[test]
 fn matches_come_in_the_state_order_of_sets_attributes_and_elements() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     // Marketing comes first in R01's response, and stays first.
     assert_eq!(
         search(&user, "", None).first(),
@@ -348,7 +350,7 @@ fn attributes_the_catalog_does_not_define_are_searched_in_the_objects_casing() {
 
 #[test]
 fn a_match_serialises_as_attribute_attribute_set_name_and_plain_value() {
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     let json_of = |text: &str| -> Json {
         serde_json::to_value(engine().search(&user, text, None, None)).unwrap()
     };
@@ -502,7 +504,7 @@ fn reading_depends_on_the_object_kind() {
             is_enabled: true,
         })
         .with_role("users-reader", "/");
-    let user = r01_user();
+    let user = r01_user_in_file_order();
     let sp = service_principal().with_state(user.state().clone());
     assert_eq!(search_as(&user, "", &users_only), r01_all());
     assert_eq!(search_as(&sp, "", &users_only), []);
@@ -618,7 +620,7 @@ fn kind_strategy() -> impl Strategy<Value = ObjectKind> {
 
 fn config() -> ProptestConfig {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
-    common::proptest_config("proptest-regressions/search.txt", 256)
+    crate::common::proptest_config("proptest-regressions/search.txt", 256)
 }
 
 /// `s` with each character replaced by its uppercase when that is one character: a reference

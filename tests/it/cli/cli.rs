@@ -1,6 +1,5 @@
 //! The `csa` command line as a user runs it: files and standard input in, text or JSON out,
 //! exit codes 0 / 1 / 2. Inputs are the documented Graph examples where they exist.
-#![cfg(feature = "cli")]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -11,19 +10,15 @@
 
 use serde_json::{json, Value};
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 // ---------------------------------------------------------------------------------------------
-// Assignment examples, objects and PATCH bodies (the harness is tests/cli_harness/mod.rs)
+// Assignment examples, objects and PATCH bodies (the harness is tests/it/cli/harness.rs)
 
 /// The documented `request.body` of an assignment example.
 fn documented_body(file: &str) -> Value {
     example(&format!("assignments/{file}"))["request"]["body"].clone()
 }
-
-const SET_TYPE: &str = "#Microsoft.DirectoryServices.CustomSecurityAttributeValue";
-const AAA: &str = "Attribute Assignment Administrator";
 
 /// An object as Graph returns it.
 fn object(odata_type: Option<&str>, synced: bool, csa: Value) -> Value {
@@ -46,7 +41,7 @@ fn engineering(attrs: Value) -> Value {
 
 /// A PATCH body with one set object.
 fn patch(set: &str, attrs: Value) -> Value {
-    let mut set_obj = json!({ "@odata.type": SET_TYPE });
+    let mut set_obj = json!({ "@odata.type": REQUEST_SET_TYPE });
     for (k, v) in attrs.as_object().unwrap() {
         set_obj[k] = v.clone();
     }
@@ -224,7 +219,7 @@ fn check_text_lists_changes_and_says_authorization_not_checked() {
 fn check_with_actor_reports_authorization_checked() {
     let s = Scratch::new("actor-checked");
     let body = s.json("p.json", &documented_body("A01-user-string.json"));
-    let who = s.json("a.json", &actor(AAA, "/attributeSets/Engineering"));
+    let who = s.json("a.json", &actor(AAA_NAME, "/attributeSets/Engineering"));
     let cmd = csa(&["check"])
         .catalog(&sample_catalog())
         .patch(&body)
@@ -283,7 +278,7 @@ fn check_resulting_state_shows_only_the_sets_the_actor_may_read() {
     let body = s.json("p.json", &documented_body("A01-user-string.json"));
     let current = json!({"Marketing": {"@odata.type": RESPONSE_SET_TYPE, "EmployeeId": "QN26904"}});
     let obj = s.json("o.json", &object(None, false, current));
-    let who = s.json("a.json", &actor(AAA, "/attributeSets/Engineering"));
+    let who = s.json("a.json", &actor(AAA_NAME, "/attributeSets/Engineering"));
     let cmd = csa(&["check"])
         .catalog(&sample_catalog())
         .patch(&body)
@@ -379,7 +374,7 @@ fn check_graph_permission_denied_is_403_as_documented() {
     let s = Scratch::new("graph-403");
     let x01 = example("errors/X01-graph-403-authorization-requestdenied.json");
     let body = s.json("p.json", &documented_body("A01-user-string.json"));
-    let who = s.json("a.json", &actor(AAA, "/attributeSets/Marketing"));
+    let who = s.json("a.json", &actor(AAA_NAME, "/attributeSets/Marketing"));
     let r = csa(&["check"])
         .catalog(&sample_catalog())
         .patch(&body)
@@ -398,7 +393,7 @@ fn check_graph_permission_denied_is_403_as_documented() {
 fn check_permission_denied_in_json_and_text() {
     let s = Scratch::new("denied");
     let body = s.json("p.json", &documented_body("A01-user-string.json"));
-    let who = s.json("a.json", &actor(AAA, "/attributeSets/Marketing"));
+    let who = s.json("a.json", &actor(AAA_NAME, "/attributeSets/Marketing"));
     let cmd = csa(&["check"])
         .catalog(&sample_catalog())
         .patch(&body)
@@ -943,7 +938,7 @@ fn invalid_actor_object_or_policy_file_exits_2() {
     // A role assignment without its scope.
     let bad_actor = s.json(
         "a.json",
-        &json!({"roleAssignments": [{"roleDefinitionId": AAA}]}),
+        &json!({"roleAssignments": [{"roleDefinitionId": AAA_NAME}]}),
     );
     let bad_object = s.file("o.json", "[1,");
     let bad_policy = s.json("pol.json", &json!({"allowSyncedObjects": "yes"}));

@@ -1,9 +1,9 @@
-//! Shared harness for the `csa` command-line tests (tests/cli.rs, tests/cli_define.rs): the
+//! Shared harness for the `csa` command-line tests (the modules beside it in tests/it/cli/): the
 //! built binary run with arguments and standard input, its exit code and output, scratch
 //! directories of input files, the documented Graph examples and a few JSON helpers.
 //!
-//! Use it from a test file with `mod cli_harness;`. Every file that includes it uses only some of
-//! the helpers, hence the `dead_code` allowance.
+//! Use it from a module with `use super::harness::*;`. Every module uses only some of the
+//! helpers, hence the `dead_code` allowance.
 #![allow(dead_code)]
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
@@ -23,21 +23,17 @@ use serde_json::{json, Value};
 // ---------------------------------------------------------------------------------------------
 // Documented examples
 
-pub fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph-examples")
-}
+/// `tests/data/graph-examples` and one of its files, parsed: common's helpers, by the names the
+/// CLI tests use.
+pub use crate::common::{examples_dir as examples, read_json as example};
 
+/// The sample catalog's path, for `--catalog` (common's `sample_catalog` is the catalog itself).
 pub fn sample_catalog() -> String {
     examples()
         .join("sample-catalog.json")
         .to_str()
         .unwrap()
         .to_owned()
-}
-
-pub fn example(rel: &str) -> Value {
-    let text = std::fs::read_to_string(examples().join(rel)).unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -50,12 +46,18 @@ pub struct Scratch {
 
 impl Scratch {
     /// A new directory `csa-<test file>-<pid>-<n>-<name>` under the temporary directory, e.g.
-    /// `csa-cli-define-...` for tests/cli_define.rs.
+    /// `csa-cli-define-...` for tests/it/cli/cli_define.rs. The process id and the counter `n`
+    /// (one for the whole test binary) make it unique; the test file, the caller's, names it.
+    #[track_caller]
     pub fn new(name: &str) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
+        let file = Path::new(std::panic::Location::caller().file())
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("cli");
         let dir = std::env::temp_dir().join(format!(
             "csa-{}-{}-{}-{}",
-            env!("CARGO_CRATE_NAME").replace('_', "-"),
+            file.replace('_', "-"),
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst),
             name
@@ -258,6 +260,18 @@ impl Run {
 // ---------------------------------------------------------------------------------------------
 // Outputs and inputs
 
+/// The keys of a JSON object, sorted.
+pub fn keys(value: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    k.sort_unstable();
+    k
+}
+
 /// The `code` of each violation in a JSON array, in order.
 pub fn codes(violations: &Value) -> Vec<&str> {
     violations
@@ -297,8 +311,11 @@ pub fn caret_target(stdout: &str, needle: &str) -> (String, String) {
     (lines[i].to_owned(), marked)
 }
 
-/// The response-form set type (`@odata.type` of a set object in a GET response).
-pub const RESPONSE_SET_TYPE: &str = "#microsoft.graph.customSecurityAttributeValue";
+/// The set types (`@odata.type` of a set object) of a PATCH request and of a GET response.
+pub use crate::common::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
+
+/// Attribute Assignment Administrator by display name, as actor files may name a role.
+pub const AAA_NAME: &str = "Attribute Assignment Administrator";
 
 /// An actor file's contents: one role assignment.
 pub fn actor(role: &str, scope: &str) -> Value {
