@@ -1,0 +1,58 @@
+//! `csa lint`: every violation and warning of a catalog.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use csa::commands::Lint;
+use csa::{Document, Policy};
+
+use crate::args::{CatalogArg, Format, FormatArg};
+use crate::error::Error;
+use crate::input::{self, Files};
+use crate::output::{json, Outcome};
+use crate::render::{self, count};
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(args: &LintArgs) -> Result<Outcome, Error> {
+    let mut files = Files::new(&[Some(args.catalog.catalog.as_path())])?;
+    let limits = Policy::default();
+    // Not `Document::Catalog`: what is wrong with the catalog is the report, not an error.
+    let catalog = files.read(&args.catalog.catalog, "catalog", None, input::cap(&limits));
+
+    let report = Lint::new(files.bytes(catalog)).run();
+    let report = files.settle(report)?;
+
+    let stdout = match args.format.format {
+        Format::Json => json(&report),
+        Format::Text => {
+            let sources = render::Sources::default().with(Document::Catalog, files.input(catalog));
+            let mut s = String::new();
+            let _ = writeln!(
+                s,
+                "{} ({}, {})",
+                if report.is_valid() {
+                    "valid"
+                } else {
+                    "invalid"
+                },
+                count(report.violations().len(), "violation"),
+                count(report.warnings().len(), "warning")
+            );
+            for v in report.violations() {
+                render::violation(&mut s, v, &sources);
+            }
+            for w in report.warnings() {
+                render::warning(&mut s, w, &sources);
+            }
+            s
+        }
+    };
+    Ok(Outcome::ok(stdout, report.is_valid()))
+}
