@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use csa::commands::{Define, DefineReport};
-use csa::{Authorization, Document, Method, Policy};
+use csa::{Authorization, Document, Method};
 
-use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg};
+use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, is_stdin, Files};
 use crate::output::{json, Outcome};
@@ -31,6 +31,8 @@ pub struct DefineArgs {
     pub body: Option<PathBuf>,
     #[command(flatten)]
     pub actor: ActorArg,
+    #[command(flatten)]
+    pub policy: PolicyArg,
     /// Where to write the new catalog when a write is accepted (nothing is written otherwise).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -47,8 +49,9 @@ pub fn run(args: &DefineArgs) -> Result<Outcome, Error> {
         Some(args.catalog.catalog.as_path()),
         args.body.as_deref(),
         args.actor.path(),
+        args.policy.path(),
     ])?;
-    let limits = Policy::default();
+    let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
     let actor = files.read_optional(args.actor.path(), "actor", Document::Actor, cap);
@@ -66,6 +69,9 @@ pub fn run(args: &DefineArgs) -> Result<Outcome, Error> {
     if let Some(actor) = actor {
         define = define.actor(files.bytes(actor));
     }
+    if let Some(policy) = policy {
+        define = define.policy(files.bytes(policy));
+    }
     let report = define.run();
     let report = files.settle(report)?;
 
@@ -79,8 +85,12 @@ pub fn run(args: &DefineArgs) -> Result<Outcome, Error> {
         GraphFormat::Json => json(&report),
         GraphFormat::Graph => json(&report.graph_answer()),
         GraphFormat::Text => {
-            let sources =
-                files.sources(&[Document::Definition, Document::Actor, Document::Catalog]);
+            let sources = files.sources(&[
+                Document::Definition,
+                Document::Actor,
+                Document::Catalog,
+                Document::Policy,
+            ]);
             text(&report, &sources)
         }
     };

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use csa::commands::Evolve;
-use csa::{Document, Policy};
+use csa::Document;
 
-use crate::args::{Format, FormatArg};
+use crate::args::{Format, FormatArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{compact, json, Outcome};
@@ -26,6 +26,8 @@ pub struct EvolveArgs {
     #[arg(long, value_name = "FILE.jsonl")]
     pub objects: Option<PathBuf>,
     #[command(flatten)]
+    pub policy: PolicyArg,
+    #[command(flatten)]
     pub format: FormatArg,
 }
 
@@ -34,8 +36,9 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
         Some(args.from.as_path()),
         Some(args.to.as_path()),
         args.objects.as_deref(),
+        args.policy.path(),
     ])?;
-    let limits = Policy::default();
+    let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let from = files.read(&args.from, "--from catalog", Document::Catalog, cap);
     // An invalid target is an illegal evolution, not an input error (RULES.md §9).
@@ -45,6 +48,9 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
     let mut evolve = Evolve::new(files.bytes(from), files.bytes(to));
     if let Some(objects) = objects {
         evolve = evolve.objects(files.bytes(objects));
+    }
+    if let Some(policy) = policy {
+        evolve = evolve.policy(files.bytes(policy));
     }
     let report = evolve.run();
     let report = files.settle(report)?;

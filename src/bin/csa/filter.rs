@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use csa::commands::{Filter, FilterReport};
-use csa::{Document, Object, Policy, Verdict};
+use csa::{Document, Object, Verdict};
 
-use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, KindArg};
+use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, KindArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, Files, Input};
 use crate::output::{json, Outcome};
@@ -49,6 +49,8 @@ pub struct FilterArgs {
     #[command(flatten)]
     pub actor: ActorArg,
     #[command(flatten)]
+    pub policy: PolicyArg,
+    #[command(flatten)]
     pub format: GraphFormatArg,
 }
 
@@ -63,8 +65,9 @@ pub fn run(args: &FilterArgs) -> Result<Outcome, Error> {
         Some(args.objects.as_path()),
         args.actor.path(),
         from_stdin.then(|| Path::new("-")),
+        args.policy.path(),
     ])?;
-    let limits = Policy::default();
+    let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     // The filter or query text itself may come from stdin: one line, its newline dropped.
     let stdin_text = if from_stdin {
@@ -108,6 +111,9 @@ pub fn run(args: &FilterArgs) -> Result<Outcome, Error> {
     }
     if let Some(actor) = actor {
         filter = filter.actor(files.bytes(actor));
+    }
+    if let Some(policy) = policy {
+        filter = filter.policy(files.bytes(policy));
     }
     let report = filter.run();
     let report = files.settle(report)?;

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use clap::Args;
 use csa::commands::Lint;
-use csa::{Document, Policy};
+use csa::Document;
 
-use crate::args::{CatalogArg, Format, FormatArg};
+use crate::args::{CatalogArg, Format, FormatArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{json, Outcome};
@@ -17,16 +17,22 @@ pub struct LintArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
     #[command(flatten)]
+    pub policy: PolicyArg,
+    #[command(flatten)]
     pub format: FormatArg,
 }
 
 pub fn run(args: &LintArgs) -> Result<Outcome, Error> {
-    let mut files = Files::new(&[Some(args.catalog.catalog.as_path())])?;
-    let limits = Policy::default();
+    let mut files = Files::new(&[Some(args.catalog.catalog.as_path()), args.policy.path()])?;
+    let (policy, limits) = files.policy(args.policy.path())?;
     // Not `Document::Catalog`: what is wrong with the catalog is the report, not an error.
     let catalog = files.read(&args.catalog.catalog, "catalog", None, input::cap(&limits));
 
-    let report = Lint::new(files.bytes(catalog)).run();
+    let mut lint = Lint::new(files.bytes(catalog));
+    if let Some(policy) = policy {
+        lint = lint.policy(files.bytes(policy));
+    }
+    let report = lint.run();
     let report = files.settle(report)?;
 
     let stdout = match args.format.format {

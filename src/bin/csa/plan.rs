@@ -8,7 +8,9 @@ use clap::Args;
 use csa::commands::{BatchLine, CheckReport};
 use csa::{Actor, Catalog, Document, Engine, Object, PlanMode};
 
-use crate::args::{edit, ActorArg, AuditArg, CatalogArg, Format, FormatArg, PolicyArg};
+use crate::args::{
+    edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, Format, FormatArg, PolicyArg,
+};
 use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{json, json_line, Outcome};
@@ -53,6 +55,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub policy: PolicyArg,
     #[command(flatten)]
+    pub allow_synced: AllowSyncedArg,
+    #[command(flatten)]
     pub audit: AuditArg,
     #[command(flatten)]
     pub format: FormatArg,
@@ -67,8 +71,12 @@ pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
         args.actor.path(),
         args.policy.path(),
     ])?;
-    // One engine for the plan or every line of the batch (`BatchLine::plan` takes it).
-    let (_, policy) = files.policy(args.policy.path())?;
+    // One engine for the plan or every line of the batch (`BatchLine::plan` takes it), with
+    // `--allow-synced` on top of the policy (`commands::Plan` has no such option).
+    let (_, mut policy) = files.policy(args.policy.path())?;
+    if args.allow_synced.allow_synced {
+        policy.allow_synced_objects = true;
+    }
     let cap = input::cap(&policy);
     let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
     let catalog = Catalog::from_json_with(files.bytes(catalog), &policy);

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use clap::Args;
 use csa::commands::Search;
-use csa::{Document, Policy};
+use csa::Document;
 
-use crate::args::{edit, ActorArg, CatalogArg, Format, FormatArg, ObjectArg};
+use crate::args::{edit, ActorArg, CatalogArg, Format, FormatArg, ObjectArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{compact, json, Outcome};
@@ -30,6 +30,8 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub actor: ActorArg,
     #[command(flatten)]
+    pub policy: PolicyArg,
+    #[command(flatten)]
     pub format: FormatArg,
 }
 
@@ -38,8 +40,9 @@ pub fn run(args: &SearchArgs) -> Result<Outcome, Error> {
         Some(args.catalog.catalog.as_path()),
         Some(args.object.object.as_path()),
         args.actor.path(),
+        args.policy.path(),
     ])?;
-    let limits = Policy::default();
+    let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
     let object = files.read(&args.object.object, "object", Document::Object, cap);
@@ -51,6 +54,9 @@ pub fn run(args: &SearchArgs) -> Result<Outcome, Error> {
     }
     if let Some(actor) = actor {
         search = search.actor(files.bytes(actor));
+    }
+    if let Some(policy) = policy {
+        search = search.policy(files.bytes(policy));
     }
     let report = search.run();
     let report = files.settle(report)?;

@@ -2,9 +2,9 @@
 
 use clap::Args;
 use csa::commands::View;
-use csa::{Authorization, Document, Policy};
+use csa::{Authorization, Document};
 
-use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, ObjectArg};
+use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, ObjectArg, PolicyArg};
 use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{json, Outcome};
@@ -22,6 +22,8 @@ pub struct ViewArgs {
     #[command(flatten)]
     pub actor: ActorArg,
     #[command(flatten)]
+    pub policy: PolicyArg,
+    #[command(flatten)]
     pub format: GraphFormatArg,
 }
 
@@ -30,8 +32,9 @@ pub fn run(args: &ViewArgs) -> Result<Outcome, Error> {
         Some(args.catalog.catalog.as_path()),
         Some(args.object.object.as_path()),
         args.actor.path(),
+        args.policy.path(),
     ])?;
-    let limits = Policy::default();
+    let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
     let object = files.read(&args.object.object, "object", Document::Object, cap);
@@ -40,6 +43,9 @@ pub fn run(args: &ViewArgs) -> Result<Outcome, Error> {
     let mut view = View::new(files.bytes(catalog), files.bytes(object));
     if let Some(actor) = actor {
         view = view.actor(files.bytes(actor));
+    }
+    if let Some(policy) = policy {
+        view = view.policy(files.bytes(policy));
     }
     let report = view.run();
     let report = files.settle(report)?;
