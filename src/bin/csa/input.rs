@@ -195,6 +195,11 @@ impl Files {
         }
     }
 
+    /// Every file was read (the first that could not be is the error).
+    pub fn all_read(&mut self) -> Result<(), Error> {
+        self.settle(Ok(()))
+    }
+
     /// The library refuses the document of file `at`.
     fn invalid(&mut self, error: InputError, at: usize) -> Error {
         let (what, source) = match self.files.get_mut(at) {

@@ -100,7 +100,7 @@ pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
     let object = Object::from_json(files.bytes(object));
     let object = files.settle(object)?;
     let desired = files.read(desired_path, "desired state", Document::Desired, cap);
-    files.settle(Ok(()))?;
+    files.all_read()?;
 
     let evaluation = engine.plan(&object, actor.as_ref(), files.bytes(desired), mode);
     let report = CheckReport::new(
