@@ -1,0 +1,135 @@
+//! `csa`: the command-line tool over the csa library.
+//!
+//! A thin layer: it reads files (or standard input), hands the bytes to the library's commands
+//! (`csa::commands`), and prints what they decided as text, JSON or Graph's own answer. No
+//! rule is decided here.
+//!
+//! ```text
+//! csa check  --catalog FILE --patch FILE [--object FILE] [--actor FILE] [--policy FILE]
+//!            [--object-type user|servicePrincipal|device|managedIdentity] [--allow-synced]
+//!            [--audit] [--format text|json|graph]
+//! csa view   --catalog FILE --object FILE [--actor FILE] [--policy FILE]
+//!            [--format text|json|graph]
+//! csa lint   --catalog FILE [--policy FILE] [--format text|json]
+//! csa define --catalog FILE --method GET|POST|PATCH|DELETE --path GRAPH_PATH [--body FILE]
+//!            [--actor FILE] [--policy FILE] [--out FILE] [--format text|json|graph]
+//! csa evolve --from FILE --to FILE [--objects FILE.jsonl] [--policy FILE] [--format text|json]
+//! csa search --catalog FILE --object FILE --text PREFIX [--set PREFIX] [--actor FILE]
+//!            [--policy FILE] [--format text|json]
+//! csa filter --catalog FILE --objects FILE (--filter EXPR [--count] [--select LIST] [--top N]
+//!            | --query RAW_QUERY_STRING) [--consistency-level LEVEL]
+//!            [--object-type user|servicePrincipal|device|managedIdentity] [--actor FILE]
+//!            [--policy FILE] [--format text|json|graph]
+//! csa plan   --catalog FILE (--object FILE --desired FILE | --batch FILE.jsonl) [--exclusive]
+//!            [--actor FILE] [--policy FILE] [--allow-synced] [--audit] [--format text|json]
+//! csa apply  --catalog FILE --object FILE --changes FILE [--policy FILE] [--format text|json]
+//! csa demo
+//! ```
+//!
+//! Any FILE may be `-` for standard input (at most one per call). Exit codes: 0 accepted /
+//! valid, 1 refused / invalid, 2 usage or input error.
+
+mod apply;
+mod args;
+mod check;
+mod define;
+mod demo;
+mod error;
+mod evolve;
+mod filter;
+mod input;
+mod lint;
+mod output;
+mod plan;
+mod render;
+mod search;
+mod view;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::output::Outcome;
+
+/// Offline checks of Microsoft Entra ID custom security attribute requests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "csa",
+    version,
+    about,
+    long_about = None,
+    after_help = "Any FILE may be `-` for standard input (at most one per call).\nExit codes: 0 accepted/valid, 1 refused/invalid, 2 usage or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a PATCH body against a catalog, an object and (optionally) an actor.
+    Check(check::CheckArgs),
+    /// Show an object's customSecurityAttributes as an actor may read them.
+    View(view::ViewArgs),
+    /// Validate a catalog and report every violation and warning.
+    Lint(lint::LintArgs),
+    /// Decide a Graph definition request (attribute sets, definitions, allowed values).
+    Define(define::DefineArgs),
+    /// Classify every difference between two catalogs and list the assignments it affects.
+    Evolve(evolve::EvolveArgs),
+    /// Portal search on one object: attribute names and values starting with a text.
+    Search(search::SearchArgs),
+    /// Run a Graph `$filter` query over many objects, as Graph would answer it.
+    Filter(filter::FilterArgs),
+    /// Plan the minimal PATCH from an object's current state to a desired state.
+    Plan(plan::PlanArgs),
+    /// Apply changes (from check or plan) to an object, refusing if it changed meanwhile.
+    Apply(apply::ApplyArgs),
+    /// Run documented Graph examples against the sample catalog (reads no files).
+    Demo,
+}
+
+impl Command {
+    /// Whether the command prints JSON (`--format json` or `graph`): an invalid catalog is then
+    /// shown as JSON too.
+    fn prints_json(&self) -> bool {
+        match self {
+            Command::Check(a) => a.format.is_json(),
+            Command::View(a) => a.format.is_json(),
+            Command::Lint(a) => a.format.is_json(),
+            Command::Define(a) => a.format.is_json(),
+            Command::Evolve(a) => a.format.is_json(),
+            Command::Search(a) => a.format.is_json(),
+            Command::Filter(a) => a.format.is_json(),
+            Command::Plan(a) => a.format.is_json(),
+            Command::Apply(a) => a.format.is_json(),
+            Command::Demo => false,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap prints them on stdout and exits 0.
+            e.exit();
+        }
+        Err(e) => return output::finish(Error::from(&e).outcome(false)),
+    };
+    let json = cli.command.prints_json();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::View(args) => view::run(&args),
+        Command::Lint(args) => lint::run(&args),
+        Command::Define(args) => define::run(&args),
+        Command::Evolve(args) => evolve::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::Filter(args) => filter::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Demo => Ok(Outcome::ok(demo::run(), true)),
+    };
+    output::finish(result.unwrap_or_else(|e| e.outcome(json)))
+}
