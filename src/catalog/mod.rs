@@ -1,6 +1,12 @@
 //! The catalog: attribute sets, attribute definitions and their allowed values (RULES.md §2),
 //! parsed from Graph's JSON, validated once, then indexed for case-insensitive hash lookups.
 
+mod define;
+mod evolve;
+
+pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
+pub use evolve::{ChangeKind, DefinitionChange, Evolution, Impact, ImpactEffect};
+
 use std::fmt;
 
 use hashbrown::HashMap;
@@ -1172,7 +1178,7 @@ pub(crate) fn set_hint<'c>(
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = include_str!("../tests/data/graph-examples/sample-catalog.json");
+    const SAMPLE: &str = include_str!("../../tests/data/graph-examples/sample-catalog.json");
 
     #[test]
     fn sample_catalog_is_valid() {

@@ -19,7 +19,7 @@ use crate::catalog::{
     Catalog, Status,
 };
 
-use crate::evolve::DefinitionChange;
+use crate::catalog::evolve::DefinitionChange;
 use crate::json::Node;
 use crate::limits::MAX_ALLOWED_VALUES;
 use crate::policy::Policy;
