@@ -12,14 +12,14 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value as Json};
 
-use crate::auth::{Actions, Actor};
-use crate::catalog::{
-    check_unknown_and_immutable, parse_allowed_value, parse_definition, parse_max_attributes,
-    parse_set, parse_status, set_hint, validate_catalog, AttributeDefinition, AttributeSet,
-    Catalog, Status,
+use super::evolve::DefinitionChange;
+use super::model::{AttributeDefinition, AttributeSet, Status};
+use super::parse::{
+    parse_allowed_value, parse_definition, parse_max_attributes, parse_set, parse_status,
 };
-
-use crate::catalog::evolve::DefinitionChange;
+use super::validate::{set_hint, validate_catalog};
+use super::Catalog;
+use crate::auth::{Actions, Actor};
 use crate::json::Node;
 use crate::limits::MAX_ALLOWED_VALUES;
 use crate::policy::Policy;
@@ -1175,6 +1175,47 @@ impl<'c> Define<'c> {
             entity,
             catalog: Box::new(catalog),
             changes,
+        }
+    }
+}
+
+/// For an update body: warns about unknown members (via [`Props::check_unknown`]) and refuses
+/// every member naming a property that cannot change (`immutable_changed`), even when it
+/// carries the stored value: Graph's update accepts only the `known` properties.
+fn check_unknown_and_immutable(
+    p: &Props<'_, '_>,
+    (known, refused): (&[&str], &[&str]),
+    immutable: &[&str],
+    what: &str,
+    d: &mut Diag,
+) {
+    // `refused`: known properties the caller refuses itself (not warned about as unknown).
+    let all: Vec<&str> = known
+        .iter()
+        .chain(refused)
+        .chain(immutable)
+        .copied()
+        .collect();
+    p.check_unknown(&all, what, d);
+    for m in p.members {
+        let k = m.key.as_ref();
+        if immutable.contains(&k) {
+            d.push(
+                Violation::new(
+                    Code::ImmutableChanged,
+                    p.ptr.key(k),
+                    format!(
+                        "`{k}` cannot be changed: {what} accepts only {}",
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .with_hint(format!("remove `{k}` from the body"))
+                .span(m.key_start..m.key_end),
+            );
         }
     }
 }
