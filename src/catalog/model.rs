@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 
 use crate::names::Name;
 use crate::text::bytes_eq;
+use crate::value::check::int32;
 use crate::value::AttributeType;
 
 /// Whether a definition can be assigned anew.
@@ -259,7 +260,7 @@ pub(crate) fn is_canonical_int32(s: &str) -> bool {
 
 /// The Int32 `s` writes in canonical decimal ([`is_canonical_int32`]).
 fn parse_canonical_int32(s: &str) -> Option<i32> {
-    s.parse::<i32>().ok().filter(|v| v.to_string() == s)
+    int32(s).ok().filter(|v| v.to_string() == s)
 }
 
 #[cfg(test)]

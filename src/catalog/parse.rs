@@ -10,9 +10,10 @@ use hashbrown::HashMap;
 use super::model::{is_canonical_int32, AllowedValue, AttributeDefinition, AttributeSet, Status};
 use crate::json::{self, IntText, Kind, Node};
 use crate::limits::{MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTES_PER_SET};
-use crate::names::{names_eq, utf16_len, Name};
+use crate::names::{names_eq, Name};
 use crate::policy::Policy;
 use crate::reader::{check_name_at, is_odata_key, span, Diag, Props};
+use crate::value::check::{check_string, StringProblem};
 use crate::value::AttributeType;
 use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
 
@@ -451,16 +452,19 @@ fn parse_allowed_values(
 
 pub(crate) const VALUE_PROPS: &[&str] = &["id", "isActive"];
 
+// An allowed value id is bounded as a string value is: `check_string` applies to both.
+const _: () = assert!(MAX_ALLOWED_VALUE_LEN == crate::limits::MAX_VALUE_LEN);
+
 /// Checks an allowed value id for a definition of type `ty`; `Err` holds the reason.
 pub(crate) fn check_allowed_value_id(id: &str, ty: Option<AttributeType>) -> Result<(), String> {
-    let len = utf16_len(id);
-    if len == 0 {
-        return Err("an allowed value cannot be empty".to_owned());
-    }
-    if len > MAX_ALLOWED_VALUE_LEN {
-        return Err(format!(
-            "the allowed value is {len} characters long, more than {MAX_ALLOWED_VALUE_LEN}"
-        ));
+    match check_string(id) {
+        Ok(()) => {}
+        Err(StringProblem::Empty) => return Err("an allowed value cannot be empty".to_owned()),
+        Err(StringProblem::TooLong { units }) => {
+            return Err(format!(
+                "the allowed value is {units} characters long, more than {MAX_ALLOWED_VALUE_LEN}"
+            ))
+        }
     }
     if id.chars().any(char::is_control) {
         return Err("an allowed value cannot contain control characters".to_owned());
