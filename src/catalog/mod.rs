@@ -18,6 +18,7 @@ mod define;
 mod evolve;
 mod model;
 mod parse;
+mod path;
 mod validate;
 
 pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
@@ -30,6 +31,7 @@ use hashbrown::HashMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use self::path::{list_context, DEFINITIONS, SETS, VALUES};
 use crate::names::{Name, NameRef};
 use crate::policy::Policy;
 use crate::reader::Diag;
@@ -195,7 +197,7 @@ impl Catalog {
 
     /// The catalog in Graph's list-response form, as `csa` reads it.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        model::to_json(self)
     }
 }
 
@@ -211,19 +213,11 @@ impl Serialize for Catalog {
             }
         }
         let mut m = s.serialize_map(Some(2))?;
+        let expanded = format!("{DEFINITIONS}({VALUES}())");
+        m.serialize_entry(SETS, &List(&list_context(SETS), &self.sets))?;
         m.serialize_entry(
-            "attributeSets",
-            &List(
-                "https://graph.microsoft.com/v1.0/$metadata#directory/attributeSets",
-                &self.sets,
-            ),
-        )?;
-        m.serialize_entry(
-            "customSecurityAttributeDefinitions",
-            &List(
-                "https://graph.microsoft.com/v1.0/$metadata#directory/customSecurityAttributeDefinitions(allowedValues())",
-                &self.definitions,
-            ),
+            DEFINITIONS,
+            &List(&list_context(&expanded), &self.definitions),
         )?;
         m.end()
     }
@@ -277,5 +271,19 @@ mod tests {
         let again = Catalog::from_json(&bytes).unwrap();
         assert_eq!(again.definitions(), c.definitions());
         assert!(again.warnings().is_empty());
+    }
+
+    /// The lists carry Graph's own `@odata.context`, as a list response does.
+    #[test]
+    fn serialises_as_graph_list_responses() {
+        let json = Catalog::from_json(SAMPLE.as_bytes()).unwrap().to_json();
+        assert_eq!(
+            json["attributeSets"]["@odata.context"],
+            "https://graph.microsoft.com/v1.0/$metadata#directory/attributeSets"
+        );
+        assert_eq!(
+            json["customSecurityAttributeDefinitions"]["@odata.context"],
+            "https://graph.microsoft.com/v1.0/$metadata#directory/customSecurityAttributeDefinitions(allowedValues())"
+        );
     }
 }

@@ -253,6 +253,13 @@ impl Serialize for AttributeDefinition {
     }
 }
 
+/// An item (or a property value) in Graph's JSON form. The items' `Serialize` writes only
+/// strings, numbers, booleans, `null` and maps with string keys, which cannot fail; `null`
+/// stands in should that ever change.
+pub(crate) fn to_json<T: Serialize>(item: &T) -> serde_json::Value {
+    serde_json::to_value(item).unwrap_or(serde_json::Value::Null)
+}
+
 /// `12`, `-5`, `0`; not `012`, `+1`, `-0`, `1.0`, or anything outside Int32.
 pub(crate) fn is_canonical_int32(s: &str) -> bool {
     parse_canonical_int32(s).is_some()

@@ -13,9 +13,12 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value as Json};
 
 use super::evolve::DefinitionChange;
-use super::model::{AttributeDefinition, AttributeSet, Status};
+use super::model::{to_json, AttributeDefinition, AttributeSet, Status};
 use super::parse::{
     parse_allowed_value, parse_definition, parse_max_attributes, parse_set, parse_status,
+};
+use super::path::{
+    entity_context, list_context, parse_path, values_context, Target, DEFINITIONS, SETS, VALUES,
 };
 use super::validate::{set_hint, validate_catalog};
 use super::Catalog;
@@ -29,11 +32,6 @@ use crate::violation::{
     Warning,
 };
 
-/// Where Graph's `@odata.context` URLs start.
-const METADATA: &str = "https://graph.microsoft.com/v1.0/$metadata#directory/";
-const SETS: &str = "attributeSets";
-const DEFINITIONS: &str = "customSecurityAttributeDefinitions";
-const VALUES: &str = "allowedValues";
 const SETS_ALL_TASKS: &str = "microsoft.directory/attributeSets/allProperties/allTasks";
 const DEFS_ALL_TASKS: &str =
     "microsoft.directory/customSecurityAttributeDefinitions/allProperties/allTasks";
@@ -316,124 +314,6 @@ impl Catalog {
     }
 }
 
-/// What a path names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    Sets,
-    Set(String),
-    Definitions,
-    Definition(String),
-    Values(String),
-    Value(String, String),
-}
-
-/// Reads a Graph path into what it names; `Err` says why it names nothing Graph offers here.
-fn parse_path(path: &str) -> Result<Target, String> {
-    let (path, query) = match path.split_once('?') {
-        Some((p, q)) => (p, q),
-        None => (path, ""),
-    };
-    if !query.is_empty() {
-        return Err("query options are not supported by csa's definition requests".to_owned());
-    }
-    let mut rest = path.trim();
-    if let Some(r) = strip_prefix_ci(rest, "https://graph.microsoft.com") {
-        rest = r;
-    } else if rest.contains("://") {
-        return Err(format!("`{path}` is not a Microsoft Graph URL"));
-    }
-    for version in ["/v1.0", "/beta"] {
-        if let Some(r) = strip_prefix_ci(rest, version) {
-            if r.is_empty() || r.starts_with('/') {
-                rest = r;
-                break;
-            }
-        }
-    }
-    let Some(rest) = rest.strip_prefix('/') else {
-        return Err(format!("`{path}` does not start with `/`"));
-    };
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    let mut parts: Vec<String> = Vec::new();
-    for raw in rest.split('/') {
-        // Key syntax first (the quotes are never encoded in practice), then percent-decoding.
-        match split_key(raw) {
-            Some((name, key)) => {
-                parts.push(decode(name)?);
-                parts.push(decode(&key)?);
-            }
-            None => parts.push(decode(raw)?),
-        }
-    }
-    let is = |s: &String, name: &str| s.eq_ignore_ascii_case(name);
-    let target = match parts.as_slice() {
-        [d, s] if is(d, "directory") && is(s, SETS) => Target::Sets,
-        [d, s, id] if is(d, "directory") && is(s, SETS) && !id.is_empty() => {
-            Target::Set(id.clone())
-        }
-        [d, s] if is(d, "directory") && is(s, DEFINITIONS) => Target::Definitions,
-        [d, s, id] if is(d, "directory") && is(s, DEFINITIONS) && !id.is_empty() => {
-            Target::Definition(id.clone())
-        }
-        [d, s, id, v] if is(d, "directory") && is(s, DEFINITIONS) && is(v, VALUES) => {
-            Target::Values(id.clone())
-        }
-        [d, s, id, v, vid]
-            if is(d, "directory") && is(s, DEFINITIONS) && is(v, VALUES) && !vid.is_empty() =>
-        {
-            Target::Value(id.clone(), vid.clone())
-        }
-        _ => {
-            return Err(format!(
-                "`{path}` is not an attribute set, definition or allowed value path"
-            ))
-        }
-    };
-    Ok(target)
-}
-
-fn strip_prefix_ci<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
-    let head = s.get(..prefix.len())?;
-    if head.eq_ignore_ascii_case(prefix) {
-        s.get(prefix.len()..)
-    } else {
-        None
-    }
-}
-
-/// `name('key')` → (`name`, `key`), with `''` inside the key read as `'`.
-fn split_key(segment: &str) -> Option<(&str, String)> {
-    let inner = segment.strip_suffix("')")?;
-    let (name, key) = inner.split_once("('")?;
-    Some((name, key.replace("''", "'")))
-}
-
-/// Percent-decodes one path segment.
-fn decode(segment: &str) -> Result<String, String> {
-    if !segment.contains('%') {
-        return Ok(segment.to_owned());
-    }
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b != b'%' {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let hex = |at: usize| bytes.get(at).and_then(|c| (*c as char).to_digit(16));
-        match (hex(i + 1), hex(i + 2)) {
-            (Some(hi), Some(lo)) => {
-                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
-                i += 3;
-            }
-            _ => return Err(format!("`{segment}` has an invalid percent-encoding")),
-        }
-    }
-    String::from_utf8(out).map_err(|_| format!("`{segment}` does not decode to UTF-8 text"))
-}
-
 /// One request being decided.
 struct Define<'c> {
     catalog: &'c Catalog,
@@ -491,11 +371,11 @@ impl<'c> Define<'c> {
                     .filter(|s| self.reads_set(s.id()))
                     .map(to_json)
                     .collect();
-                list(format!("{METADATA}{SETS}"), value)
+                list(list_context(SETS), value)
             }
             Target::Set(id) => {
                 let i = self.find_set(id).map_err(one)?;
-                entity(format!("{METADATA}{SETS}/$entity"), c.sets.get(i))
+                entity(entity_context(SETS), c.sets.get(i))
             }
             Target::Definitions => {
                 self.require_any(Actions::DEFS_READ, DEFS_READ)?;
@@ -505,18 +385,12 @@ impl<'c> Define<'c> {
                     .filter(|d| self.reads_definitions(d.attribute_set()))
                     .map(definition_json)
                     .collect();
-                list(format!("{METADATA}{DEFINITIONS}"), value)
+                list(list_context(DEFINITIONS), value)
             }
             Target::Definition(id) => {
                 let i = self.find_definition(id).map_err(one)?;
-                let mut body = c.definitions.get(i).map(definition_json);
-                if let Some(Json::Object(m)) = &mut body {
-                    m.insert(
-                        "@odata.context".to_owned(),
-                        Json::String(format!("{METADATA}{DEFINITIONS}/$entity")),
-                    );
-                }
-                body.unwrap_or(Json::Null)
+                let body = c.definitions.get(i).map(definition_json);
+                with_context(body.unwrap_or(Json::Null), entity_context(DEFINITIONS))
             }
             Target::Values(id) => {
                 let i = self.find_definition(id).map_err(one)?;
@@ -524,13 +398,13 @@ impl<'c> Define<'c> {
                 let value = def
                     .map(|d| d.allowed_values.iter().map(to_json).collect())
                     .unwrap_or_default();
-                list(values_context(def, ""), value)
+                list(values_context(def.map_or("", |d| d.id()), ""), value)
             }
             Target::Value(id, vid) => {
                 let (i, j) = self.find_value(id, vid).map_err(one)?;
                 let def = c.definitions.get(i);
                 entity(
-                    values_context(def, "/$entity"),
+                    values_context(def.map_or("", |d| d.id()), "/$entity"),
                     def.and_then(|d| d.allowed_values.get(j)),
                 )
             }
@@ -550,7 +424,11 @@ impl<'c> Define<'c> {
         sets.push(set);
         let last = sets.len().checked_sub(1);
         let catalog = self.commit(sets, self.catalog.definitions.clone(), last, None)?;
-        Ok(self.written(201, Some(with_context(entity_body, SETS)), catalog))
+        Ok(self.written(
+            201,
+            Some(with_context(entity_body, entity_context(SETS))),
+            catalog,
+        ))
     }
 
     fn update_set(&mut self, id: &str, body: Option<&[u8]>) -> Result<Answer, Vec<Violation>> {
@@ -663,7 +541,7 @@ impl<'c> Define<'c> {
         let created = last
             .and_then(|i| catalog.definitions.get(i))
             .map(definition_json)
-            .map(|e| with_context(e, DEFINITIONS));
+            .map(|e| with_context(e, entity_context(DEFINITIONS)));
         Ok(self.written(201, created, catalog))
     }
 
@@ -868,7 +746,7 @@ impl<'c> Define<'c> {
             .attr(def.id())
             .in_doc(Document::Definition)]);
         }
-        let created = entity(values_context(Some(&def), "/$entity"), Some(&value));
+        let created = entity(values_context(def.id(), "/$entity"), Some(&value));
         def.allowed_values.push(value);
         self.write_definition(i, def, 201, Some(created))
     }
@@ -1227,10 +1105,6 @@ fn one(v: Box<Violation>) -> Vec<Violation> {
     vec![*v]
 }
 
-fn to_json<T: Serialize>(item: &T) -> Json {
-    serde_json::to_value(item).unwrap_or(Json::Null)
-}
-
 /// A definition as Graph returns it without `$expand=allowedValues`.
 fn definition_json(def: &AttributeDefinition) -> Json {
     let mut j = to_json(def);
@@ -1240,22 +1114,12 @@ fn definition_json(def: &AttributeDefinition) -> Json {
     j
 }
 
-fn with_context(mut item: Json, entity_set: &str) -> Json {
+/// `item` with its `@odata.context` (`null`, for an item not found, stays `null`).
+fn with_context(mut item: Json, context: String) -> Json {
     if let Json::Object(m) = &mut item {
-        m.insert(
-            "@odata.context".to_owned(),
-            Json::String(format!("{METADATA}{entity_set}/$entity")),
-        );
+        m.insert("@odata.context".to_owned(), Json::String(context));
     }
     item
-}
-
-fn values_context(def: Option<&AttributeDefinition>, suffix: &str) -> String {
-    let id = def.map_or("", AttributeDefinition::id);
-    format!(
-        "{METADATA}{DEFINITIONS}('{}')/{VALUES}{suffix}",
-        id.replace('\'', "''")
-    )
 }
 
 fn list(context: String, value: Vec<Json>) -> Json {
@@ -1266,11 +1130,7 @@ fn list(context: String, value: Vec<Json>) -> Json {
 }
 
 fn entity<T: Serialize>(context: String, item: Option<&T>) -> Json {
-    let mut j = item.map(to_json).unwrap_or(Json::Null);
-    if let Json::Object(m) = &mut j {
-        m.insert("@odata.context".to_owned(), Json::String(context));
-    }
-    j
+    with_context(item.map(to_json).unwrap_or(Json::Null), context)
 }
 
 fn unsupported(req: &DefinitionRequest<'_>, reason: &str) -> Violation {
@@ -1325,45 +1185,6 @@ fn manage_denied(set: &str) -> Violation {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths() {
-        let ok = |p: &str| parse_path(p).ok();
-        assert_eq!(ok("/directory/attributeSets"), Some(Target::Sets));
-        assert_eq!(
-            ok("https://graph.microsoft.com/v1.0/directory/attributeSets/Engineering"),
-            Some(Target::Set("Engineering".into()))
-        );
-        assert_eq!(
-            ok("https://graph.microsoft.com/beta/directory/attributeSets('Engineering')"),
-            Some(Target::Set("Engineering".into()))
-        );
-        assert_eq!(
-            ok("/v1.0/directory/customSecurityAttributeDefinitions/Engineering_Project/allowedValues/Cost%20Center%2F12"),
-            Some(Target::Value("Engineering_Project".into(), "Cost Center/12".into()))
-        );
-        assert_eq!(
-            ok("/directory/customSecurityAttributeDefinitions('Engineering_Project')/allowedValues('O''Neil')"),
-            Some(Target::Value("Engineering_Project".into(), "O'Neil".into()))
-        );
-        assert_eq!(
-            ok("/Directory/CustomSecurityAttributeDefinitions/"),
-            Some(Target::Definitions)
-        );
-        for bad in [
-            "/directory/attributeSets?$top=1",
-            "/users/abc",
-            "directory/attributeSets",
-            "https://example.com/directory/attributeSets",
-            "/directory/attributeSets/A/B",
-            "/directory/attributeSets/%ZZ",
-            "/directory/attributeSets/%FF",
-            "/directory/attributeSets/%+1",
-            "",
-        ] {
-            assert!(parse_path(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn methods() {
