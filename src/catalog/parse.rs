@@ -244,12 +244,24 @@ pub(crate) fn parse_type(s: &str) -> Option<AttributeType> {
     }
 }
 
-pub(crate) fn parse_status(s: &str) -> Option<Status> {
-    match s {
+/// Reads `status` (its node `n`, a member of `p`): `Available` or `Deprecated`, else
+/// `invalid_status`. Definition updates read it with this too.
+pub(crate) fn parse_status(p: &Props<'_, '_>, n: &Node<'_>, d: &mut Diag) -> Option<Status> {
+    let s = p.string("status", n, d)?;
+    let status = match s {
         "Available" => Some(Status::Available),
         "Deprecated" => Some(Status::Deprecated),
         _ => None,
+    };
+    if status.is_none() {
+        d.err(
+            Code::InvalidStatus,
+            &p.ptr.key("status"),
+            span(n),
+            format!("`{s}` is not a status; use `Available` or `Deprecated`"),
+        );
     }
+    status
 }
 
 /// Parses one definition with its inline allowed values, checking every per-definition rule.
@@ -291,19 +303,9 @@ pub(crate) fn parse_definition(
     let is_collection = flag("isCollection", d);
     let is_searchable = flag("isSearchable", d);
     let predefined = flag("usePreDefinedValuesOnly", d);
-    let status = p.required("status", what, d).and_then(|n| {
-        let s = p.string("status", n, d)?;
-        let st = parse_status(s);
-        if st.is_none() {
-            d.err(
-                Code::InvalidStatus,
-                &ptr.key("status"),
-                span(n),
-                format!("`{s}` is not a status; use `Available` or `Deprecated`"),
-            );
-        }
-        st
-    });
+    let status = p
+        .required("status", what, d)
+        .and_then(|n| parse_status(&p, n, d));
     let description = p.description(d);
 
     if let Some((s, n)) = set {
@@ -353,13 +355,7 @@ pub(crate) fn parse_definition(
 
     // Every problem and warning of this definition names it, when its set and name are read.
     if let (Some((set_s, _)), Some((name_s, _))) = (set, name) {
-        let id = format!("{set_s}_{name_s}");
-        for v in d.violations.iter_mut().skip(before) {
-            v.attribute.get_or_insert_with(|| id.clone());
-        }
-        for w in d.warnings.iter_mut().skip(warnings_before) {
-            w.attribute.get_or_insert_with(|| id.clone());
-        }
+        name_attribute(d, (before, warnings_before), &format!("{set_s}_{name_s}"));
     }
     if d.violations.len() != before {
         return None;
@@ -381,6 +377,17 @@ pub(crate) fn parse_definition(
     };
     def.rebuild_int_index();
     Some(def)
+}
+
+/// Names the attribute `id` on every violation and warning of `d` from the given positions on
+/// (violations, warnings) that names none yet: what is found in one definition is about it.
+pub(crate) fn name_attribute(d: &mut Diag, (violations, warnings): (usize, usize), id: &str) {
+    for v in d.violations.iter_mut().skip(violations) {
+        v.attribute.get_or_insert_with(|| id.to_owned());
+    }
+    for w in d.warnings.iter_mut().skip(warnings) {
+        w.attribute.get_or_insert_with(|| id.to_owned());
+    }
 }
 
 /// The allowed values, and their id index (the definition's `value_index`): built while

@@ -4,6 +4,7 @@
 //! carry the stored value.
 
 use super::Define;
+use crate::catalog::parse::name_attribute;
 use crate::json::Node;
 use crate::reader::{Diag, Props};
 use crate::violation::{Code, Document, Pointer, Violation};
@@ -67,12 +68,7 @@ impl Define<'_> {
 
     /// Every violation and warning found in a body about one definition names it.
     pub(super) fn name_attribute(&mut self, id: &str) {
-        for v in &mut self.d.violations {
-            v.attribute.get_or_insert_with(|| id.to_owned());
-        }
-        for w in &mut self.d.warnings {
-            w.attribute.get_or_insert_with(|| id.to_owned());
-        }
+        name_attribute(&mut self.d, (0, 0), id);
     }
 }
 

@@ -124,18 +124,8 @@ impl Define<'_> {
             }
         }
         if let Some(n) = p.get("status") {
-            if let Some(s) = p.string("status", n, &mut self.d) {
-                match parse_status(s) {
-                    Some(st) => def.status = st,
-                    None => self.d.push(
-                        Violation::new(
-                            Code::InvalidStatus,
-                            "/status",
-                            format!("`{s}` is not a status; use `Available` or `Deprecated`"),
-                        )
-                        .span(n.start..n.end),
-                    ),
-                }
+            if let Some(status) = parse_status(&p, n, &mut self.d) {
+                def.status = status;
             }
         }
         if let Some(n) = p.get("usePreDefinedValuesOnly") {
