@@ -12,7 +12,23 @@
 //! - [`evolve`]: [`Catalog::evolve`] and [`Catalog::impact`], the differences between two
 //!   catalogs as Entra treats them;
 //! - [`define`]: [`Catalog::define`], Graph's definition requests, which read bodies with
-//!   [`parse`], check the new catalog with [`validate`] and take their changes from [`evolve`].
+//!   [`parse`], check the new catalog with [`validate`] and take their changes from [`evolve`];
+//! - [`path`]: Graph's paths and URLs, which `define` reads and `evolve` writes.
+//!
+//! Where the codes of RULES.md §2 and §2.1 are decided:
+//!
+//! - `parse.rs`: `invalid_json`, `payload_too_large` (a catalog), `missing_property`,
+//!   `invalid_property`, `invalid_name`, `description_too_long`, `id_mismatch`, `invalid_type`,
+//!   `invalid_status`, `boolean_collection`, `boolean_predefined`, `invalid_allowed_value`,
+//!   `too_many_allowed_values` and `duplicate_name` among a definition's allowed values;
+//! - `validate.rs`: `duplicate_name` among sets and among a set's attributes,
+//!   `unknown_attribute_set`, `limit_exceeded`;
+//! - `evolve.rs`: `immutable_changed`, `predefined_only_enabled` and `deleted` in a diff;
+//! - `define/`: the same rules for request bodies, and what only requests have:
+//!   `unsupported_request` (`mod.rs`), `not_found` and `permission_denied` (`access.rs`),
+//!   `immutable_changed` (`body.rs`), `predefined_only_enabled` (`definition.rs`),
+//!   `limit_exceeded` on `maxAttributesPerSet` (`set.rs`), `too_many_allowed_values` and
+//!   `duplicate_name` of added values (`value.rs`), `deleted` (`delete.rs`).
 
 mod define;
 mod evolve;
