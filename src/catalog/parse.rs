@@ -167,6 +167,17 @@ fn list_items<'n, 'a>(
     None
 }
 
+/// The required string `key` of `p`, with its node (for the spans of later checks).
+fn required_string<'n, 'a>(
+    p: &Props<'n, 'a>,
+    key: &str,
+    what: &str,
+    d: &mut Diag,
+) -> Option<(&'n str, &'n Node<'a>)> {
+    p.required(key, what, d)
+        .and_then(|n| p.string(key, n, d).map(|s| (s, n)))
+}
+
 pub(crate) const SET_PROPS: &[&str] = &["id", "description", "maxAttributesPerSet"];
 
 /// Parses `maxAttributesPerSet` (absent or `null` is `None`).
@@ -205,9 +216,7 @@ pub(crate) fn parse_max_attributes(p: &Props<'_, '_>, d: &mut Diag) -> Result<Op
 pub(crate) fn parse_set(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<AttributeSet> {
     let p = Props::new(node, ptr, "an attribute set", d)?;
     p.check_unknown(SET_PROPS, "an attribute set", d);
-    let id = p
-        .required("id", "an attribute set", d)
-        .and_then(|n| p.string("id", n, d).map(|s| (s, n)));
+    let id = required_string(&p, "id", "an attribute set", d);
     let description = p.description(d);
     let max = parse_max_attributes(&p, d);
     let (id, id_node) = id?;
@@ -276,12 +285,8 @@ pub(crate) fn parse_definition(
     let warnings_before = d.warnings.len();
     p.check_unknown(DEF_PROPS, what, d);
 
-    let set = p
-        .required("attributeSet", what, d)
-        .and_then(|n| p.string("attributeSet", n, d).map(|s| (s, n)));
-    let name = p
-        .required("name", what, d)
-        .and_then(|n| p.string("name", n, d).map(|s| (s, n)));
+    let set = required_string(&p, "attributeSet", what, d);
+    let name = required_string(&p, "name", what, d);
     let ty_node = p.required("type", what, d);
     let ty = ty_node.and_then(|n| {
         let s = p.string("type", n, d)?;
@@ -496,9 +501,7 @@ pub(crate) fn parse_allowed_value(
     let what = "an allowed value";
     let p = Props::new(node, ptr, what, d)?;
     p.check_unknown(VALUE_PROPS, what, d);
-    let id = p
-        .required("id", what, d)
-        .and_then(|n| p.string("id", n, d).map(|s| (s, n)));
+    let id = required_string(&p, "id", what, d);
     let active = p
         .required("isActive", what, d)
         .and_then(|n| p.boolean("isActive", n, d));
