@@ -3,7 +3,7 @@
 //! (`invalid_name`), `id_mismatch`, `invalid_type`, `invalid_status`, the Boolean rules
 //! (`boolean_collection`, `boolean_predefined`), allowed values (`invalid_allowed_value`,
 //! `too_many_allowed_values`, `duplicate_name` within a definition). Definition requests read
-//! their bodies with the same item parsers. Rules across items are in [`super::validate`].
+//! their bodies with the same item parsers. Rules across items are in `validate.rs`.
 
 use hashbrown::HashMap;
 
