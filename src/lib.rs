@@ -4,10 +4,8 @@ mod audit;
 mod auth;
 mod catalog;
 pub mod commands;
-mod define;
 mod diff;
 mod engine;
-mod evolve;
 mod filter;
 mod json;
 pub mod limits;
@@ -25,14 +23,16 @@ mod violation;
 
 pub use audit::{ActorScope, AuditChange, AuditRecord, AuditValue};
 pub use auth::{Actor, CustomRole, RoleAssignment, Scope};
-pub use catalog::{AllowedValue, AttributeDefinition, AttributeSet, Catalog, LintReport, Status};
-pub use define::{DefineOutcome, DefinitionRequest, Method, UnknownMethod};
+pub use catalog::{
+    AllowedValue, AttributeDefinition, AttributeSet, Catalog, ChangeKind, DefineOutcome,
+    DefinitionChange, DefinitionRequest, Evolution, Impact, ImpactEffect, LintReport, Method,
+    Status, UnknownMethod,
+};
 pub use diff::{
     apply, apply_checked, apply_checked_with, changes_from_json, Applied, Change, Diff, Op,
     RequestBody,
 };
 pub use engine::{Engine, Evaluation, PreparedObject};
-pub use evolve::{ChangeKind, DefinitionChange, Evolution, Impact, ImpactEffect};
 pub use filter::{AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal};
 pub use names::{check_name, names_eq, utf16_len, Name, NameError};
 pub use object::{Object, ObjectKind};

@@ -3,8 +3,7 @@
 use serde::{Serialize, Serializer};
 
 use super::{read_actor, read_catalog, read_policy, GraphAnswer, Input};
-use crate::catalog::Catalog;
-use crate::define::{DefineOutcome, DefinitionRequest, Method};
+use crate::catalog::{Catalog, DefineOutcome, DefinitionRequest, Method};
 use crate::violation::{InputError, Verdict, Violation, Warning};
 
 /// `csa define`: decides a definition request as Graph would ([`Catalog::define_with`]).

@@ -4,8 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{read_catalog, read_policy, Input};
-use crate::catalog::Catalog;
-use crate::evolve::{Evolution, Impact};
+use crate::catalog::{Catalog, Evolution, Impact};
 use crate::object::Object;
 use crate::violation::InputError;
 

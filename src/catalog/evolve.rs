@@ -5,21 +5,19 @@
 //! each difference (it offers no delete and few updates), and platform teams need to know which
 //! existing assignments a deactivation touches.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::catalog::{AllowedValue, AttributeDefinition, AttributeSet, Catalog, Status};
+use super::model::{to_json, AttributeDefinition, AttributeSet, Status};
+use super::path::{definition_path, set_path, value_path};
+use super::Catalog;
 use crate::names::fold_char;
 use crate::object::Object;
 use crate::value::Value;
 use crate::violation::{Code, Violation};
-
-const SETS_PATH: &str = "/directory/attributeSets";
-const DEFINITIONS_PATH: &str = "/directory/customSecurityAttributeDefinitions";
 
 /// How an item differs between two catalogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -229,52 +227,6 @@ impl Serialize for Impact {
     }
 }
 
-/// A path segment percent-encoded so it can be put in a Graph path and decoded back: every
-/// byte of the UTF-8 text outside `A-Z a-z 0-9 - . _ ~` is written as `%XX` (uppercase hex).
-pub(crate) fn encode_segment(s: &str) -> Cow<'_, str> {
-    fn plain(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-    }
-    if s.bytes().all(plain) {
-        return Cow::Borrowed(s);
-    }
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if plain(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            for nibble in [b >> 4, b & 0x0F] {
-                if let Some(&h) = HEX.get(usize::from(nibble)) {
-                    out.push(char::from(h));
-                }
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn set_path(id: &str) -> String {
-    format!("{SETS_PATH}/{}", encode_segment(id))
-}
-
-fn definition_path(d: &AttributeDefinition) -> String {
-    format!("{DEFINITIONS_PATH}/{}", encode_segment(d.id()))
-}
-
-fn value_path(d: &AttributeDefinition, v: &AllowedValue) -> String {
-    format!(
-        "{}/allowedValues/{}",
-        definition_path(d),
-        encode_segment(v.id())
-    )
-}
-
-fn to_json<T: Serialize>(item: &T) -> serde_json::Value {
-    serde_json::to_value(item).unwrap_or(serde_json::Value::Null)
-}
-
 /// Collects the changes of one evolution in order.
 #[derive(Default)]
 struct Changes(Vec<DefinitionChange>);
@@ -346,7 +298,7 @@ impl Catalog {
         }
         for from_def in &self.definitions {
             match to.definition(from_def.attribute_set(), from_def.name()) {
-                None => out.removed(definition_path(from_def), from_def),
+                None => out.removed(definition_path(from_def.id()), from_def),
                 Some(to_def) => definition_changes(from_def, to_def, &mut out),
             }
         }
@@ -355,7 +307,7 @@ impl Catalog {
                 .definition(to_def.attribute_set(), to_def.name())
                 .is_none()
             {
-                out.added(definition_path(to_def), to_def);
+                out.added(definition_path(to_def.id()), to_def);
             }
         }
         Evolution { changes: out.0 }
@@ -431,7 +383,7 @@ fn set_changes(from: &AttributeSet, to: &AttributeSet, out: &mut Changes) {
 }
 
 fn definition_changes(from: &AttributeDefinition, to: &AttributeDefinition, out: &mut Changes) {
-    let path = definition_path(to);
+    let path = definition_path(to.id());
     let immutable = Some(Code::ImmutableChanged);
     out.property(
         &path,
@@ -481,9 +433,9 @@ fn definition_changes(from: &AttributeDefinition, to: &AttributeDefinition, out:
     );
     for value in &from.allowed_values {
         match to.allowed_value(value.id()) {
-            None => out.removed(value_path(from, value), value),
+            None => out.removed(value_path(from.id(), value.id()), value),
             Some(after) => out.property(
-                &value_path(to, after),
+                &value_path(to.id(), after.id()),
                 "isActive",
                 value.is_active,
                 after.is_active,
@@ -493,7 +445,7 @@ fn definition_changes(from: &AttributeDefinition, to: &AttributeDefinition, out:
     }
     for value in &to.allowed_values {
         if from.allowed_value(value.id()).is_none() {
-            out.added(value_path(to, value), value);
+            out.added(value_path(to.id(), value.id()), value);
         }
     }
 }
@@ -525,59 +477,6 @@ fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_segments_are_borrowed() {
-        assert!(matches!(
-            encode_segment("Engineering_Project"),
-            Cow::Borrowed("Engineering_Project")
-        ));
-        assert!(matches!(encode_segment("a-b.c~d"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn other_bytes_are_percent_encoded_in_uppercase_hex() {
-        assert_eq!(encode_segment("New York/1"), "New%20York%2F1");
-        assert_eq!(encode_segment("100%"), "100%25");
-        assert_eq!(encode_segment("Zürich"), "Z%C3%BCrich");
-        assert_eq!(encode_segment(""), "");
-    }
-
-    /// Decoding (as definition request paths are) gives back the text.
-    #[test]
-    fn encoding_round_trips() {
-        fn decode(s: &str) -> String {
-            let bytes = s.as_bytes();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < bytes.len() {
-                if bytes[i] == b'%' {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                    out.push(u8::from_str_radix(hex, 16).unwrap());
-                    i += 3;
-                } else {
-                    out.push(bytes[i]);
-                    i += 1;
-                }
-            }
-            String::from_utf8(out).unwrap()
-        }
-        for s in [
-            "Alpine",
-            "New York",
-            "a/b?c#d",
-            "%41",
-            "Ünïcode ☃",
-            "+1 2",
-            "~_.-",
-        ] {
-            let encoded = encode_segment(s);
-            assert!(encoded
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
-            assert_eq!(decode(&encoded), s);
-        }
-    }
 
     #[test]
     fn ignore_case_order_is_by_uppercase() {
