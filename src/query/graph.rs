@@ -10,12 +10,12 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use super::filter::{
+    graph_message, AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal,
+};
 use crate::auth::Actor;
 use crate::catalog::{AttributeDefinition, Catalog};
 use crate::engine::Engine;
-use crate::filter::{
-    graph_message, AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal,
-};
 use crate::limits::MAX_NAME_LEN;
 use crate::names::{closest, utf16_len};
 use crate::object::{Object, ObjectKind};
