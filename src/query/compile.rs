@@ -9,13 +9,13 @@
 
 use super::filter::{AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal};
 use crate::auth::Actor;
-use crate::catalog::{AttributeDefinition, Catalog};
+use crate::catalog::{set_hint, AttributeDefinition, Catalog};
 use crate::engine::Engine;
 use crate::limits::MAX_NAME_LEN;
-use crate::names::{closest, utf16_len};
+use crate::names::utf16_len;
 use crate::object::{Object, ObjectKind};
 use crate::text::Text;
-use crate::value::{AttributeType, State, Value};
+use crate::value::{check, AttributeType, State, Value};
 
 /// A filter resolved against one catalog, one actor and one kind of object: evaluates objects
 /// without looking anything up in the catalog again.
@@ -193,7 +193,9 @@ impl Compiler<'_> {
             (Literal::Null, _) => Check::Present,
             (Literal::String(s), AttributeType::String) => Check::EqString(Text::new(s)),
             (Literal::Boolean(b), AttributeType::Boolean) => Check::EqBoolean(*b),
-            (Literal::Integer(n), AttributeType::Integer) => match i32::try_from(*n) {
+            // The value rule for Int32 (the grammar has already read the digits as an i64,
+            // so only the range can fail here).
+            (Literal::Integer(n), AttributeType::Integer) => match check::int32(&n.to_string()) {
                 Ok(n) => Check::EqInteger(n),
                 Err(_) => {
                     return Err(wrong(format!(
@@ -290,13 +292,13 @@ impl Compiler<'_> {
     }
 }
 
-/// "did you mean" for a name close to one of `candidates` (names too long to be valid are not
-/// worth the comparison).
+/// "did you mean" for a name close to one of `candidates`, worded as the engine's hints are
+/// (names too long to be valid are not worth the comparison).
 fn suggest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
     if utf16_len(wanted) > MAX_NAME_LEN {
         return None;
     }
-    closest(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
+    set_hint(wanted, candidates)
 }
 
 impl Engine {
