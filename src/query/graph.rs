@@ -7,12 +7,12 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::filter::{graph_message, AttrPath, Filter};
+use super::filter::{invalid_filter, refused_clause, AttrPath, Filter};
 use crate::auth::Actor;
 use crate::engine::Engine;
 use crate::object::{Object, ObjectKind};
 use crate::value::{ResponseForm, State};
-use crate::violation::{sort_violations, Code, Pointer, Verdict, Violation};
+use crate::violation::{sort_violations, Verdict, Violation};
 
 impl Engine {
     /// Answers a Graph list query (`GET /users?$filter=...`) over `objects` as `actor` would
@@ -98,17 +98,13 @@ impl Engine {
 
 /// The refusal for a filter sent without `$count=true` or `ConsistencyLevel: eventual`: Graph's
 /// message names the (first) property filtered on; csa's hint says what is missing.
-fn advanced_query(first: Option<&AttrPath>, pointer: &str, missing: &str) -> Violation {
-    let ptr = Pointer::root().key(pointer);
+fn advanced_query(first: Option<&AttrPath>, option: &str, missing: &str) -> Violation {
     let why =
         format!("a filter on custom security attributes is an advanced query and needs {missing}");
     match first {
-        Some(path) => Violation::new(Code::InvalidFilter, ptr, graph_message(&path.property()))
-            .attr(path.property())
-            .with_hint(why)
-            .at_offset(path.span().start),
-        // No path to point at: the offset is the start of the filter (RULES.md §9 wants one).
-        None => Violation::new(Code::InvalidFilter, ptr, why).at_offset(0),
+        Some(path) => refused_clause(option, path.property(), why, path.span().start),
+        // No path to point at: the offset is the start of the filter.
+        None => invalid_filter(option, why, 0),
     }
 }
 
@@ -292,10 +288,8 @@ impl GraphQuery {
     }
 
     fn problem(&mut self, key: &str, message: String) {
-        // A query option is not in the filter text: offset 0, as RULES.md §9 wants one.
-        self.problems.push(
-            Violation::new(Code::InvalidFilter, Pointer::root().key(key), message).at_offset(0),
-        );
+        // A query option is not in the filter text: offset 0.
+        self.problems.push(invalid_filter(key, message, 0));
     }
 
     /// Sets `$filter`, taken literally (no URL decoding).

@@ -40,11 +40,27 @@ pub struct FilterError {
     hint: Option<String>,
 }
 
-/// Graph's message for a filter clause it refuses on a custom security attribute.
-pub(crate) fn graph_message(property: &str) -> String {
-    format!(
+/// An `invalid_filter` violation (400 `Request_UnsupportedQuery`) on the query option `option`
+/// (`$filter`, `$count`, ...), at byte `offset` of the filter text: 0 for a problem that is not
+/// in the text, as RULES.md §9 wants an offset on every `invalid_filter`.
+pub(crate) fn invalid_filter(option: &str, message: String, offset: usize) -> Violation {
+    Violation::new(Code::InvalidFilter, Pointer::root().key(option), message).at_offset(offset)
+}
+
+/// [`invalid_filter`] for a clause on the custom security attribute `property` (`{Set}_{Attr}`):
+/// the message is Graph's own, csa's `reason` is the hint.
+pub(crate) fn refused_clause(
+    option: &str,
+    property: String,
+    reason: String,
+    offset: usize,
+) -> Violation {
+    let graph = format!(
         "Unsupported or invalid query filter clause specified for property '{property}' of resource 'CustomSecurityAttributeValue'."
-    )
+    );
+    invalid_filter(option, graph, offset)
+        .attr(property)
+        .with_hint(reason)
 }
 
 impl FilterError {
@@ -104,21 +120,17 @@ impl FilterError {
     /// The violation Graph's refusal maps to (`invalid_filter`, 400 `Request_UnsupportedQuery`).
     /// Where a property is involved the message is Graph's own text and csa's reason is the hint.
     pub fn to_violation(&self) -> Violation {
-        let ptr = Pointer::root().key("$filter");
-        let v = match &self.property {
+        match &self.property {
             Some(p) => {
-                let hint = match &self.hint {
+                let reason = match &self.hint {
                     Some(h) => format!("{}; {h}", self.message),
                     None => self.message.clone(),
                 };
-                Violation::new(Code::InvalidFilter, ptr, graph_message(p))
-                    .attr(p.clone())
-                    .with_hint(hint)
+                refused_clause("$filter", p.clone(), reason, self.offset)
             }
-            None => Violation::new(Code::InvalidFilter, ptr, self.message.clone())
+            None => invalid_filter("$filter", self.message.clone(), self.offset)
                 .maybe_hint(self.hint.clone()),
-        };
-        v.at_offset(self.offset)
+        }
     }
 }
 

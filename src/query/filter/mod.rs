@@ -14,7 +14,7 @@ mod error;
 mod grammar;
 
 pub use ast::{AttrPath, CompareOp, Expr, Literal};
-pub(crate) use error::graph_message;
+pub(crate) use error::{invalid_filter, refused_clause};
 pub use error::{FilterError, FilterErrorKind};
 
 /// A parsed `$filter`: an expression over `customSecurityAttributes/{Set}/{Attr}` paths.
