@@ -181,24 +181,29 @@ impl<'a> Grammar<'a> {
         Ok(Some(next))
     }
 
-    fn or_expr(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-        let (mut i, mut left) = self.and_expr(i, depth)?;
-        while let Some(next) = self.binary(i, "or")? {
-            let (rest, right) = self.and_expr(next, depth)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+    /// `operand *( RWS kw RWS operand )`, joined left-associatively with `join`.
+    fn chain(
+        &self,
+        i: &'a str,
+        kw: &str,
+        join: fn(Box<Expr>, Box<Expr>) -> Expr,
+        operand: impl Fn(&'a str) -> PResult<'a, Expr>,
+    ) -> PResult<'a, Expr> {
+        let (mut i, mut left) = operand(i)?;
+        while let Some(next) = self.binary(i, kw)? {
+            let (rest, right) = operand(next)?;
+            left = join(Box::new(left), Box::new(right));
             i = rest;
         }
         Ok((i, left))
     }
 
+    fn or_expr(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+        self.chain(i, "or", Expr::Or, |i| self.and_expr(i, depth))
+    }
+
     fn and_expr(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-        let (mut i, mut left) = self.unary(i, depth)?;
-        while let Some(next) = self.binary(i, "and")? {
-            let (rest, right) = self.unary(next, depth)?;
-            left = Expr::And(Box::new(left), Box::new(right));
-            i = rest;
-        }
-        Ok((i, left))
+        self.chain(i, "and", Expr::And, |i| self.unary(i, depth))
     }
 
     fn unary(&self, i: &'a str, depth: usize) -> PResult<'a, Expr> {
@@ -291,7 +296,7 @@ impl<'a> Grammar<'a> {
             ));
         };
         let (rest, _) = ws(rest);
-        let Some(body) = rest.strip_prefix('\'') else {
+        if !rest.starts_with('\'') {
             return Err(self.syntax(
                 rest,
                 format!(
@@ -299,10 +304,8 @@ impl<'a> Grammar<'a> {
                     found(rest)
                 ),
             ));
-        };
-        let Some((rest, prefix)) = string_body(body) else {
-            return Err(self.syntax(rest, "unterminated string: no closing `'`"));
-        };
+        }
+        let (rest, prefix) = self.string(rest)?;
         let (rest, _) = ws(rest);
         match rest.strip_prefix(')') {
             Some(after) => Ok((after, Expr::StartsWith { path, prefix })),
@@ -376,14 +379,17 @@ impl<'a> Grammar<'a> {
         Ok((rest, Expr::Compare { path, op, value }))
     }
 
+    /// A string literal, `'` doubled inside; `i` starts with its opening quote.
+    fn string(&self, i: &'a str) -> PResult<'a, String> {
+        let body = i.get(1..).unwrap_or("");
+        string_body(body).ok_or_else(|| self.syntax(i, "unterminated string: no closing `'`"))
+    }
+
     fn literal(&self, i: &'a str) -> PResult<'a, Literal> {
         let expected =
             "expected a literal: a string in single quotes, an integer, `true`, `false` or `null`";
-        if let Some(body) = i.strip_prefix('\'') {
-            return match string_body(body) {
-                Some((rest, s)) => Ok((rest, Literal::String(s))),
-                None => Err(self.syntax(i, "unterminated string: no closing `'`")),
-            };
+        if i.starts_with('\'') {
+            return self.string(i).map(|(rest, s)| (rest, Literal::String(s)));
         }
         if let Ok((rest, digits)) = integer_text(i) {
             if rest.starts_with(|c: char| is_name_char(c) || c == '.') {
