@@ -79,6 +79,16 @@ impl Node {
 }
 
 impl Test {
+    /// The node testing the attribute `def` defines, named in catalog casing.
+    fn on(def: &AttributeDefinition, check: Check, negate: bool) -> Node {
+        Node::Test(Test {
+            set: Text::new(def.attribute_set()),
+            attribute: Text::new(def.name()),
+            check,
+            negate,
+        })
+    }
+
     #[inline]
     fn eval(&self, state: &State) -> bool {
         let hit = state
@@ -139,27 +149,7 @@ impl Compiler<'_> {
                 n => Node::Not(Box::new(n)),
             }),
             Expr::Compare { path, op, value } => self.compare(path, *op, value),
-            Expr::StartsWith { path, prefix } => {
-                let def = self.resolve(path)?;
-                if def.attribute_type() != AttributeType::String {
-                    return Err(FilterError::new(
-                        FilterErrorKind::NotString,
-                        path.span().start,
-                        format!(
-                            "`startsWith` applies only to String attributes; `{}` is {}",
-                            def.id(),
-                            def.attribute_type()
-                        ),
-                    )
-                    .with_property(def.id().to_owned()));
-                }
-                Ok(Node::Test(Test {
-                    set: Text::new(def.attribute_set()),
-                    attribute: Text::new(def.name()),
-                    check: Check::StartsWith(Text::new(prefix)),
-                    negate: false,
-                }))
-            }
+            Expr::StartsWith { path, prefix } => self.starts_with(path, prefix),
         }
     }
 
@@ -218,12 +208,25 @@ impl Compiler<'_> {
         };
         // `eq null` is "not present"; `ne x` is `not (eq x)`.
         let negate = matches!(value, Literal::Null) == (op == CompareOp::Eq);
-        Ok(Node::Test(Test {
-            set: Text::new(def.attribute_set()),
-            attribute: Text::new(def.name()),
-            check,
-            negate,
-        }))
+        Ok(Test::on(def, check, negate))
+    }
+
+    /// `startsWith(path,'prefix')`, on String attributes only.
+    fn starts_with(&self, path: &AttrPath, prefix: &str) -> Result<Node, FilterError> {
+        let def = self.resolve(path)?;
+        if def.attribute_type() != AttributeType::String {
+            return Err(FilterError::new(
+                FilterErrorKind::NotString,
+                path.span().start,
+                format!(
+                    "`startsWith` applies only to String attributes; `{}` is {}",
+                    def.id(),
+                    def.attribute_type()
+                ),
+            )
+            .with_property(def.id().to_owned()));
+        }
+        Ok(Test::on(def, Check::StartsWith(Text::new(prefix)), false))
     }
 
     /// The definition a path names, if the actor may read its set and it may be filtered. An
