@@ -16,10 +16,12 @@ use crate::violation::{sort_violations, Verdict, Violation};
 
 impl Engine {
     /// Answers a Graph list query (`GET /users?$filter=...`) over `objects` as `actor` would
-    /// be answered: refused (`invalid_filter`) for bad options, a filter Graph refuses, or a
-    /// filter without `$count=true` and `ConsistencyLevel: eventual`; otherwise the objects of
-    /// the query's kind that match, in input order, at most `$top` of them in `value`, each
-    /// projected per `$select` with `customSecurityAttributes` as the actor may read them.
+    /// be answered: refused (`invalid_filter`) for bad options, for a filter Graph refuses (its
+    /// first problem), or for a filter sent without `$count=true` or without `ConsistencyLevel:
+    /// eventual` (header or query option); otherwise the objects of the query's kind that match
+    /// (all of that kind when there is no filter), in input order, at most `$top` of them in
+    /// `value`, each projected per `$select` with `customSecurityAttributes` as the actor may
+    /// read them.
     pub fn query(
         &self,
         objects: &[Object],
@@ -447,7 +449,8 @@ impl QueryOutcome {
             .as_ref()
             .map_or(&[], |l| l.matches.get(..l.shown).unwrap_or(&l.matches))
     }
-    /// The body as JSON (keys in `serde_json`'s order; serialise `self` to keep Graph's).
+    /// The body as JSON. A `serde_json::Value` sorts its keys; serialise `self` to keep Graph's
+    /// order.
     pub fn body(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
