@@ -70,7 +70,7 @@ impl Expr {
     }
 }
 
-/// The canonical text of the expression (see [`Filter`]'s `Display`).
+/// The canonical text of the expression (see [`Filter`](super::Filter)'s `Display`).
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
