@@ -10,10 +10,6 @@
 use std::borrow::Cow;
 use std::num::IntErrorKind;
 
-/// Nesting limit used by the crate's own parsing: 128 nested arrays/objects
-/// are accepted, 129 are not. (serde_json's limit has the same number but
-/// already rejects the 128th level.)
-
 /// One JSON value with the byte span it occupies in the input.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Node<'a> {

@@ -6,7 +6,6 @@ mod catalog;
 pub mod commands;
 mod diff;
 mod engine;
-mod filter;
 mod json;
 pub mod limits;
 mod names;
@@ -15,7 +14,6 @@ mod plan;
 mod policy;
 mod query;
 mod reader;
-mod search;
 mod snippet;
 mod text;
 mod value;
@@ -33,13 +31,14 @@ pub use diff::{
     RequestBody,
 };
 pub use engine::{Engine, Evaluation, PreparedObject};
-pub use filter::{AttrPath, CompareOp, Expr, Filter, FilterError, FilterErrorKind, Literal};
 pub use names::{check_name, names_eq, utf16_len, Name, NameError};
 pub use object::{Object, ObjectKind};
 pub use plan::PlanMode;
 pub use policy::{Policy, REDACTED};
-pub use query::{CompiledFilter, GraphQuery, QueryOutcome};
-pub use search::SearchMatch;
+pub use query::{
+    AttrPath, CompareOp, CompiledFilter, Expr, Filter, FilterError, FilterErrorKind, GraphQuery,
+    Literal, QueryOutcome, SearchMatch,
+};
 pub use snippet::{Location, Snippet};
 pub use text::Text;
 pub use value::{Assignment, AttributeType, Collection, SetAssignments, State, Value};

@@ -26,7 +26,8 @@ pub const MAX_ALLOWED_VALUES: usize = 100;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Largest catalog, by default (`maxCatalogBytes` of the policy): 64 MiB.
 pub const DEFAULT_MAX_CATALOG_BYTES: usize = 64 << 20;
-/// Deepest nesting of arrays and objects in any JSON input.
+/// Deepest nesting of arrays and objects in any JSON input: 128 levels are read, 129 are not
+/// (serde_json's limit has the same number but already refuses the 128th level).
 pub const MAX_JSON_DEPTH: usize = 128;
 /// Longest `$filter` text, in bytes.
 pub const MAX_FILTER_BYTES: usize = 4096;

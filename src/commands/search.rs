@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 
 use super::{read_actor, read_catalog, read_object, read_policy, Input};
 use crate::engine::Engine;
-use crate::search::SearchMatch;
+use crate::query::SearchMatch;
 use crate::violation::InputError;
 
 /// `csa search`: attribute names and values of one object starting with a text
