@@ -27,7 +27,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use csa::{Actor, Engine, Object, Op, PlanMode, Policy, State, MAX_VALUES_PER_OBJECT};
+use csa::limits::MAX_VALUES_PER_OBJECT;
+use csa::{Actor, Engine, Object, Op, PlanMode, Policy, State};
 use serde_json::{json, Map, Value as Json};
 
 mod scale;
@@ -114,7 +115,7 @@ fn current_sets() -> Json {
 
 /// Reads a `customSecurityAttributes` value.
 fn state(sets: &Json) -> State {
-    csa::state_from_json(&serde_json::to_vec(sets).expect("a state serialises"))
+    csa::State::from_json(&serde_json::to_vec(sets).expect("a state serialises"))
         .expect("the generated state is valid")
 }
 
@@ -122,7 +123,7 @@ fn state(sets: &Json) -> State {
 fn same_state(a: &State, b: &State) -> bool {
     a.iter().count() == b.iter().count()
         && a.iter()
-            .all(|(set, name, v)| b.get(set, name).is_some_and(|w| w.same_as(v)))
+            .all(|(set, name, v)| b.get(set, name).is_some_and(|w| w == v))
 }
 
 struct Setup {
@@ -162,7 +163,7 @@ fn setup() -> Setup {
 fn check_plan(s: &Setup) {
     let plan = |user: &Object| {
         s.engine
-            .plan(user, &s.desired, Some(&s.actor), PlanMode::Managed)
+            .plan(user, Some(&s.actor), &s.desired, PlanMode::Managed)
     };
     let eval = plan(&s.user);
     assert!(
@@ -232,8 +233,8 @@ fn plan_max(c: &mut Criterion) {
         b.iter(|| {
             black_box(s.engine.plan(
                 black_box(&s.user),
-                black_box(desired),
                 Some(&s.actor),
+                black_box(desired),
                 PlanMode::Managed,
             ))
         })

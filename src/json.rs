@@ -1084,7 +1084,7 @@ mod tests {
         let theirs = serde_json::from_slice::<serde_json::Value>(bytes);
         match (&ours, &theirs) {
             (Ok(node), Ok(value)) => {
-                prop_assert_eq!(&to_value(&node), value);
+                prop_assert_eq!(&to_value(node), value);
                 prop_assert_eq!(
                     (node.start <= node.end, node.end <= bytes.len()),
                     (true, true)

@@ -52,11 +52,32 @@ impl fmt::Display for Location {
     }
 }
 
-/// `offset`, clamped to `text`, moved back to the start of the UTF-8 character it falls in.
+/// `offset`, clamped to `text`, moved back to the start of the UTF-8 character it falls in (a
+/// stray continuation byte, in text that is not UTF-8, is a character of its own).
 fn char_start(text: &[u8], offset: usize) -> usize {
-    let mut at = offset.min(text.len());
-    while at > 0 && text.get(at).is_some_and(|&b| b & 0xC0 == 0x80) {
-        at -= 1;
+    let at = offset.min(text.len());
+    let continuation = |i: usize| text.get(i).is_some_and(|&b| b & 0xC0 == 0x80);
+    if !continuation(at) {
+        return at;
+    }
+    // A lead byte at most three bytes back whose character reaches `at`.
+    for back in 1..=3 {
+        let Some(start) = at.checked_sub(back) else {
+            break;
+        };
+        match text.get(start) {
+            Some(&b) if b & 0xC0 == 0x80 => continue,
+            Some(&b) => {
+                let len = match b {
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF7 => 4,
+                    _ => 1,
+                };
+                return if back < len { start } else { at };
+            }
+            None => break,
+        }
     }
     at
 }
@@ -231,6 +252,13 @@ mod tests {
         assert_eq!(at(9), (3, 2));
         assert_eq!(at(999), (3, 2), "clamped to the end");
         assert_eq!(Location::of(b"", 5).to_string(), "1:1");
+        // A stray continuation byte (text that is not UTF-8) is a character of its own.
+        assert_eq!(Location::of(b"G\xa0\xb2x", 1).column(), 2);
+        assert_eq!(Location::of(b"G\xa0\xb2x", 2).column(), 3);
+        assert_eq!(
+            Snippet::new(b"G\xa0\xb2x", 1..2).render_plain(),
+            "G\u{fffd}\u{fffd}x\n ^"
+        );
     }
 
     #[test]

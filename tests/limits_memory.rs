@@ -12,8 +12,8 @@
 use std::alloc::System;
 
 use csa::{
-    changes_from_json, state_from_json, Actor, Catalog, DefinitionRequest, Engine, Filter,
-    GraphQuery, Method, Object, PlanMode, Policy,
+    changes_from_json, Actor, Catalog, DefinitionRequest, Engine, Filter, GraphQuery, Method,
+    Object, PlanMode, Policy,
 };
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
@@ -88,7 +88,7 @@ fn readers_allocate_in_proportion_to_their_input() {
                     r#"{{"Engineering": {{"Project@odata.type": "\#Collection(String)", "Project": [{}]}}}}"#,
                     repeat(r#""Alpine""#, n)
                 ),
-                Box::new(|b| drop(engine.plan(&user, b, None, PlanMode::Exclusive))),
+                Box::new(|b| drop(engine.plan(&user, None, b, PlanMode::Exclusive))),
             ),
             (
                 "catalog: stated limits of 2^32 and a long value list",
@@ -115,7 +115,7 @@ fn readers_allocate_in_proportion_to_their_input() {
                     r#"{{"Engineering": {{"Project@odata.type": "\#Collection(String)", "Project": [{}]}}}}"#,
                     repeat(r#""\u00e9\ud83d\ude00""#, n)
                 ),
-                Box::new(|b| drop(state_from_json(b))),
+                Box::new(|b| drop(csa::State::from_json(b))),
             ),
             (
                 "actor: many role assignments",
@@ -173,7 +173,7 @@ fn readers_allocate_in_proportion_to_their_input() {
                     let text = std::str::from_utf8(b).unwrap();
                     let query =
                         GraphQuery::from_query_string(text).consistency_level(Some("eventual"));
-                    drop(engine.query(&users, &query, None));
+                    drop(engine.query(&users, None, &query));
                     let filter = text.split_once("$filter=").map_or("", |(_, f)| f);
                     drop(Filter::parse(filter));
                 }),

@@ -2,7 +2,8 @@
 //! catalog, user and actor as `evaluate_typical` (`typical::setup`), with the checks that they
 //! take the intended path.
 
-use csa::{Code, Evaluation, Op, MAX_VALUES_PER_OBJECT};
+use csa::limits::MAX_VALUES_PER_OBJECT;
+use csa::{Code, Evaluation, Op};
 use serde_json::Value as Json;
 
 use crate::typical::check_accepted_as_sent;

@@ -19,9 +19,8 @@
 //! (permissions, read scopes); and it says only valid or not, where csa lists every violation
 //! with its pointer and hint and computes the changes.
 
-use csa::{
-    AttributeDefinition, AttributeType, Catalog, Status, MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN,
-};
+use csa::limits::{MAX_VALUES_PER_OBJECT, MAX_VALUE_LEN};
+use csa::{AttributeDefinition, AttributeType, Catalog, Status};
 use serde_json::{json, Map, Value as Json};
 
 /// The set `@odata.type` values Graph documents: the request form and the response form.

@@ -222,20 +222,13 @@ fn held_state(f: &Fixture, held: &[Held]) -> State {
         };
         let v = match (ty, collection) {
             (AttributeType::String, true) => {
-                let v: Vec<_> = items
-                    .iter()
-                    .filter_map(|j| j.as_str())
-                    .map(Into::into)
-                    .collect();
-                (!v.is_empty()).then(|| Value::Strings(v))
+                Value::strings(items.iter().filter_map(|j| j.as_str()))
             }
-            (AttributeType::Integer, true) => {
-                let v: Vec<_> = items
+            (AttributeType::Integer, true) => Value::integers(
+                items
                     .iter()
-                    .filter_map(|j| j.as_i64().and_then(|n| i32::try_from(n).ok()))
-                    .collect();
-                (!v.is_empty()).then(|| Value::Integers(v))
-            }
+                    .filter_map(|j| j.as_i64().and_then(|n| i32::try_from(n).ok())),
+            ),
             (AttributeType::String, false) => items
                 .first()
                 .and_then(|j| j.as_str())
@@ -369,7 +362,9 @@ fuzz_target!(|input: Input| {
         diff.after(),
         "apply(diff, before) == after"
     );
-    assert!(diff.after().value_count() <= csa::MAX_VALUES_PER_OBJECT.max(before.value_count()));
+    assert!(
+        diff.after().value_count() <= csa::limits::MAX_VALUES_PER_OBJECT.max(before.value_count())
+    );
     if let Some(assigns) = &assigns {
         for change in diff.changes() {
             let set = change.attribute_set();

@@ -24,7 +24,7 @@ fn fixture() -> &'static Fixture {
         state.insert(
             "Engineering",
             "Project",
-            Value::Strings(vec!["Baker".into(), "Cascade".into()]),
+            Value::strings(["Baker", "Cascade"]).unwrap(),
         );
         state.insert("Engineering", "NumVendors", Value::Integer(4));
         state.insert("Marketing", "EmployeeId", Value::String("QN26904".into()));

@@ -49,7 +49,7 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
     let query = GraphQuery::from_query_string(text).consistency_level(Some("eventual"));
-    let answer = f.engine.query(&f.objects, &query, Some(&f.scoped));
+    let answer = f.engine.query(&f.objects, Some(&f.scoped), &query);
     if answer.is_allowed() {
         assert!(answer.returned().len() <= answer.matches().len());
     } else {

@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use csa::{state_from_json, Actor, Catalog, Engine, Object, Policy, State};
+use csa::{Actor, Catalog, Engine, Object, Policy, State};
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -67,10 +67,10 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
 
-    match state_from_json(bytes) {
+    match State::from_json(bytes) {
         Ok(state) => {
             let text = state_json(&state);
-            let again = state_from_json(&text).expect("a state's response form reads back");
+            let again = State::from_json(&text).expect("a state's response form reads back");
             assert_eq!(again, state, "a state survives its response form");
         }
         Err(e) => {

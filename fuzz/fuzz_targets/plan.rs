@@ -29,15 +29,17 @@ fuzz_target!(|bytes: &[u8]| {
         PlanMode::Exclusive
     };
     let (engine, user) = fixture();
-    let plan = engine.plan(user, desired, None, mode);
+    let plan = engine.plan(user, None, desired, mode);
     let _ = serde_json::to_vec(&plan).expect("serialisable");
     let Some(diff) = plan.diff() else {
         assert!(!plan.violations().is_empty());
         return;
     };
     let before = engine.view(user, None);
-    let after = apply_checked(&before, diff.changes()).expect("a plan applies to its own state");
-    let again = engine.plan(&user.clone().with_state(after), desired, None, mode);
+    let after = apply_checked(&before, diff.changes())
+        .into_result()
+        .expect("a plan applies to its own state");
+    let again = engine.plan(&user.clone().with_state(after), None, desired, mode);
     let again = again
         .diff()
         .expect("the same desired state is still allowed");

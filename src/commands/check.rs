@@ -108,6 +108,7 @@ pub struct Plan<'a> {
     desired: Input<'a>,
     actor: Option<Input<'a>>,
     policy: Option<Input<'a>>,
+    allow_synced: bool,
     exclusive: bool,
     audit: bool,
 }
@@ -126,6 +127,7 @@ impl<'a> Plan<'a> {
             desired: desired.into(),
             actor: None,
             policy: None,
+            allow_synced: false,
             exclusive: false,
             audit: false,
         }
@@ -138,6 +140,11 @@ impl<'a> Plan<'a> {
     /// The policy knobs (`--policy`).
     pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
         self.policy = Some(policy.into());
+        self
+    }
+    /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
+    pub fn allow_synced(mut self, allow: bool) -> Self {
+        self.allow_synced = allow;
         self
     }
     /// Also remove every readable defined attribute the desired state does not hold, in sets it
@@ -154,7 +161,10 @@ impl<'a> Plan<'a> {
 
     /// Reads the policy, the catalog, the actor and the object, then plans.
     pub fn run(&self) -> Result<CheckReport, InputError> {
-        let policy = read_policy(self.policy)?;
+        let mut policy = read_policy(self.policy)?;
+        if self.allow_synced {
+            policy.allow_synced_objects = true;
+        }
         let catalog = read_catalog(self.catalog, &policy)?;
         let actor = read_actor(self.actor)?;
         let object = read_object(self.object)?;

@@ -639,7 +639,7 @@ fn eq_ci(s: &str, expected: &str) -> bool {
 mod tests {
     use super::*;
     use crate::json::parse;
-    use crate::limits::MAX_JSON_DEPTH;
+
     use proptest::prelude::*;
 
     /// A body using every kind of member the reader tells apart.

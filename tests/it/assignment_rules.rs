@@ -1412,7 +1412,7 @@ fn value_deactivated_neighbour_kept_when_already_held_is_accepted() {
     assert_accepted(&eval);
     assert_eq!(
         eval.diff().unwrap().changes()[0].after(),
-        Some(&Value::Strings(vec!["Baker".into(), "Cascade".into()]))
+        Some(&Value::strings(["Baker", "Cascade"]).unwrap())
     );
 }
 
@@ -1659,7 +1659,7 @@ fn unknown_current_attribute_warning_and_kept() {
     let after = eval.diff().unwrap().after();
     assert_eq!(
         after.get("Engineering", "Project3"),
-        Some(&Value::Strings(vec!["Baker".into()]))
+        Some(&Value::strings(["Baker"]).unwrap())
     );
     assert_eq!(
         eval_json(&eval)["customSecurityAttributes"]["Engineering"]["Project3"],
@@ -1811,7 +1811,7 @@ fn collection_neighbour_different_elements_replace_the_whole_collection() {
     assert_accepted(&eval);
     let c = &eval.diff().unwrap().changes()[0];
     assert_eq!(c.op(), Op::Replace);
-    assert_eq!(c.after(), Some(&Value::Strings(vec!["Cascade".into()])));
+    assert_eq!(c.after(), Some(&Value::strings(["Cascade"]).unwrap()));
 }
 
 #[test]

@@ -51,13 +51,7 @@ fn body() -> Vec<u8> {
 /// allows the Marketing changes.
 fn actor() -> Actor {
     Actor::new()
-        .with_custom_role(CustomRole {
-            id: "c1".into(),
-            template_id: None,
-            display_name: Some("Eng auditors".into()),
-            allowed_resource_actions: vec![],
-            is_enabled: true,
-        })
+        .with_custom_role(CustomRole::new("c1").with_display_name("Eng auditors"))
         .with_role(AAA, "/attributeSets/Engineering")
         .with_role("Attribute Assignment Reader", "/")
         .with_role("c1", "/administrativeUnits/x")
@@ -721,14 +715,14 @@ proptest! {
             let k = (0..=GHOST).find(|k| set_name(*k).eq_ignore_ascii_case(c.attribute_set())).unwrap();
             let other = match c.before() {
                 Some(_) => None,
-                None => Some(Value::Strings(vec![word(k, 5).into(), word(k, 6).into()])),
+                None => Some(Value::strings([word(k, 5), word(k, 6)]).unwrap()),
             };
             match other {
                 Some(v) => meanwhile.insert(c.attribute_set(), c.name(), v),
                 None => { meanwhile.remove(c.attribute_set(), c.name()); }
             }
         }
-        if let Err(conflicts) = apply_checked_with(&meanwhile, diff.changes(), &policy) {
+        if let Err(conflicts) = apply_checked_with(&meanwhile, diff.changes(), &policy).into_result() {
             let text = serde_json::to_string(&conflicts).unwrap();
             let found = leaks(&s, &text);
             prop_assert!(found.is_empty(), "{:?} in {}", found, text);

@@ -45,13 +45,7 @@ fn eng_and_mkt_body() -> Vec<u8> {
 
 /// An enabled custom role with these actions.
 fn custom_role(id: &str, actions: &[&str]) -> CustomRole {
-    CustomRole {
-        id: id.to_owned(),
-        template_id: None,
-        display_name: None,
-        allowed_resource_actions: actions.iter().map(|a| (*a).to_owned()).collect(),
-        is_enabled: true,
-    }
+    CustomRole::new(id).with_allowed_actions(actions.iter().copied())
 }
 
 /// An actor holding exactly `actions` at `scope` through one custom role.
@@ -435,7 +429,10 @@ fn unknown_scope_form_warns_and_grants_nothing() {
         AAA,
         "/administrativeUnits/4f3c6d1e-0000-0000-0000-000000000000",
     );
-    assert!(matches!(actor.role_assignments()[0].scope, Scope::Other(_)));
+    assert!(matches!(
+        actor.role_assignments()[0].scope(),
+        Scope::Other(_)
+    ));
     let eval = on_user(&actor, &eng_body());
     assert_denied(
         &eval,
@@ -460,7 +457,10 @@ fn unknown_scope_form_neighbour_tenant_scope_has_no_warning() {
 #[test]
 fn scope_below_an_attribute_set_is_not_a_set_scope() {
     let actor = Actor::new().with_role(AAA, "/attributeSets/Engineering/ProjectDate");
-    assert!(matches!(actor.role_assignments()[0].scope, Scope::Other(_)));
+    assert!(matches!(
+        actor.role_assignments()[0].scope(),
+        Scope::Other(_)
+    ));
     assert_eq!(actor.warnings().len(), 1);
     assert_eq!(codes(&on_user(&actor, &eng_body())), ["permission_denied"]);
 }

@@ -7,7 +7,7 @@
 
 // `sample()`: the documented sample catalog (list-response form), as JSON.
 use crate::common::{defs_mut, read_json, sample_catalog_json as sample, sets_mut};
-use csa::{Catalog, CatalogError, Code, Document, Policy, Status, Violation, WarningCode};
+use csa::{Catalog, Code, Document, InputError, Policy, Status, Violation, WarningCode};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ fn bytes(c: &Value) -> Vec<u8> {
     serde_json::to_vec(c).unwrap()
 }
 
-fn parse(c: &Value) -> Result<Catalog, CatalogError> {
+fn parse(c: &Value) -> Result<Catalog, InputError> {
     Catalog::from_json(&bytes(c))
 }
 

@@ -38,7 +38,7 @@ fn expected(id: &str) -> Expected {
         json!({ "Engineering": m })
     };
     let s = |v: &str| Value::String(v.into());
-    let strings = |v: &[&str]| Value::Strings(v.iter().map(|x| (*x).into()).collect());
+    let strings = |v: &[&str]| Value::strings(v.iter().copied()).unwrap();
     match id {
         "A01" | "A02" => Expected {
             before: Json::Null,
@@ -73,7 +73,7 @@ fn expected(id: &str) -> Expected {
             op: Op::Add,
             attribute: "Engineering_CostCenter",
             change_before: None,
-            change_after: Some(Value::Integers(vec![1001, 1003])),
+            change_after: Some(Value::integers([1001, 1003]).unwrap()),
             get_after: eng(json!({
                 "CostCenter@odata.type": "#Collection(Int32)",
                 "CostCenter": [1001, 1003]
@@ -211,13 +211,9 @@ fn a02_targets_a_service_principal_and_needs_service_principal_actions() {
             format!("microsoft.directory/{kind}/customSecurityAttributes/update"),
         ];
         Actor::new()
-            .with_custom_role(csa::CustomRole {
-                id: "writer".into(),
-                template_id: None,
-                display_name: None,
-                allowed_resource_actions: actions.to_vec(),
-                is_enabled: true,
-            })
+            .with_custom_role(
+                csa::CustomRole::new("writer").with_allowed_actions(actions.iter().cloned()),
+            )
             .with_role("writer", "/")
     };
     let engine = engine();
@@ -453,11 +449,11 @@ fn r01_state_holds_the_documented_values() {
     let s = object.state();
     assert_eq!(
         s.get("Engineering", "Project"),
-        Some(&Value::Strings(vec!["Baker".into(), "Cascade".into()]))
+        Some(&Value::strings(["Baker", "Cascade"]).unwrap())
     );
     assert_eq!(
         s.get("Engineering", "CostCenter"),
-        Some(&Value::Integers(vec![1001]))
+        Some(&Value::integers([1001]).unwrap())
     );
     assert_eq!(
         s.get("Engineering", "Certification"),

@@ -8,8 +8,7 @@
 use crate::common::{catalog_from, engine, read_json, sample_catalog_json, AAA, AAR, ADR};
 use csa::{
     Actor, AttrPath, Catalog, Code, CompareOp, Engine, Expr, Filter, FilterError, FilterErrorKind,
-    GraphQuery, Literal, Object, ObjectKind, Policy, QueryOutcome, MAX_FILTER_BYTES,
-    MAX_FILTER_DEPTH,
+    GraphQuery, Literal, Object, ObjectKind, Policy, QueryOutcome,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -62,7 +61,7 @@ fn documented_ids(example: &J) -> Vec<String> {
 }
 
 fn run(objects: &[Object], query: &GraphQuery, actor: Option<&Actor>) -> QueryOutcome {
-    engine().query(objects, query, actor)
+    engine().query(objects, actor, query)
 }
 
 #[test]
@@ -340,7 +339,7 @@ fn deprecated_attributes_filter_like_others() {
         .filter(format!("{COUNTRY} eq 'Canada'"))
         .count(true)
         .consistency_level(Some("eventual"));
-    assert_eq!(eng.query(&users, &q, None).matches(), &[0]);
+    assert_eq!(eng.query(&users, None, &q).matches(), &[0]);
 }
 
 #[test]
@@ -441,30 +440,33 @@ fn a_filter_needs_count_and_consistency_level() {
 #[test]
 fn too_long_and_too_deep_are_refused_at_the_limit() {
     let base = format!("{COUNTRY} eq 'Canada'");
-    let fits = format!("{base}{}", " ".repeat(MAX_FILTER_BYTES - base.len()));
+    let fits = format!(
+        "{base}{}",
+        " ".repeat(csa::limits::MAX_FILTER_BYTES - base.len())
+    );
     accepted(&fits);
     let e = refused(&format!("{fits} "));
     assert_eq!(
         (e.kind(), e.offset()),
-        (FilterErrorKind::TooLong, MAX_FILTER_BYTES)
+        (FilterErrorKind::TooLong, csa::limits::MAX_FILTER_BYTES)
     );
 
     let nest = |n: usize| format!("{}{base}{}", "(".repeat(n), ")".repeat(n));
-    accepted(&nest(MAX_FILTER_DEPTH));
-    let e = refused(&nest(MAX_FILTER_DEPTH + 1));
+    accepted(&nest(csa::limits::MAX_FILTER_DEPTH));
+    let e = refused(&nest(csa::limits::MAX_FILTER_DEPTH + 1));
     assert_eq!(
         (e.kind(), e.offset()),
-        (FilterErrorKind::TooDeep, MAX_FILTER_DEPTH)
+        (FilterErrorKind::TooDeep, csa::limits::MAX_FILTER_DEPTH)
     );
     let nots = |n: usize| format!("{}{base}{}", "not(".repeat(n), ")".repeat(n));
-    accepted(&nots(MAX_FILTER_DEPTH));
+    accepted(&nots(csa::limits::MAX_FILTER_DEPTH));
     assert_eq!(
-        refused(&nots(MAX_FILTER_DEPTH + 1)).kind(),
+        refused(&nots(csa::limits::MAX_FILTER_DEPTH + 1)).kind(),
         FilterErrorKind::TooDeep
     );
     // Far deeper than the stack could take recursively: still an error, within the length limit.
     assert_eq!(
-        refused(&"(".repeat(MAX_FILTER_BYTES)).kind(),
+        refused(&"(".repeat(csa::limits::MAX_FILTER_BYTES)).kind(),
         FilterErrorKind::TooDeep
     );
     assert_eq!(
@@ -664,12 +666,12 @@ fn eq_null_and_ne_null_test_presence() {
 
 #[test]
 fn an_empty_collection_is_no_assignment() {
-    // Objects read from JSON drop `[]`; a state built in code may still hold one.
-    let mut state = csa::State::new();
-    state.insert("Marketing", "AppCountry", csa::Value::Strings(Vec::new()));
-    let users = [Object::new(ObjectKind::User)
-        .with_id("empty")
-        .with_state(state)];
+    // Objects read from JSON drop `[]`, and no empty collection can be built in code.
+    assert_eq!(csa::Value::strings(Vec::<&str>::new()), None);
+    let users = [Object::from_json(
+        br#"{"id": "empty", "customSecurityAttributes": {"Marketing": {"AppCountry": []}}}"#,
+    )
+    .unwrap()];
     assert_eq!(
         run(&users, &advanced(&format!("{COUNTRY} eq null")), None).matches(),
         &[0]
@@ -1449,7 +1451,7 @@ proptest! {
     #[test]
     fn the_parser_never_panics(text in prop_oneof![any::<String>(), filterish()]) {
         if let Err(e) = Filter::parse(&text) {
-            prop_assert!(e.offset() <= text.len().min(MAX_FILTER_BYTES));
+            prop_assert!(e.offset() <= text.len().min(csa::limits::MAX_FILTER_BYTES));
             let v = e.to_violation();
             prop_assert_eq!(v.code(), Code::InvalidFilter);
             prop_assert_eq!(v.offset(), Some(e.offset()));
@@ -1465,11 +1467,11 @@ proptest! {
         let open = if not { "not(" } else { "(" };
         let text = format!("{}{base}{}", open.repeat(n), if close { ")".repeat(n) } else { String::new() });
         match Filter::parse(&text) {
-            Ok(_) => prop_assert!(n <= MAX_FILTER_DEPTH && (close || n == 0)),
+            Ok(_) => prop_assert!(n <= csa::limits::MAX_FILTER_DEPTH && (close || n == 0)),
             Err(e) => {
-                let expected = if text.len() > MAX_FILTER_BYTES {
+                let expected = if text.len() > csa::limits::MAX_FILTER_BYTES {
                     FilterErrorKind::TooLong
-                } else if n > MAX_FILTER_DEPTH {
+                } else if n > csa::limits::MAX_FILTER_DEPTH {
                     FilterErrorKind::TooDeep
                 } else {
                     FilterErrorKind::Syntax
@@ -1539,7 +1541,7 @@ proptest! {
                     .map(|(i, raw)| build_object(i, &state_json(&cat, raw)))
                     .collect();
                 let q = GraphQuery::new().filter(&text).count(true).consistency_level(Some("eventual"));
-                let body = serde_json::to_string(&full.query(&objs, &q, Some(&actor))).unwrap();
+                let body = serde_json::to_string(&full.query(&objs, Some(&actor), &q)).unwrap();
                 for h in &hidden {
                     prop_assert!(!body.to_ascii_lowercase().contains(&format!("\"{}\"", h.to_ascii_lowercase())), "{}", body);
                 }

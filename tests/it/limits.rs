@@ -10,8 +10,7 @@
 
 use crate::common::codes;
 use csa::{
-    changes_from_json, state_from_json, Actor, Catalog, DefinitionRequest, Engine, Method, Object,
-    PlanMode, Policy,
+    changes_from_json, Actor, Catalog, DefinitionRequest, Engine, Method, Object, PlanMode, Policy,
 };
 
 fn sample() -> Catalog {
@@ -70,7 +69,7 @@ fn readers() -> Vec<(&'static str, Reader)> {
         (
             "state",
             Box::new(|b: &[u8]| {
-                state_from_json(b)
+                csa::State::from_json(b)
                     .err()
                     .map_or_else(Vec::new, |e| codes(e.violations()))
             }),
@@ -94,7 +93,7 @@ fn readers() -> Vec<(&'static str, Reader)> {
             Box::new(move |b: &[u8]| {
                 codes(
                     engine2
-                        .plan(&Object::default(), b, None, PlanMode::Managed)
+                        .plan(&Object::default(), None, b, PlanMode::Managed)
                         .violations(),
                 )
             }),
@@ -196,7 +195,7 @@ fn hostile_bodies_cost_linear_time() {
         let cost = |body: &str| fastest(&|| drop(engine.evaluate(&user, None, body.as_bytes())));
         let plan = |body: &str| {
             let desired = body.trim_start_matches(r#"{"customSecurityAttributes": "#);
-            fastest(&|| drop(engine.plan(&user, desired.as_bytes(), None, PlanMode::Exclusive)))
+            fastest(&|| drop(engine.plan(&user, None, desired.as_bytes(), PlanMode::Exclusive)))
         };
         for (how, t) in [("evaluate", cost(a), cost(b)), ("plan", plan(a), plan(b))]
             .map(|(how, ta, tb)| (how, (ta, tb)))

@@ -505,24 +505,16 @@ fn value_for(def: &MDef, elems: &[usize], flag: bool, draw: Draw) -> Value {
         return items.swap_remove(0);
     }
     match def.ty {
-        Ty::Integer => Value::Integers(
-            items
-                .into_iter()
-                .map(|v| match v {
-                    Value::Integer(i) => i,
-                    _ => unreachable!(),
-                })
-                .collect(),
-        ),
-        _ => Value::Strings(
-            items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => s,
-                    _ => unreachable!(),
-                })
-                .collect(),
-        ),
+        Ty::Integer => Value::integers(items.into_iter().map(|v| match v {
+            Value::Integer(i) => i,
+            _ => unreachable!(),
+        }))
+        .unwrap(),
+        _ => Value::strings(items.into_iter().map(|v| match v {
+            Value::String(s) => s,
+            _ => unreachable!(),
+        }))
+        .unwrap(),
     }
 }
 
@@ -548,7 +540,7 @@ fn state_from_raw(cat: &MCatalog, raw: &[StateRaw]) -> State {
                 state.insert(
                     &recase(GHOST_SET, r.set_case),
                     "Bulk",
-                    Value::Strings((0..n).map(|i| format!("w{i}").into()).collect()),
+                    Value::strings((0..n).map(|i| format!("w{i}"))).unwrap(),
                 );
             }
             _ => state.insert(

@@ -21,7 +21,7 @@ const R01_CSA: &str = r##"{
 /// A cloud-only user holding `csa`, the raw JSON text of a `customSecurityAttributes` value
 /// (its key order kept).
 fn user_raw(csa: &str) -> Object {
-    user().with_state(csa::state_from_json(csa.as_bytes()).unwrap())
+    user().with_state(csa::State::from_json(csa.as_bytes()).unwrap())
 }
 
 /// The user of the R01 read example: Marketing/EmployeeId "QN26904", then Engineering/Project
@@ -48,12 +48,12 @@ fn hits(matches: &[SearchMatch]) -> Vec<(String, Json)> {
 
 /// `hits` of a search on `object` without an actor.
 fn search(object: &Object, text: &str, set: Option<&str>) -> Vec<(String, Json)> {
-    hits(&engine().search(object, text, set, None))
+    hits(&engine().search(object, None, text, set))
 }
 
 /// `hits` of a search on `object` as `actor`.
 fn search_as(object: &Object, text: &str, actor: &Actor) -> Vec<(String, Json)> {
-    hits(&engine().search(object, text, None, Some(actor)))
+    hits(&engine().search(object, Some(actor), text, None))
 }
 
 fn hit(attribute: &str, value: Json) -> (String, Json) {
@@ -173,7 +173,7 @@ fn integers_and_booleans_match_by_their_json_text() {
         ]
     );
     // The element is an integer, not its text.
-    let m = engine().search(&user, "7", None, None);
+    let m = engine().search(&user, None, "7", None);
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].value(), &Value::Integer(7));
 }
@@ -315,7 +315,7 @@ fn names_come_in_catalog_casing() {
         "project@odata.type": "#Collection(String)",
         "project": ["Baker"]
     }}));
-    let m = engine().search(&user, "PROJ", None, None);
+    let m = engine().search(&user, None, "PROJ", None);
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].attribute(), "Engineering_Project");
     assert_eq!(m[0].attribute_set(), "Engineering");
@@ -339,7 +339,7 @@ fn attributes_the_catalog_does_not_define_are_searched_in_the_objects_casing() {
             hit("Ghost_thing", json!("Lantern")),
         ]
     );
-    let m = engine().search(&user, "lan", Some("gh"), None);
+    let m = engine().search(&user, None, "lan", Some("gh"));
     assert_eq!(m.len(), 1);
     assert_eq!(
         (m[0].attribute_set(), m[0].name()),
@@ -352,7 +352,7 @@ fn attributes_the_catalog_does_not_define_are_searched_in_the_objects_casing() {
 fn a_match_serialises_as_attribute_attribute_set_name_and_plain_value() {
     let user = r01_user_in_file_order();
     let json_of = |text: &str| -> Json {
-        serde_json::to_value(engine().search(&user, text, None, None)).unwrap()
+        serde_json::to_value(engine().search(&user, None, text, None)).unwrap()
     };
     assert_eq!(
         json_of("cas"),
@@ -411,10 +411,10 @@ fn a_one_set_reader_searches_only_that_set() {
     assert_eq!(search_as(&user, "QN", &reader), only);
     // Engineering's names and values match nothing for this reader.
     for text in ["proj", "b", "cas", "100", "true", "gold"] {
-        let m = engine().search(&user, text, None, Some(&reader));
+        let m = engine().search(&user, Some(&reader), text, None);
         assert_eq!(m, [], "{text}");
     }
-    let m = engine().search(&user, "", None, Some(&reader));
+    let m = engine().search(&user, Some(&reader), "", None);
     assert_no_trace(
         &m,
         &["Engineering", "Operations"],
@@ -429,7 +429,7 @@ fn a_one_set_reader_searches_only_that_set() {
 }
 
 fn search_as_in(object: &Object, text: &str, set: &str, actor: &Actor) -> Vec<(String, Json)> {
-    hits(&engine().search(object, text, Some(set), Some(actor)))
+    hits(&engine().search(object, Some(actor), text, Some(set)))
 }
 
 #[test]
@@ -438,7 +438,7 @@ fn a_reader_of_two_sets_searches_both_and_nothing_else() {
     let reader = Actor::new()
         .with_role(AAR, "/attributeSets/Engineering")
         .with_role(AAR, "/attributeSets/Operations");
-    let m = engine().search(&user, "", None, Some(&reader));
+    let m = engine().search(&user, Some(&reader), "", None);
     assert_eq!(
         hits(&m),
         [
@@ -466,12 +466,12 @@ fn an_actor_without_an_assignment_read_role_finds_nothing() {
         Actor::new().with_role(AAR, "/administrativeUnits/1234"),
     ] {
         assert_eq!(
-            engine().search(&user, "", None, Some(&actor)),
+            engine().search(&user, Some(&actor), "", None),
             [],
             "{actor:?}"
         );
         assert_eq!(
-            engine().search(&user, "q", None, Some(&actor)),
+            engine().search(&user, Some(&actor), "q", None),
             [],
             "{actor:?}"
         );
@@ -494,15 +494,10 @@ fn an_app_permission_to_read_assignments_searches_everything() {
 #[test]
 fn reading_depends_on_the_object_kind() {
     let users_only = Actor::new()
-        .with_custom_role(CustomRole {
-            id: "users-reader".to_owned(),
-            template_id: None,
-            display_name: None,
-            allowed_resource_actions: vec![
-                "microsoft.directory/users/customSecurityAttributes/read".to_owned(),
-            ],
-            is_enabled: true,
-        })
+        .with_custom_role(
+            CustomRole::new("users-reader")
+                .with_allowed_actions(["microsoft.directory/users/customSecurityAttributes/read"]),
+        )
         .with_role("users-reader", "/");
     let user = r01_user_in_file_order();
     let sp = service_principal().with_state(user.state().clone());
@@ -557,8 +552,8 @@ fn value_strategy() -> impl Strategy<Value = Value> {
         text().prop_map(Value::String),
         int().prop_map(Value::Integer),
         any::<bool>().prop_map(Value::Boolean),
-        vec(text(), 1..6).prop_map(Value::Strings),
-        vec(int(), 1..6).prop_map(Value::Integers),
+        vec(text(), 1..6).prop_map(|v| Value::strings(v).unwrap()),
+        vec(int(), 1..6).prop_map(|v| Value::integers(v).unwrap()),
     ]
 }
 
@@ -700,7 +695,7 @@ fn case_strategy() -> impl Strategy<Value = Case> {
 
 impl Case {
     fn search(&self, actor: Option<&Actor>) -> Vec<SearchMatch> {
-        engine().search(&self.object, self.text, self.set_prefix, actor)
+        engine().search(&self.object, actor, self.text, self.set_prefix)
     }
 
     /// The matches without an actor, kept where the actor may read the set.

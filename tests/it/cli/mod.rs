@@ -10,4 +10,5 @@ mod cli;
 mod cli_define;
 mod cli_docs;
 mod cli_plan;
+mod cli_policy;
 mod cli_query;

@@ -200,7 +200,7 @@ pub fn service_principal() -> Object {
 
 /// A state from a `customSecurityAttributes` JSON value (request or response form).
 pub fn state(json: Json) -> State {
-    csa::state_from_json(&serde_json::to_vec(&json).unwrap()).unwrap()
+    csa::State::from_json(&serde_json::to_vec(&json).unwrap()).unwrap()
 }
 
 /// A cloud-only user holding `csa` (a `customSecurityAttributes` JSON value).
@@ -395,4 +395,18 @@ pub fn recase(base: &str, bits: u32) -> String {
 /// Whether two generated (ASCII) names are the same name.
 pub fn same_name(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
+}
+
+/// Whether two values hold the same elements in the same order (`==` compares collections as
+/// sets, as Graph does; outputs keep the order given).
+pub fn same_order(a: &csa::Value, b: &csa::Value) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+}
+
+/// Whether two states hold the same values with collections in the same order.
+pub fn same_state_order(a: &State, b: &State) -> bool {
+    a == b
+        && a.iter()
+            .zip(b.iter())
+            .all(|((_, _, x), (_, _, y))| same_order(x, y))
 }

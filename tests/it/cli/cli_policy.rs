@@ -1,7 +1,6 @@
 //! `--policy` as every subcommand that reads a document takes it, and `--allow-synced` as every
 //! subcommand that decides a PATCH takes it: the same policy gives the same answer whichever
 //! command reads it.
-#![cfg(feature = "cli")]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,8 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod cli_harness;
-use cli_harness::*;
+use super::harness::*;
 
 use serde_json::{json, Value};
 
