@@ -5,6 +5,24 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union, final
 from ._types import ChangeDict, Document, JSONObject, ObjectType, ViolationDict, WarningDict
 
 __version__: str
+__all__ = [
+    "Actor",
+    "Engine",
+    "Evaluation",
+    "Object",
+    "QueryResult",
+    "View",
+    "__version__",
+    "apply",
+    "check",
+    "define",
+    "evolve",
+    "filter",
+    "lint",
+    "plan",
+    "search",
+    "view",
+]
 
 # A `(object, patch)` or `(object, patch, actor)` item of `Engine.check_many`.
 _ObjectArg = Union["Object", Document, None]
@@ -120,7 +138,7 @@ def filter(
 class Object:
     """A directory object as Graph returns it, parsed once."""
 
-    def __init__(self, document: Document, *, object_type: Optional[ObjectType] = None) -> None: ...
+    def __new__(cls, document: Document, *, object_type: Optional[ObjectType] = None) -> "Object": ...
     @property
     def id(self) -> Optional[str]: ...
     @property
@@ -134,7 +152,7 @@ class Object:
 class Actor:
     """A caller's role assignments and app permissions, parsed once."""
 
-    def __init__(self, document: Document) -> None: ...
+    def __new__(cls, document: Document) -> "Actor": ...
     @property
     def warnings(self) -> List[WarningDict]: ...
 
@@ -193,7 +211,7 @@ class QueryResult:
 class Engine:
     """A catalog compiled once with its policy; immutable and safe to share across threads."""
 
-    def __init__(self, catalog: Document, policy: Optional[Document] = None) -> None: ...
+    def __new__(cls, catalog: Document, policy: Optional[Document] = None) -> "Engine": ...
     def check(
         self,
         patch: Document,
