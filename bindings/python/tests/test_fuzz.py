@@ -31,6 +31,7 @@ settings.register_profile(
     "csa",
     max_examples=150,
     deadline=None,
+    database=None,  # nothing written into the source tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("csa")
