@@ -250,26 +250,17 @@ impl PyEngine {
         let mut held = Vec::new();
         for (i, item) in items.try_iter()?.enumerate() {
             let item = item?;
-            let parts = if item.is_instance_of::<PyTuple>() || item.is_instance_of::<PyList>() {
-                item.try_iter()?.collect::<PyResult<Vec<_>>>()?
-            } else {
-                Vec::new()
+            let Some((object, patch, actor)) = item_parts(&item)? else {
+                return Err(PyTypeError::new_err(format!(
+                    "item {} must be a tuple (object, patch) or (object, patch, actor), not {}",
+                    i + 1,
+                    type_name(&item)
+                )));
             };
-            let (object, patch, actor) = match parts.as_slice() {
-                [o, p] => (o, p, None),
-                [o, p, a] => (o, p, Some(a)),
-                _ => {
-                    return Err(PyTypeError::new_err(format!(
-                        "item {} must be a tuple (object, patch) or (object, patch, actor), not {}",
-                        i + 1,
-                        type_name(&item)
-                    )))
-                }
-            };
-            let object = ObjectArg::new(Some(object), "object")?;
-            let patch = doc(patch, "patch")?;
+            let object = ObjectArg::new(Some(&object), "object")?;
+            let patch = doc(&patch, "patch")?;
             let actor = match actor {
-                Some(a) => Some(ActorArg::new(Some(a))?),
+                Some(a) => Some(ActorArg::new(Some(&a))?),
                 None => None,
             };
             held.push((object, patch, actor));
@@ -463,6 +454,33 @@ impl PyEngine {
             catalog.definitions().len()
         )
     }
+}
+
+/// The `(object, patch)` or `(object, patch, actor)` of a `check_many` item (a tuple or a
+/// list); `None` for anything else.
+#[allow(clippy::type_complexity)]
+fn item_parts<'py>(
+    item: &Bound<'py, PyAny>,
+) -> PyResult<
+    Option<(
+        Bound<'py, PyAny>,
+        Bound<'py, PyAny>,
+        Option<Bound<'py, PyAny>>,
+    )>,
+> {
+    let (len, get): (usize, &dyn Fn(usize) -> PyResult<Bound<'py, PyAny>>) =
+        if let Ok(tuple) = item.cast::<PyTuple>() {
+            (tuple.len(), &|i| tuple.get_item(i))
+        } else if let Ok(list) = item.cast::<PyList>() {
+            (list.len(), &|i| list.get_item(i))
+        } else {
+            return Ok(None);
+        };
+    Ok(match len {
+        2 => Some((get(0)?, get(1)?, None)),
+        3 => Some((get(0)?, get(1)?, Some(get(2)?))),
+        _ => None,
+    })
 }
 
 /// A `list` whose items are all `Object`s, copied out; `None` for anything else (a document).
