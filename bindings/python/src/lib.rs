@@ -15,6 +15,10 @@ mod parallel;
 
 use pyo3::prelude::*;
 
+/// Rust's allocations in the extension (not Python's) go to mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The native part of ``entra_csa``; import ``entra_csa`` instead.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
