@@ -228,9 +228,9 @@ impl PyEngine {
     /// ``items`` is an iterable of ``(object, patch)`` or ``(object, patch, actor)`` tuples;
     /// each ``object`` and ``actor`` an ``Object``/``Actor``, a document or ``None``. An item
     /// without its own actor uses ``actor``. ``threads`` is how many threads work (default: the
-    /// machine's cores). Returns one ``Evaluation`` per item, in input order; an object or
-    /// actor csa cannot read raises ``InputError`` naming its item (``"item 3"``, counted from
-    /// 1).
+    /// machine's cores; at most 256). Returns one ``Evaluation`` per item, in input order; an
+    /// object or actor csa cannot read raises ``InputError`` naming its item (``"item 3"``,
+    /// counted from 1).
     #[pyo3(signature = (items, *, actor=None, object_type=None, audit=false, threads=None))]
     fn check_many(
         &self,

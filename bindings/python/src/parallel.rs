@@ -7,7 +7,11 @@ pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
-/// `items.iter().map(f)` on up to `threads` threads (this one among them), in input order.
+/// The most threads a call may use.
+pub(crate) const MAX_THREADS: usize = 256;
+
+/// `items.iter().map(f)` on up to `threads` threads (this one among them; at most
+/// [`MAX_THREADS`]), in input order.
 ///
 /// Items are handed out in small chunks from a shared counter, so a thread that gets slow
 /// items (or a busy core) takes fewer of them. A thread that cannot be started leaves its share
@@ -17,7 +21,7 @@ pub(crate) fn map<T: Sync, R: Send>(
     threads: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = threads.clamp(1, items.len().max(1));
+    let threads = threads.clamp(1, items.len().clamp(1, MAX_THREADS));
     if threads == 1 {
         return items.iter().map(f).collect();
     }
