@@ -25,8 +25,9 @@ pub(crate) fn map<T: Sync, R: Send>(
     if threads == 1 {
         return items.iter().map(f).collect();
     }
-    // Four chunks per thread at least, at most 64 items each.
-    let chunk = (items.len() / (threads * 4)).clamp(1, 64);
+    // Four chunks per thread at least, at most 16 items each: the last chunk a thread takes
+    // is all the others may wait for.
+    let chunk = (items.len() / (threads * 4)).clamp(1, 16);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
