@@ -72,6 +72,16 @@ pub struct ViewReport {
 }
 
 impl ViewReport {
+    /// The report of a view made on an engine: `state` is what [`Engine::view`] gave for an
+    /// object of `kind`, `authorization` whether an actor was given (the language packages
+    /// view with a compiled engine and print the same document).
+    pub fn new(state: State, kind: ObjectKind, authorization: Authorization) -> Self {
+        Self {
+            state,
+            kind,
+            authorization,
+        }
+    }
     /// What the caller may read, in catalog casing.
     pub fn state(&self) -> &State {
         &self.state

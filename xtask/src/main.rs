@@ -11,6 +11,7 @@
 
 use std::process::ExitCode;
 
+mod python;
 mod run;
 mod suites;
 

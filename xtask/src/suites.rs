@@ -14,11 +14,18 @@ pub struct Suite {
 }
 
 /// Every suite, in the order `test` runs them.
-pub const SUITES: &[Suite] = &[Suite {
-    name: "rust",
-    about: "the library and the CLI: cargo test --all-features (unit, integration, doc tests)",
-    run: rust,
-}];
+pub const SUITES: &[Suite] = &[
+    Suite {
+        name: "rust",
+        about: "the library and the CLI: cargo test --all-features (unit, integration, doc tests)",
+        run: rust,
+    },
+    Suite {
+        name: "python",
+        about: "the Python package entra-csa: its manylinux wheel built and installed in a fresh venv, pytest, mypy --strict",
+        run: crate::python::run_suite,
+    },
+];
 
 fn rust() -> Result<(), String> {
     run(&mut cmd("cargo", &["test", "--all-features"], "."))
