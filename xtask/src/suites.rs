@@ -14,11 +14,23 @@ pub struct Suite {
 }
 
 /// Every suite, in the order `test` runs them.
-pub const SUITES: &[Suite] = &[Suite {
-    name: "rust",
-    about: "the library and the CLI: cargo test --all-features (unit, integration, doc tests)",
-    run: rust,
-}];
+pub const SUITES: &[Suite] = &[
+    Suite {
+        name: "rust",
+        about: "the library and the CLI: cargo test --all-features (unit, integration, doc tests)",
+        run: rust,
+    },
+    Suite {
+        name: "wasm",
+        about: "the npm package entra-csa: npm run build, then its Node tests (node --test)",
+        run: crate::wasm::run_suite,
+    },
+    Suite {
+        name: "playground",
+        about: "the browser playground: vite build, then Playwright on Debian's chromium",
+        run: crate::playground::run_suite,
+    },
+];
 
 fn rust() -> Result<(), String> {
     run(&mut cmd("cargo", &["test", "--all-features"], "."))

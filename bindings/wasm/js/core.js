@@ -15,13 +15,13 @@ function makeApi(raw, isReady) {
       super(info.message);
       this.name = 'CsaInputError';
       /** `invalid_catalog`, `invalid_object`, `invalid_actor`, `invalid_policy`, ... */
-      this.error = info.error;
+      this.error = info.cli.error;
       /** Which document: `catalog`, `object`, `actor`, `policy`, `changes`, ... */
       this.document = info.document;
       /** Which item of a list of documents (`line 3`), when the input is a list. */
-      this.item = info.item;
+      this.item = info.cli.item;
       /** Every problem found, ordered by pointer then code. */
-      this.violations = info.violations;
+      this.violations = info.cli.violations;
       /** The warnings found alongside. */
       this.warnings = info.warnings;
     }
@@ -128,18 +128,47 @@ function makeApi(raw, isReady) {
     return v;
   }
 
+  // With `locate`: each violation and warning gets `document` and `span` ({start, end} in
+  // UTF-16 code units of that document's text), where the library knows the span.
+  function place(items, spans) {
+    if (!Array.isArray(items) || !Array.isArray(spans)) return;
+    items.forEach((item, i) => {
+      const s = spans[i];
+      if (s) {
+        item.document = s[0];
+        item.span = { start: s[1], end: s[2] };
+      }
+    });
+  }
+
+  function thrown(e, locate) {
+    if (typeof e === 'string') {
+      const info = JSON.parse(e);
+      if (locate && info.spans) {
+        place(info.cli.violations, info.spans.violations);
+        place(info.warnings, info.spans.warnings);
+      }
+      delete info.spans;
+      return new CsaInputError(info);
+    }
+    if (e instanceof Error && e.constructor === Error) return new TypeError(e.message);
+    return e;
+  }
+
   // Runs a raw call: its JSON text parsed, an input error thrown as a CsaInputError.
-  function call(f) {
+  function call(f, locate) {
     ready();
     let text;
     try {
       text = f();
     } catch (e) {
-      if (typeof e === 'string') throw new CsaInputError(JSON.parse(e));
-      if (e instanceof Error && e.constructor === Error) throw new TypeError(e.message);
-      throw e;
+      throw thrown(e, locate);
     }
-    return JSON.parse(text);
+    if (!locate) return JSON.parse(text);
+    const { report, spans } = JSON.parse(text);
+    place(report.violations, spans.violations);
+    place(report.warnings, spans.warnings);
+    return report;
   }
 
   function filterOptions(o) {
@@ -171,7 +200,7 @@ function makeApi(raw, isReady) {
   }
 
   function check(catalog, patch, opts) {
-    const o = options(opts, ['object', 'actor', 'policy', 'objectType', 'allowSynced', 'audit'], 'check');
+    const o = options(opts, ['object', 'actor', 'policy', 'objectType', 'allowSynced', 'audit', 'locate'], 'check');
     const [[c, p, ob, a, po], data] = docs([
       [catalog, 'catalog'],
       [patch, 'patch'],
@@ -182,31 +211,34 @@ function makeApi(raw, isReady) {
     const kindOpt = objectType(o.objectType);
     const allowSynced = bool(o.allowSynced, 'allowSynced');
     const audit = bool(o.audit, 'audit');
-    return call(() => raw.check(c, p, ob, a, po, kindOpt, allowSynced, audit, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.check(c, p, ob, a, po, kindOpt, allowSynced, audit, locate, data), locate);
   }
 
   function view(catalog, object, opts) {
-    const o = options(opts, ['actor', 'policy'], 'view');
+    const o = options(opts, ['actor', 'policy', 'locate'], 'view');
     const [[c, ob, a, po], data] = docs([
       [catalog, 'catalog'],
       [object, 'object'],
       [o.actor, 'actor', true],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.view(c, ob, a, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.view(c, ob, a, po, locate, data), locate);
   }
 
   function lint(catalog, opts) {
-    const o = options(opts, ['policy'], 'lint');
+    const o = options(opts, ['policy', 'locate'], 'lint');
     const [[c, po], data] = docs([
       [catalog, 'catalog'],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.lint(c, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.lint(c, po, locate, data), locate);
   }
 
   function plan(catalog, object, desired, opts) {
-    const o = options(opts, ['actor', 'policy', 'exclusive', 'audit'], 'plan');
+    const o = options(opts, ['actor', 'policy', 'exclusive', 'audit', 'locate'], 'plan');
     const [[c, ob, d, a, po], data] = docs([
       [catalog, 'catalog'],
       [object, 'object'],
@@ -216,22 +248,24 @@ function makeApi(raw, isReady) {
     ]);
     const exclusive = bool(o.exclusive, 'exclusive');
     const audit = bool(o.audit, 'audit');
-    return call(() => raw.plan(c, ob, d, a, po, exclusive, audit, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.plan(c, ob, d, a, po, exclusive, audit, locate, data), locate);
   }
 
   function apply(catalog, object, changes, opts) {
-    const o = options(opts, ['policy'], 'apply');
+    const o = options(opts, ['policy', 'locate'], 'apply');
     const [[c, ob, ch, po], data] = docs([
       [catalog, 'catalog'],
       [object, 'object'],
       [changes, 'changes'],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.apply(c, ob, ch, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.apply(c, ob, ch, po, locate, data), locate);
   }
 
   function define(catalog, methodName, path, opts) {
-    const o = options(opts, ['body', 'actor', 'policy'], 'define');
+    const o = options(opts, ['body', 'actor', 'policy', 'locate'], 'define');
     const m = method(methodName);
     const p = str(path, 'path');
     const [[c, b, a, po], data] = docs([
@@ -240,22 +274,24 @@ function makeApi(raw, isReady) {
       [o.actor, 'actor', true],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.define(c, m, p, b, a, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.define(c, m, p, b, a, po, locate, data), locate);
   }
 
   function evolve(from, to, opts) {
-    const o = options(opts, ['objects', 'policy'], 'evolve');
+    const o = options(opts, ['objects', 'policy', 'locate'], 'evolve');
     const [[f, t, ob, po], data] = docs([
       [from, 'old catalog'],
       [to, 'new catalog'],
       [o.objects, 'objects', true],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.evolve(f, t, ob, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.evolve(f, t, ob, po, locate, data), locate);
   }
 
   function search(catalog, object, text, opts) {
-    const o = options(opts, ['set', 'actor', 'policy'], 'search');
+    const o = options(opts, ['set', 'actor', 'policy', 'locate'], 'search');
     const t = str(text, 'text');
     const set = str(o.set, 'set', true);
     const [[c, ob, a, po], data] = docs([
@@ -264,11 +300,12 @@ function makeApi(raw, isReady) {
       [o.actor, 'actor', true],
       [o.policy, 'policy', true],
     ]);
-    return call(() => raw.search(c, ob, t, set, a, po, data));
+    const locate = bool(o.locate, 'locate');
+    return call(() => raw.search(c, ob, t, set, a, po, locate, data), locate);
   }
 
   const FILTER_OPTIONS = [
-    'filter', 'query', 'count', 'select', 'top', 'consistencyLevel', 'objectType', 'actor',
+    'filter', 'query', 'count', 'select', 'top', 'consistencyLevel', 'objectType', 'actor', 'locate',
   ];
 
   function filter(catalog, objects, opts) {
@@ -279,10 +316,11 @@ function makeApi(raw, isReady) {
       [o.actor, 'actor', true],
       [o.policy, 'policy', true],
     ]);
+    const locate = bool(o.locate, 'locate');
     ready();
     const f = filterOptions(o);
     try {
-      return call(() => raw.filter(c, ob, f, a, po, data));
+      return call(() => raw.filter(c, ob, f, a, po, locate, data), locate);
     } finally {
       f.free();
     }
@@ -291,17 +329,18 @@ function makeApi(raw, isReady) {
   /** A catalog compiled once (under a policy) for many requests. */
   class Engine {
     #raw;
-    constructor(catalog, policy) {
+    constructor(catalog, policy, opts) {
+      const o = options(opts, ['locate'], 'new Engine');
+      const locate = bool(o.locate, 'locate');
       const [[c, po], data] = docs([
         [catalog, 'catalog'],
         [policy, 'policy', true],
       ]);
       ready();
       try {
-        this.#raw = new raw.Engine(c, po, data);
+        this.#raw = new raw.Engine(c, po, locate, data);
       } catch (e) {
-        if (typeof e === 'string') throw new CsaInputError(JSON.parse(e));
-        throw e;
+        throw thrown(e, locate);
       }
     }
     #engine() {
@@ -309,7 +348,7 @@ function makeApi(raw, isReady) {
       return this.#raw;
     }
     check(patch, opts) {
-      const o = options(opts, ['object', 'actor', 'objectType', 'audit'], 'Engine.check');
+      const o = options(opts, ['object', 'actor', 'objectType', 'audit', 'locate'], 'Engine.check');
       const [[p, ob, a], data] = docs([
         [patch, 'patch'],
         [o.object, 'object', true],
@@ -318,19 +357,21 @@ function makeApi(raw, isReady) {
       const kindOpt = objectType(o.objectType);
       const audit = bool(o.audit, 'audit');
       const e = this.#engine();
-      return call(() => e.check(p, ob, a, kindOpt, audit, data));
+      const locate = bool(o.locate, 'locate');
+      return call(() => e.check(p, ob, a, kindOpt, audit, locate, data), locate);
     }
     view(object, opts) {
-      const o = options(opts, ['actor'], 'Engine.view');
+      const o = options(opts, ['actor', 'locate'], 'Engine.view');
       const [[ob, a], data] = docs([
         [object, 'object'],
         [o.actor, 'actor', true],
       ]);
       const e = this.#engine();
-      return call(() => e.view(ob, a, data));
+      const locate = bool(o.locate, 'locate');
+      return call(() => e.view(ob, a, locate, data), locate);
     }
     plan(object, desired, opts) {
-      const o = options(opts, ['actor', 'exclusive', 'audit'], 'Engine.plan');
+      const o = options(opts, ['actor', 'exclusive', 'audit', 'locate'], 'Engine.plan');
       const [[ob, d, a], data] = docs([
         [object, 'object'],
         [desired, 'desired state'],
@@ -339,18 +380,21 @@ function makeApi(raw, isReady) {
       const exclusive = bool(o.exclusive, 'exclusive');
       const audit = bool(o.audit, 'audit');
       const e = this.#engine();
-      return call(() => e.plan(ob, d, a, exclusive, audit, data));
+      const locate = bool(o.locate, 'locate');
+      return call(() => e.plan(ob, d, a, exclusive, audit, locate, data), locate);
     }
-    apply(object, changes) {
+    apply(object, changes, opts) {
+      const o = options(opts, ['locate'], 'Engine.apply');
+      const locate = bool(o.locate, 'locate');
       const [[ob, ch], data] = docs([
         [object, 'object'],
         [changes, 'changes'],
       ]);
       const e = this.#engine();
-      return call(() => e.apply(ob, ch, data));
+      return call(() => e.apply(ob, ch, locate, data), locate);
     }
     search(object, text, opts) {
-      const o = options(opts, ['set', 'actor'], 'Engine.search');
+      const o = options(opts, ['set', 'actor', 'locate'], 'Engine.search');
       const t = str(text, 'text');
       const set = str(o.set, 'set', true);
       const [[ob, a], data] = docs([
@@ -358,7 +402,8 @@ function makeApi(raw, isReady) {
         [o.actor, 'actor', true],
       ]);
       const e = this.#engine();
-      return call(() => e.search(ob, t, set, a, data));
+      const locate = bool(o.locate, 'locate');
+      return call(() => e.search(ob, t, set, a, locate, data), locate);
     }
     filter(objects, opts) {
       const o = options(opts, FILTER_OPTIONS, 'Engine.filter');
@@ -366,10 +411,11 @@ function makeApi(raw, isReady) {
         [objects, 'objects'],
         [o.actor, 'actor', true],
       ]);
+      const locate = bool(o.locate, 'locate');
       const e = this.#engine();
       const f = filterOptions(o);
       try {
-        return call(() => e.filter(ob, f, a, data));
+        return call(() => e.filter(ob, f, a, locate, data), locate);
       } finally {
         f.free();
       }

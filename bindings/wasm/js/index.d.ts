@@ -167,6 +167,29 @@ export interface Violation {
   graphError: string;
   /** Byte offset into the `$filter` text (`invalid_filter` only). */
   offset?: number;
+  /** With `locate: true` (not in the CLI's output): the document the span is in. */
+  document?: DocumentName;
+  /** With `locate: true`: the offending text, in UTF-16 code units of `document`'s text. */
+  span?: Span;
+}
+
+/** Which input a located violation points into. */
+export type DocumentName =
+  | 'body' | 'catalog' | 'object' | 'actor' | 'policy' | 'definition' | 'filter' | 'desired' | 'changes';
+
+/** A range of a document's text, in UTF-16 code units (JavaScript string indices). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * `locate: true` adds `document` and `span` to each violation and warning whose span the
+ * library knows (for editors: underline it). Off by default: the result is then exactly the
+ * CLI's JSON.
+ */
+export interface Locate {
+  locate?: boolean;
 }
 
 /** Something worth knowing that refuses nothing. */
@@ -175,6 +198,10 @@ export interface Warning {
   pointer: string;
   attribute: string | null;
   message: string;
+  /** With `locate: true`. */
+  document?: DocumentName;
+  /** With `locate: true`. */
+  span?: Span;
 }
 
 /** `checked` when an actor was given, else `not_checked`. */
@@ -324,7 +351,7 @@ export class CsaInputError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Functions
 
-export interface CheckOptions {
+export interface CheckOptions extends Locate {
   /** The target object as Graph returns it (default: a cloud-only user with nothing assigned). */
   object?: Document<GraphObject>;
   /** The caller (default: authorization is not checked). */
@@ -345,13 +372,13 @@ export function check(catalog: Document<Catalog>, patch: Document<PatchBody>, op
 export function view(
   catalog: Document<Catalog>,
   object: Document<GraphObject>,
-  options?: { actor?: Document<Actor>; policy?: Document<Policy> },
+  options?: { actor?: Document<Actor>; policy?: Document<Policy> } & Locate,
 ): ViewReport;
 
 /** `csa lint`: every problem of a catalog. */
-export function lint(catalog: Document<Catalog>, options?: { policy?: Document<Policy> }): LintReport;
+export function lint(catalog: Document<Catalog>, options?: { policy?: Document<Policy> } & Locate): LintReport;
 
-export interface PlanOptions {
+export interface PlanOptions extends Locate {
   actor?: Document<Actor>;
   policy?: Document<Policy>;
   /** Also remove every readable attribute the desired state does not hold. */
@@ -372,7 +399,7 @@ export function apply(
   catalog: Document<Catalog>,
   object: Document<GraphObject>,
   changes: Document<CheckReport | Change[] | { changes: Change[] }>,
-  options?: { policy?: Document<Policy> },
+  options?: { policy?: Document<Policy> } & Locate,
 ): Applied;
 
 /** HTTP methods of definition requests (any letter case). */
@@ -383,17 +410,17 @@ export function define(
   catalog: Document<Catalog>,
   method: Method,
   path: string,
-  options?: { body?: Document<DefinitionBody>; actor?: Document<Actor>; policy?: Document<Policy> },
+  options?: { body?: Document<DefinitionBody>; actor?: Document<Actor>; policy?: Document<Policy> } & Locate,
 ): DefineReport;
 
 /** `csa evolve`: every difference between two catalogs, and the assignments it deactivates. */
 export function evolve(
   oldCatalog: Document<Catalog>,
   newCatalog: Document<Catalog>,
-  options?: { objects?: Document<Objects>; policy?: Document<Policy> },
+  options?: { objects?: Document<Objects>; policy?: Document<Policy> } & Locate,
 ): EvolveReport;
 
-export interface SearchOptions {
+export interface SearchOptions extends Locate {
   /** Only attribute sets whose name starts with this. */
   set?: string;
   actor?: Document<Actor>;
@@ -408,7 +435,7 @@ export function search(
   options?: SearchOptions,
 ): SearchReport;
 
-export interface FilterOptions {
+export interface FilterOptions extends Locate {
   /** The `$filter` text, literally. */
   filter?: string;
   /** A raw query string (`$count=true&$filter=...`), URL-decoded; replaces the others. */
@@ -436,19 +463,27 @@ export function filter(
 /** A catalog compiled once, under a policy, for many requests. */
 export class Engine {
   /** Compiles the catalog; throws a CsaInputError for an invalid catalog or policy. */
-  constructor(catalog: Document<Catalog>, policy?: Document<Policy>);
+  constructor(catalog: Document<Catalog>, policy?: Document<Policy>, options?: Locate);
   check(
     patch: Document<PatchBody>,
-    options?: { object?: Document<GraphObject>; actor?: Document<Actor>; objectType?: ObjectType; audit?: boolean },
+    options?: { object?: Document<GraphObject>; actor?: Document<Actor>; objectType?: ObjectType; audit?: boolean } & Locate,
   ): CheckReport;
-  view(object: Document<GraphObject>, options?: { actor?: Document<Actor> }): ViewReport;
+  view(object: Document<GraphObject>, options?: { actor?: Document<Actor> } & Locate): ViewReport;
   plan(
     object: Document<GraphObject>,
     desired: Document<DesiredState>,
-    options?: { actor?: Document<Actor>; exclusive?: boolean; audit?: boolean },
+    options?: { actor?: Document<Actor>; exclusive?: boolean; audit?: boolean } & Locate,
   ): CheckReport;
-  apply(object: Document<GraphObject>, changes: Document<CheckReport | Change[] | { changes: Change[] }>): Applied;
-  search(object: Document<GraphObject>, text: string, options?: { set?: string; actor?: Document<Actor> }): SearchReport;
+  apply(
+    object: Document<GraphObject>,
+    changes: Document<CheckReport | Change[] | { changes: Change[] }>,
+    options?: Locate,
+  ): Applied;
+  search(
+    object: Document<GraphObject>,
+    text: string,
+    options?: { set?: string; actor?: Document<Actor> } & Locate,
+  ): SearchReport;
   filter(objects: Document<Objects>, options?: FilterOptions): FilterReport;
   /** Releases the compiled catalog now (otherwise the garbage collector does). */
   free(): void;

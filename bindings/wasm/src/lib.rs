@@ -10,16 +10,29 @@
 //!   the function's parameters, is JSON serialised from parsed data ([`Input::data`]) rather
 //!   than text a person wrote ([`Input::text`]);
 //! - a document the command cannot use at all (csa's exit 2) throws a string, the JSON of
-//!   `{"error", "message", "document", "item"?, "violations", "warnings"}`, which the wrapper
+//!   `{"cli": {"error", "item"?, "violations"}, "message", "document", "warnings"}`, which the wrapper
 //!   turns into a `CsaInputError`; an argument of the wrong kind throws a JavaScript `Error`.
+//!
+//! - with `locate`, the text is `{"report": ..., "spans": ...}` (and a thrown error carries
+//!   `"spans"`): for each violation and warning, in the report's order, `[document, start, end]`
+//!   with the offsets in UTF-16 code units of that document's text (what an editor counts), or
+//!   `null` where the library knows no span. The wrapper puts them on the violations.
 //!
 //! No path from JavaScript input reaches a panic: the workspace lints deny `unwrap`, `expect`,
 //! `panic!` and indexing, and the package's tests feed every function random input.
 
+#![allow(
+    clippy::too_many_arguments,
+    reason = "each raw function takes its documents and flags positionally; js/core.js names them"
+)]
+
 use csa::commands::{
     Apply, Check, CheckReport, Define, Evolve, Filter, Input, Lint, Plan, Search, View,
 };
-use csa::{Actor, InputError, Method, Object, ObjectKind, PlanMode, Policy, Verdict};
+use csa::{
+    Actor, Document, InputError, Method, Object, ObjectKind, PlanMode, Policy, Verdict, Violation,
+    Warning,
+};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::*;
@@ -80,40 +93,147 @@ fn json<T: Serialize + ?Sized>(report: &T) -> Result<String, JsValue> {
     serde_json::to_string(report).map_err(|e| usage(&format!("cannot serialise the result: {e}")))
 }
 
-/// What a `CsaInputError` carries, thrown as JSON text.
-fn input_error(e: &InputError) -> JsValue {
-    struct Thrown<'a>(&'a InputError);
+/// The documents of one call, by what they are: where violations' spans point.
+#[derive(Default, Clone, Copy)]
+struct Sources<'a> {
+    body: Option<&'a [u8]>,
+    catalog: Option<&'a [u8]>,
+    object: Option<&'a [u8]>,
+    actor: Option<&'a [u8]>,
+    policy: Option<&'a [u8]>,
+    definition: Option<&'a [u8]>,
+    filter: Option<&'a [u8]>,
+    desired: Option<&'a [u8]>,
+    changes: Option<&'a [u8]>,
+}
+
+impl<'a> Sources<'a> {
+    /// The text of `document`, and its name for JavaScript.
+    fn get(&self, document: Document) -> Option<(&'static str, &'a [u8])> {
+        let (name, text) = match document {
+            Document::Body => ("body", self.body),
+            Document::Catalog => ("catalog", self.catalog),
+            Document::Object => ("object", self.object),
+            Document::Actor => ("actor", self.actor),
+            Document::Policy => ("policy", self.policy),
+            Document::Definition => ("definition", self.definition),
+            Document::Filter => ("filter", self.filter),
+            Document::Desired => ("desired", self.desired),
+            Document::Changes => ("changes", self.changes),
+            _ => return None,
+        };
+        text.map(|t| (name, t))
+    }
+}
+
+/// A document's bytes, when it was given.
+fn bytes(d: Option<&Doc>) -> Option<&[u8]> {
+    d.map(|d| d.bytes.as_slice())
+}
+
+/// Byte offset `at` of `text` in UTF-16 code units, as a JavaScript string of it counts.
+fn utf16(text: &[u8], at: usize) -> usize {
+    let prefix = text.get(..at.min(text.len())).unwrap_or_default();
+    match std::str::from_utf8(prefix) {
+        Ok(s) => s.encode_utf16().count(),
+        Err(_) => String::from_utf8_lossy(prefix).encode_utf16().count(),
+    }
+}
+
+/// A span as JavaScript gets it: `[document, start, end]` (UTF-16 offsets), or null.
+type Span = Option<(&'static str, usize, usize)>;
+
+/// `{"violations": [...], "warnings": [...]}`: the span of each, in order.
+#[derive(Serialize)]
+struct Spans {
+    violations: Vec<Span>,
+    warnings: Vec<Span>,
+}
+
+/// The spans of `violations` and `warnings` in `sources`.
+fn spans(violations: &[Violation], warnings: &[Warning], sources: &Sources<'_>) -> Spans {
+    let one = |span: Option<std::ops::Range<usize>>, document: Document| {
+        span.and_then(|r| {
+            sources
+                .get(document)
+                .map(|(name, text)| (name, utf16(text, r.start), utf16(text, r.end)))
+        })
+    };
+    Spans {
+        violations: violations
+            .iter()
+            .map(|v| one(v.byte_span(), v.document()))
+            .collect(),
+        warnings: warnings
+            .iter()
+            .map(|w| one(w.byte_span(), w.document()))
+            .collect(),
+    }
+}
+
+/// What a `CsaInputError` carries, thrown as JSON text (with the spans, when asked for).
+fn input_error(e: &InputError, located: Option<&Sources<'_>>) -> JsValue {
+    struct Thrown<'a>(&'a InputError, Option<Spans>);
     impl Serialize for Thrown<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            // The CLI's `{"error", "item"?, "violations"}`, then what a JavaScript error adds.
-            let report = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+            // The CLI's `{"error", "item"?, "violations"}` as it is, then what a JavaScript
+            // error adds.
             let mut m = s.serialize_map(None)?;
-            if let serde_json::Value::Object(fields) = &report {
-                for (k, v) in fields {
-                    if k != "violations" {
-                        m.serialize_entry(k, v)?;
-                    }
-                }
-            }
+            m.serialize_entry("cli", self.0)?;
             m.serialize_entry("message", &self.0.to_string())?;
             m.serialize_entry("document", self.0.document().as_str())?;
-            m.serialize_entry("violations", self.0.violations())?;
             m.serialize_entry("warnings", Verdict::warnings(self.0))?;
+            if let Some(spans) = &self.1 {
+                m.serialize_entry("spans", spans)?;
+            }
             m.end()
         }
     }
-    match serde_json::to_string(&Thrown(e)) {
+    let spans = located.map(|sources| spans(e.violations(), Verdict::warnings(e), sources));
+    match serde_json::to_string(&Thrown(e, spans)) {
         Ok(text) => JsValue::from_str(&text),
         Err(_) => usage(&e.to_string()),
     }
 }
 
-/// The report of a command, or its input error thrown.
-fn report<T: Serialize>(result: Result<T, InputError>) -> Result<String, JsValue> {
+/// The report of a command, or its input error thrown; with `locate`, the spans of its
+/// violations and warnings (`found` lists them) in `sources`.
+fn finish<T: Serialize>(
+    result: Result<T, InputError>,
+    found: impl Fn(&T) -> (&[Violation], &[Warning]),
+    sources: Sources<'_>,
+    locate: bool,
+) -> Result<String, JsValue> {
     match result {
+        Ok(r) if locate => {
+            let (violations, warnings) = found(&r);
+            Ok(format!(
+                r#"{{"report":{},"spans":{}}}"#,
+                json(&r)?,
+                json(&spans(violations, warnings, &sources))?
+            ))
+        }
         Ok(r) => json(&r),
-        Err(e) => Err(input_error(&e)),
+        Err(e) => Err(input_error(&e, locate.then_some(&sources))),
     }
+}
+
+/// [`finish`] for a report of the [`Verdict`] kind.
+fn verdict<T: Serialize + Verdict>(
+    result: Result<T, InputError>,
+    sources: Sources<'_>,
+    locate: bool,
+) -> Result<String, JsValue> {
+    finish(result, |r| (r.violations(), r.warnings()), sources, locate)
+}
+
+/// [`finish`] for a report that holds no violations (only its input errors can).
+fn plain<T: Serialize>(
+    result: Result<T, InputError>,
+    sources: Sources<'_>,
+    locate: bool,
+) -> Result<String, JsValue> {
+    finish(result, |_| (&[], &[]), sources, locate)
 }
 
 /// The object kinds `--object-type` takes.
@@ -131,7 +251,6 @@ fn object_kind(name: &str) -> Result<ObjectKind, JsValue> {
 
 /// `csa check`: documents `catalog` (0), `patch` (1), `object` (2), `actor` (3), `policy` (4).
 #[wasm_bindgen(js_name = check)]
-#[allow(clippy::too_many_arguments)]
 pub fn check(
     catalog: &JsValue,
     patch: &JsValue,
@@ -141,6 +260,7 @@ pub fn check(
     object_type: Option<String>,
     allow_synced: bool,
     audit: bool,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -163,7 +283,15 @@ pub fn check(
     if let Some(kind) = object_type {
         c = c.object_type(object_kind(&kind)?);
     }
-    report(c.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        body: Some(&patch.bytes),
+        object: bytes(object.as_ref()),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(c.run(), sources, locate)
 }
 
 /// `csa view`: `catalog` (0), `object` (1), `actor` (2), `policy` (3).
@@ -173,6 +301,7 @@ pub fn view(
     object: &JsValue,
     actor: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -186,24 +315,40 @@ pub fn view(
     if let Some(p) = &policy {
         v = v.policy(p.input());
     }
-    report(v.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        object: Some(&object.bytes),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    plain(v.run(), sources, locate)
 }
 
 /// `csa lint`: `catalog` (0), `policy` (1).
 #[wasm_bindgen(js_name = lint)]
-pub fn lint(catalog: &JsValue, policy: &JsValue, data: u32) -> Result<String, JsValue> {
+pub fn lint(
+    catalog: &JsValue,
+    policy: &JsValue,
+    locate: bool,
+    data: u32,
+) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
     let policy = optional(policy, "policy", 1, data)?;
     let mut l = Lint::new(catalog.input());
     if let Some(p) = &policy {
         l = l.policy(p.input());
     }
-    report(l.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(l.run(), sources, locate)
 }
 
 /// `csa plan`: `catalog` (0), `object` (1), `desired` (2), `actor` (3), `policy` (4).
 #[wasm_bindgen(js_name = plan)]
-#[allow(clippy::too_many_arguments)]
 pub fn plan(
     catalog: &JsValue,
     object: &JsValue,
@@ -212,6 +357,7 @@ pub fn plan(
     policy: &JsValue,
     exclusive: bool,
     audit: bool,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -228,7 +374,15 @@ pub fn plan(
     if let Some(doc) = &policy {
         p = p.policy(doc.input());
     }
-    report(p.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        object: Some(&object.bytes),
+        desired: Some(&desired.bytes),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(p.run(), sources, locate)
 }
 
 /// `csa apply`: `catalog` (0), `object` (1), `changes` (2), `policy` (3).
@@ -238,6 +392,7 @@ pub fn apply(
     object: &JsValue,
     changes: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -248,7 +403,14 @@ pub fn apply(
     if let Some(p) = &policy {
         a = a.policy(p.input());
     }
-    report(a.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        object: Some(&object.bytes),
+        changes: Some(&changes.bytes),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(a.run(), sources, locate)
 }
 
 /// `csa define`: `catalog` (0), `body` (1), `actor` (2), `policy` (3).
@@ -260,6 +422,7 @@ pub fn define(
     body: &JsValue,
     actor: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -279,7 +442,14 @@ pub fn define(
     if let Some(p) = &policy {
         d = d.policy(p.input());
     }
-    report(d.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        definition: bytes(body.as_ref()),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(d.run(), sources, locate)
 }
 
 /// `csa evolve`: `from` (0), `to` (1), `objects` (2), `policy` (3).
@@ -289,6 +459,7 @@ pub fn evolve(
     to: &JsValue,
     objects: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let from = doc(from, "old catalog", 0, data)?;
@@ -302,7 +473,12 @@ pub fn evolve(
     if let Some(p) = &policy {
         e = e.policy(p.input());
     }
-    report(e.run())
+    let sources = Sources {
+        catalog: Some(&from.bytes),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    plain(e.run(), sources, locate)
 }
 
 /// `csa search`: `catalog` (0), `object` (1), `actor` (2), `policy` (3).
@@ -314,6 +490,7 @@ pub fn search(
     set: Option<String>,
     actor: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -330,7 +507,14 @@ pub fn search(
     if let Some(p) = &policy {
         s = s.policy(p.input());
     }
-    report(s.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        object: Some(&object.bytes),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    plain(s.run(), sources, locate)
 }
 
 /// The options of `csa filter` (and [`Engine::filter`]), as the wrapper passes them.
@@ -424,6 +608,7 @@ pub fn filter(
     options: &FilterOptions,
     actor: &JsValue,
     policy: &JsValue,
+    locate: bool,
     data: u32,
 ) -> Result<String, JsValue> {
     let catalog = doc(catalog, "catalog", 0, data)?;
@@ -437,7 +622,14 @@ pub fn filter(
     if let Some(p) = &policy {
         f = f.policy(p.input());
     }
-    report(f.run())
+    let sources = Sources {
+        catalog: Some(&catalog.bytes),
+        filter: options.filter.as_deref().map(str::as_bytes),
+        actor: bytes(actor.as_ref()),
+        policy: bytes(policy.as_ref()),
+        ..Sources::default()
+    };
+    verdict(f.run(), sources, locate)
 }
 
 /// A valid catalog with nothing in it.
@@ -485,22 +677,32 @@ impl Serialize for Viewed {
 impl Engine {
     /// Compiles `catalog` (0) under `policy` (1; the default policy when absent).
     #[wasm_bindgen(constructor)]
-    pub fn new(catalog: &JsValue, policy: &JsValue, data: u32) -> Result<Engine, JsValue> {
+    pub fn new(
+        catalog: &JsValue,
+        policy: &JsValue,
+        locate: bool,
+        data: u32,
+    ) -> Result<Engine, JsValue> {
         let catalog = doc(catalog, "catalog", 0, data)?;
-        let policy = optional(policy, "policy", 1, data)?;
-        let policy = match &policy {
-            Some(p) => Policy::from_json(&p.bytes).map_err(|e| input_error(&e))?,
+        let policy_doc = optional(policy, "policy", 1, data)?;
+        let sources = Sources {
+            catalog: Some(&catalog.bytes),
+            policy: bytes(policy_doc.as_ref()),
+            ..Sources::default()
+        };
+        let located = locate.then_some(&sources);
+        let policy = match &policy_doc {
+            Some(p) => Policy::from_json(&p.bytes).map_err(|e| input_error(&e, located))?,
             None => Policy::default(),
         };
-        let catalog =
-            csa::Catalog::from_json_with(&catalog.bytes, &policy).map_err(|e| input_error(&e))?;
+        let catalog = csa::Catalog::from_json_with(&catalog.bytes, &policy)
+            .map_err(|e| input_error(&e, located))?;
         Ok(Engine {
             engine: csa::Engine::new(catalog, policy),
         })
     }
 
     /// `csa check` on this catalog: `patch` (0), `object` (1), `actor` (2).
-    #[allow(clippy::too_many_arguments)]
     pub fn check(
         &self,
         patch: &JsValue,
@@ -508,6 +710,7 @@ impl Engine {
         actor: &JsValue,
         object_type: Option<String>,
         audit: bool,
+        locate: bool,
         data: u32,
     ) -> Result<String, JsValue> {
         let patch = doc(patch, "patch", 0, data)?;
@@ -529,18 +732,36 @@ impl Engine {
                 audit,
             ))
         })();
-        report(decided)
+        let sources = Sources {
+            body: Some(&patch.bytes),
+            object: bytes(object.as_ref()),
+            actor: bytes(actor.as_ref()),
+            ..Sources::default()
+        };
+        verdict(decided, sources, locate)
     }
 
     /// `csa view` on this catalog: `object` (0), `actor` (1).
-    pub fn view(&self, object: &JsValue, actor: &JsValue, data: u32) -> Result<String, JsValue> {
+    pub fn view(
+        &self,
+        object: &JsValue,
+        actor: &JsValue,
+        locate: bool,
+        data: u32,
+    ) -> Result<String, JsValue> {
         let object = doc(object, "object", 0, data)?;
         let actor = optional(actor, "actor", 1, data)?;
-        report((|| {
+        let viewed = (|| {
             let object = read_object(Some(&object))?;
             let actor = read_actor(actor.as_ref())?;
             Ok(Viewed(self.engine.view(&object, actor.as_ref())))
-        })())
+        })();
+        let sources = Sources {
+            object: Some(&object.bytes),
+            actor: bytes(actor.as_ref()),
+            ..Sources::default()
+        };
+        plain(viewed, sources, locate)
     }
 
     /// `csa plan` on this catalog: `object` (0), `desired` (1), `actor` (2).
@@ -551,6 +772,7 @@ impl Engine {
         actor: &JsValue,
         exclusive: bool,
         audit: bool,
+        locate: bool,
         data: u32,
     ) -> Result<String, JsValue> {
         let object = doc(object, "object", 0, data)?;
@@ -561,7 +783,7 @@ impl Engine {
         } else {
             PlanMode::Managed
         };
-        report((|| {
+        let planned = (|| {
             let actor = read_actor(actor.as_ref())?;
             let object = read_object(Some(&object))?;
             let evaluation = self
@@ -574,13 +796,31 @@ impl Engine {
                 evaluation,
                 audit,
             ))
-        })())
+        })();
+        let sources = Sources {
+            object: Some(&object.bytes),
+            desired: Some(&desired.bytes),
+            actor: bytes(actor.as_ref()),
+            ..Sources::default()
+        };
+        verdict(planned, sources, locate)
     }
 
     /// `csa apply` on this catalog: `object` (0), `changes` (1).
-    pub fn apply(&self, object: &JsValue, changes: &JsValue, data: u32) -> Result<String, JsValue> {
+    pub fn apply(
+        &self,
+        object: &JsValue,
+        changes: &JsValue,
+        locate: bool,
+        data: u32,
+    ) -> Result<String, JsValue> {
         let object = doc(object, "object", 0, data)?;
         let changes = doc(changes, "changes", 1, data)?;
+        let sources = Sources {
+            object: Some(&object.bytes),
+            changes: Some(&changes.bytes),
+            ..Sources::default()
+        };
         if changes.bytes.len() > self.engine.policy().max_body_bytes {
             // Refused before it is read: `csa apply`'s own error, from the command itself on
             // an empty catalog (the object is read first, as the command reads it).
@@ -588,17 +828,20 @@ impl Engine {
                 r#"{{"maxBodyBytes": {}}}"#,
                 self.engine.policy().max_body_bytes
             );
-            return report(
+            return verdict(
                 Apply::new(EMPTY_CATALOG, object.input(), changes.input())
                     .policy(policy.as_str())
                     .run(),
+                sources,
+                locate,
             );
         }
-        report((|| {
+        let applied = (|| {
             let object = read_object(Some(&object))?;
             let changes = csa::changes_from_json(&changes.bytes)?;
             Ok(self.engine.apply_changes(&object, &changes))
-        })())
+        })();
+        verdict(applied, sources, locate)
     }
 
     /// `csa search` on this catalog: `object` (0), `actor` (1).
@@ -608,11 +851,12 @@ impl Engine {
         text: &str,
         set: Option<String>,
         actor: &JsValue,
+        locate: bool,
         data: u32,
     ) -> Result<String, JsValue> {
         let object = doc(object, "object", 0, data)?;
         let actor = optional(actor, "actor", 1, data)?;
-        report((|| {
+        let found = (|| {
             let object = read_object(Some(&object))?;
             let actor = read_actor(actor.as_ref())?;
             Ok(Matches(self.engine.search(
@@ -621,7 +865,13 @@ impl Engine {
                 text,
                 set.as_deref(),
             )))
-        })())
+        })();
+        let sources = Sources {
+            object: Some(&object.bytes),
+            actor: bytes(actor.as_ref()),
+            ..Sources::default()
+        };
+        plain(found, sources, locate)
     }
 
     /// `csa filter` on this catalog: `objects` (0), `actor` (1).
@@ -630,6 +880,7 @@ impl Engine {
         objects: &JsValue,
         options: &FilterOptions,
         actor: &JsValue,
+        locate: bool,
         data: u32,
     ) -> Result<String, JsValue> {
         let objects = doc(objects, "objects", 0, data)?;
@@ -638,10 +889,16 @@ impl Engine {
         let query = options
             .on(Filter::new(&[][..], objects.input()))?
             .graph_query();
-        report((|| {
+        let answered = (|| {
             let list = Object::list_from_json(&objects.bytes)?;
             let actor = read_actor(actor.as_ref())?;
             Ok(self.engine.query(&list, actor.as_ref(), &query))
-        })())
+        })();
+        let sources = Sources {
+            filter: options.filter.as_deref().map(str::as_bytes),
+            actor: bytes(actor.as_ref()),
+            ..Sources::default()
+        };
+        verdict(answered, sources, locate)
     }
 }
