@@ -347,6 +347,10 @@ function makeApi(raw, isReady) {
       if (this.#raw === undefined) throw new Error('entra-csa: this Engine was freed');
       return this.#raw;
     }
+    // The object and actor the last successful check read (the module keeps them read): the
+    // same again (as a string, or undefined) is not passed and read again.
+    #lastObject = { set: false };
+    #lastActor = { set: false };
     check(patch, opts) {
       const o = options(opts, ['object', 'actor', 'objectType', 'audit', 'locate'], 'Engine.check');
       const [[p, ob, a], data] = docs([
@@ -356,9 +360,20 @@ function makeApi(raw, isReady) {
       ]);
       const kindOpt = objectType(o.objectType);
       const audit = bool(o.audit, 'audit');
-      const e = this.#engine();
       const locate = bool(o.locate, 'locate');
-      return call(() => e.check(p, ob, a, kindOpt, audit, locate, data), locate);
+      const e = this.#engine();
+      const cacheable = (v) => v === undefined || typeof v === 'string';
+      const objectKey = { set: cacheable(ob), value: ob, kind: kindOpt, data: data & 2 };
+      const actorKey = { set: typeof a === 'string', value: a, data: data & 4 };
+      const same = (x, y) => x.set && y.set && x.value === y.value && x.kind === y.kind && x.data === y.data;
+      const again = (same(objectKey, this.#lastObject) ? 1 : 0) | (same(actorKey, this.#lastActor) ? 2 : 0);
+      const result = call(
+        () => e.check(p, again & 1 ? undefined : ob, again & 2 ? undefined : a, kindOpt, audit, locate, again, data),
+        locate,
+      );
+      this.#lastObject = objectKey;
+      this.#lastActor = actorKey;
+      return result;
     }
     view(object, opts) {
       const o = options(opts, ['actor', 'locate'], 'Engine.view');

@@ -33,6 +33,10 @@ use csa::{
     Actor, Document, InputError, Method, Object, ObjectKind, PlanMode, Policy, Verdict, Violation,
     Warning,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use csa::PreparedObject;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::*;
@@ -636,9 +640,69 @@ pub fn filter(
 const EMPTY_CATALOG: &str = r#"{"attributeSets": [], "customSecurityAttributeDefinitions": []}"#;
 
 /// A catalog compiled once under a policy, for many requests: [`csa::Engine`].
+///
+/// It keeps the last object and the last actor it read, with their bytes: a caller checking
+/// many bodies against the same object as the same actor (the common case: a form, an editor, a
+/// provider's plan) passes the same documents again, and they are then not read again. The
+/// object is kept prepared ([`csa::Engine::prepare`]), so each check is
+/// [`csa::Engine::evaluate_prepared`]: the same decision as [`csa::Engine::evaluate`].
 #[wasm_bindgen]
 pub struct Engine {
     engine: csa::Engine,
+    object: RefCell<Option<Rc<Read>>>,
+    actor: RefCell<Option<Rc<ReadActor>>>,
+}
+
+/// An actor document read: its bytes (the key) and the actor.
+type ReadActor = (Vec<u8>, Actor);
+
+/// An object document read and prepared: its bytes and kind override (the key), the object.
+struct Read {
+    bytes: Vec<u8>,
+    kind: Option<ObjectKind>,
+    object: Object,
+    prepared: PreparedObject,
+}
+
+impl Engine {
+    /// The object of `doc` (a fresh user without one) with `kind` over its own, prepared;
+    /// from the cache when it holds the same bytes and kind.
+    fn object(&self, doc: Option<&Doc>, kind: Option<ObjectKind>) -> Result<Rc<Read>, InputError> {
+        let bytes = doc.map_or(&[][..], |d| d.bytes.as_slice());
+        if let Some(read) = self.object.borrow().as_ref() {
+            if read.bytes == bytes && read.kind == kind {
+                return Ok(Rc::clone(read));
+            }
+        }
+        let mut object = read_object(doc)?;
+        if let Some(k) = &kind {
+            object = object.with_kind(k.clone());
+        }
+        let prepared = self.engine.prepare(&object);
+        let read = Rc::new(Read {
+            bytes: bytes.to_vec(),
+            kind,
+            object,
+            prepared,
+        });
+        *self.object.borrow_mut() = Some(Rc::clone(&read));
+        Ok(read)
+    }
+
+    /// The actor of `doc`, if one is given; from the cache when it holds the same bytes.
+    fn actor(&self, doc: Option<&Doc>) -> Result<Option<Rc<ReadActor>>, InputError> {
+        let Some(doc) = doc else {
+            return Ok(None);
+        };
+        if let Some(cached) = self.actor.borrow().as_ref() {
+            if cached.0 == doc.bytes {
+                return Ok(Some(Rc::clone(cached)));
+            }
+        }
+        let read = Rc::new((doc.bytes.clone(), Actor::from_json(&doc.bytes)?));
+        *self.actor.borrow_mut() = Some(Rc::clone(&read));
+        Ok(Some(read))
+    }
 }
 
 /// The object document, or a cloud-only user with nothing assigned.
@@ -699,10 +763,14 @@ impl Engine {
             .map_err(|e| input_error(&e, located))?;
         Ok(Engine {
             engine: csa::Engine::new(catalog, policy),
+            object: RefCell::new(None),
+            actor: RefCell::new(None),
         })
     }
 
-    /// `csa check` on this catalog: `patch` (0), `object` (1), `actor` (2).
+    /// `csa check` on this catalog: `patch` (0), `object` (1), `actor` (2). Bit 0 of `again`
+    /// says the object is the one (with the same `object_type`) the last successful check read,
+    /// bit 1 the same of the actor: the wrapper knows, so it does not pass them again.
     pub fn check(
         &self,
         patch: &JsValue,
@@ -711,31 +779,63 @@ impl Engine {
         object_type: Option<String>,
         audit: bool,
         locate: bool,
+        again: u32,
         data: u32,
     ) -> Result<String, JsValue> {
         let patch = doc(patch, "patch", 0, data)?;
         let object = optional(object, "object", 1, data)?;
         let actor = optional(actor, "actor", 2, data)?;
         let kind = object_type.as_deref().map(object_kind).transpose()?;
+        let cached_object = match again & 1 {
+            0 => None,
+            _ => Some(
+                self.object
+                    .borrow()
+                    .clone()
+                    .ok_or_else(|| usage("no object read yet"))?,
+            ),
+        };
+        let cached_actor = match again & 2 {
+            0 => None,
+            _ => Some(
+                self.actor
+                    .borrow()
+                    .clone()
+                    .ok_or_else(|| usage("no actor read yet"))?,
+            ),
+        };
         let decided = (|| {
-            let mut object = read_object(object.as_ref())?;
-            if let Some(kind) = kind {
-                object = object.with_kind(kind);
-            }
-            let actor = read_actor(actor.as_ref())?;
-            let evaluation = self.engine.evaluate(&object, actor.as_ref(), &patch.bytes);
+            // Read in the order `csa check` reads them: the object, then the actor.
+            let read = match &cached_object {
+                Some(read) => Rc::clone(read),
+                None => self.object(object.as_ref(), kind)?,
+            };
+            let actor = match &cached_actor {
+                Some(actor) => Some(Rc::clone(actor)),
+                None => self.actor(actor.as_ref())?,
+            };
+            let actor = actor.as_ref().map(|a| &a.1);
+            let evaluation = self
+                .engine
+                .evaluate_prepared(&read.prepared, actor, &patch.bytes);
             Ok(CheckReport::new(
                 &self.engine,
-                &object,
-                actor.as_ref(),
+                &read.object,
+                actor,
                 evaluation,
                 audit,
             ))
         })();
         let sources = Sources {
             body: Some(&patch.bytes),
-            object: bytes(object.as_ref()),
-            actor: bytes(actor.as_ref()),
+            object: cached_object
+                .as_ref()
+                .map(|r| r.bytes.as_slice())
+                .or(bytes(object.as_ref())),
+            actor: cached_actor
+                .as_ref()
+                .map(|a| a.0.as_slice())
+                .or(bytes(actor.as_ref())),
             ..Sources::default()
         };
         verdict(decided, sources, locate)
