@@ -26,6 +26,33 @@ test('require and import of the package name give the same API, ready to call', 
   assert.equal(required.check(catalog, assign).allowed, true);
 });
 
+test('by its name, through package.json exports: require and import in Node, no init()', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { spawnSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'entra-csa-user-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(packageDir, 'pkg'), join(dir, 'node_modules', 'entra-csa'), 'dir');
+  const catalogFile = JSON.stringify(join(packageDir, '..', '..', 'docs', 'examples', 'sample-catalog.json'));
+  const body = JSON.stringify(assign);
+  writeFileSync(join(dir, 'a.cjs'), `const { check, Engine } = require('entra-csa');
+const catalog = require('fs').readFileSync(${catalogFile}, 'utf8');
+console.log(check(catalog, ${body}).allowed, typeof Engine, require.resolve('entra-csa'));`);
+  writeFileSync(join(dir, 'b.mjs'), `import { check, CsaInputError } from 'entra-csa';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const cjs = createRequire(import.meta.url)('entra-csa');
+console.log(check(readFileSync(${catalogFile}, 'utf8'), ${body}).allowed, CsaInputError === cjs.CsaInputError, import.meta.resolve('entra-csa'));`);
+  for (const [file, entry] of [['a.cjs', 'node/index.cjs'], ['b.mjs', 'node/index.mjs']]) {
+    const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [allowed, second, resolved] = r.stdout.trim().split(' ');
+    assert.equal(allowed, 'true');
+    assert.ok(second === 'function' || second === 'true', r.stdout);
+    assert.ok(resolved.endsWith(entry), `${file} resolved ${resolved}`);
+  }
+});
+
 test('package.json: named entra-csa, exports for node (import, require) and the browser', async () => {
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(join(packageDir, 'pkg', 'package.json'), 'utf8'));
