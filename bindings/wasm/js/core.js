@@ -367,10 +367,19 @@ function makeApi(raw, isReady) {
       const actorKey = { set: typeof a === 'string', value: a, data: data & 4 };
       const same = (x, y) => x.set && y.set && x.value === y.value && x.kind === y.kind && x.data === y.data;
       const again = (same(objectKey, this.#lastObject) ? 1 : 0) | (same(actorKey, this.#lastActor) ? 2 : 0);
-      const result = call(
-        () => e.check(p, again & 1 ? undefined : ob, again & 2 ? undefined : a, kindOpt, audit, locate, again, data),
-        locate,
-      );
+      let result;
+      try {
+        result = call(
+          () => e.check(p, again & 1 ? undefined : ob, again & 2 ? undefined : a, kindOpt, audit, locate, again, data),
+          locate,
+        );
+      } catch (error) {
+        // The module may have read (and kept) one document before refusing another: what it
+        // keeps is no longer known here, so nothing is taken as read.
+        this.#lastObject = { set: false };
+        this.#lastActor = { set: false };
+        throw error;
+      }
       this.#lastObject = objectKey;
       this.#lastActor = actorKey;
       return result;

@@ -180,3 +180,26 @@ test('locate: each violation gets its document and span, for an editor', () => {
     (e) => e.violations[0].document === 'catalog' && e.violations[0].span.end > e.violations[0].span.start,
   );
 });
+
+test('Engine.check reads a changed object or actor again, also after a refused document', () => {
+  const engine = new csa.Engine(catalog);
+  const user = example('user.json');
+  const admin = example('eng-admin.json');
+  const reader = example('mkt-reader.json');
+  const fresh = '{"@odata.type": "#microsoft.graph.user"}';
+  const expect = (object, actor) => csa.check(catalog, assign, { object, actor });
+  assert.deepEqual(engine.check(assign, { object: user, actor: admin }), expect(user, admin));
+  assert.deepEqual(engine.check(assign, { object: user, actor: admin }), expect(user, admin));
+  assert.deepEqual(engine.check(assign, { object: fresh, actor: admin }), expect(fresh, admin));
+  assert.deepEqual(engine.check(assign, { object: fresh, actor: reader }), expect(fresh, reader));
+  assert.deepEqual(engine.check(assign, { object: fresh, actor: admin }), expect(fresh, admin));
+  // The object is read (and kept by the module), then the actor is refused...
+  assert.throws(() => engine.check(assign, { object: user, actor: '{"roleAssignments": 1}' }), csa.CsaInputError);
+  // ...so the object checked next is read again, not taken for the one kept.
+  assert.notDeepEqual(expect(fresh, admin), expect(user, admin));
+  assert.deepEqual(engine.check(assign, { object: fresh, actor: admin }), expect(fresh, admin));
+  assert.deepEqual(engine.check(assign, { object: user, actor: reader, objectType: 'device' }), csa.check(catalog, assign, { object: user, actor: reader, objectType: 'device' }));
+  assert.deepEqual(engine.check(assign, { object: user, actor: reader }), expect(user, reader));
+  assert.deepEqual(engine.check(assign), csa.check(catalog, assign));
+  engine.free();
+});
