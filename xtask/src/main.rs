@@ -12,8 +12,10 @@
 use std::process::ExitCode;
 
 mod python;
+mod playground;
 mod run;
 mod suites;
+mod wasm;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

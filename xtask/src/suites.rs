@@ -25,6 +25,16 @@ pub const SUITES: &[Suite] = &[
         about: "the Python package entra-csa: its manylinux wheel built and installed in a fresh venv, pytest, mypy --strict",
         run: crate::python::run_suite,
     },
+    Suite {
+        name: "wasm",
+        about: "the npm package entra-csa: npm run build, then its Node tests (node --test)",
+        run: crate::wasm::run_suite,
+    },
+    Suite {
+        name: "playground",
+        about: "the browser playground: vite build, then Playwright on Debian's chromium",
+        run: crate::playground::run_suite,
+    },
 ];
 
 fn rust() -> Result<(), String> {
