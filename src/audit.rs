@@ -14,7 +14,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::auth::{Actor, Scope};
-use crate::diff::{serialize_change, Change, Op};
+use crate::diff::Change;
 use crate::engine::Evaluation;
 use crate::object::{Object, ObjectKind};
 use crate::policy::{Policy, REDACTED};
@@ -113,53 +113,7 @@ impl Serialize for AuditValue {
 }
 
 /// One change as the audit record writes it: a [`Change`] whose values may be masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditChange {
-    op: Op,
-    attribute_set: Text,
-    name: Text,
-    before: Option<AuditValue>,
-    after: Option<AuditValue>,
-}
-
-impl AuditChange {
-    /// `add`, `replace` or `remove`.
-    pub fn op(&self) -> Op {
-        self.op
-    }
-    /// The attribute set, in catalog casing.
-    pub fn attribute_set(&self) -> &str {
-        &self.attribute_set
-    }
-    /// The attribute name, in catalog casing.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-    /// `Set_Name`.
-    pub fn attribute(&self) -> String {
-        format!("{}_{}", self.attribute_set, self.name)
-    }
-    /// The value before (`None` when not assigned).
-    pub fn before(&self) -> Option<&AuditValue> {
-        self.before.as_ref()
-    }
-    /// The value after (`None` when removed).
-    pub fn after(&self) -> Option<&AuditValue> {
-        self.after.as_ref()
-    }
-}
-
-impl Serialize for AuditChange {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serialize_change(
-            s,
-            self.op,
-            (&self.attribute_set, &self.name),
-            &self.before,
-            &self.after,
-        )
-    }
-}
+pub type AuditChange = Change<AuditValue>;
 
 impl AuditRecord {
     /// The record of `changes` made to `object` by `actor` (`None`: no actor given), with the

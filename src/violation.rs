@@ -423,6 +423,47 @@ impl Verdict for InputError {
     }
 }
 
+/// What a violation and a warning both are: a pointer, an attribute, a message, a span in a
+/// document. Their builders and accessors, written once.
+macro_rules! located {
+    ($type:ident, $pointee:literal) => {
+        impl $type {
+            pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
+                self.attribute = Some(attribute.into());
+                self
+            }
+            pub(crate) fn span(mut self, span: Range<usize>) -> Self {
+                self.span = Some(span);
+                self
+            }
+            pub(crate) fn in_doc(mut self, document: Document) -> Self {
+                self.document = document;
+                self
+            }
+            #[doc = concat!("RFC 6901 pointer to ", $pointee, ", `\"\"` for the whole document.")]
+            pub fn pointer(&self) -> &str {
+                &self.pointer
+            }
+            /// The `Set_Name` id of the attribute involved, in catalog casing, if any.
+            pub fn attribute(&self) -> Option<&str> {
+                self.attribute.as_deref()
+            }
+            /// What is wrong or what happened (lowercase, no final period).
+            pub fn message(&self) -> &str {
+                &self.message
+            }
+            /// Byte range of the text concerned in the input document, when known.
+            pub fn byte_span(&self) -> Option<Range<usize>> {
+                self.span.clone()
+            }
+            /// Which input document [`Self::pointer`] and [`Self::byte_span`] refer to.
+            pub fn document(&self) -> Document {
+                self.document
+            }
+        }
+    };
+}
+
 /// One rule broken by an input: a stable code, where, what and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
@@ -436,6 +477,8 @@ pub struct Violation {
     pub(crate) span: Option<Range<usize>>,
     pub(crate) document: Document,
 }
+
+located!(Violation, "the value or key at fault");
 
 impl Violation {
     pub(crate) fn new(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
@@ -451,11 +494,6 @@ impl Violation {
         }
     }
 
-    pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
-        self.attribute = Some(attribute.into());
-        self
-    }
-
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -463,16 +501,6 @@ impl Violation {
 
     pub(crate) fn maybe_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
-        self
-    }
-
-    pub(crate) fn span(mut self, span: Range<usize>) -> Self {
-        self.span = Some(span);
-        self
-    }
-
-    pub(crate) fn in_doc(mut self, document: Document) -> Self {
-        self.document = document;
         self
     }
 
@@ -489,18 +517,6 @@ impl Violation {
     pub fn code(&self) -> Code {
         self.code
     }
-    /// RFC 6901 pointer to the value or key at fault, `""` for the whole document.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
-    }
-    /// The `Set_Name` id of the attribute involved, in catalog casing.
-    pub fn attribute(&self) -> Option<&str> {
-        self.attribute.as_deref()
-    }
-    /// What is wrong (lowercase, no final period).
-    pub fn message(&self) -> &str {
-        &self.message
-    }
     /// How to fix it, when csa knows.
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
@@ -516,14 +532,6 @@ impl Violation {
     /// Byte offset into a filter text (`invalid_filter` only).
     pub fn offset(&self) -> Option<usize> {
         self.offset
-    }
-    /// Byte range of the offending text in the input document, when known.
-    pub fn byte_span(&self) -> Option<Range<usize>> {
-        self.span.clone()
-    }
-    /// Which input document [`Self::pointer`] and [`Self::byte_span`] refer to.
-    pub fn document(&self) -> Document {
-        self.document
     }
     /// The message Graph itself gives for this violation, where it has a fixed one.
     pub fn graph_message(&self) -> &str {
@@ -564,6 +572,8 @@ pub struct Warning {
     pub(crate) document: Document,
 }
 
+located!(Warning, "what the warning is about");
+
 impl Warning {
     pub(crate) fn new(
         code: WarningCode,
@@ -579,51 +589,16 @@ impl Warning {
             document: Document::Body,
         }
     }
-    pub(crate) fn attr(mut self, attribute: impl Into<String>) -> Self {
-        self.attribute = Some(attribute.into());
-        self
-    }
-    pub(crate) fn span(mut self, span: Range<usize>) -> Self {
-        self.span = Some(span);
-        self
-    }
-    pub(crate) fn in_doc(mut self, document: Document) -> Self {
-        self.document = document;
-        self
-    }
     /// The warning code.
     pub fn code(&self) -> WarningCode {
         self.code
     }
-    /// RFC 6901 pointer into the input document.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
-    }
-    /// The `Set_Name` id involved, if any.
-    pub fn attribute(&self) -> Option<&str> {
-        self.attribute.as_deref()
-    }
-    /// What happened.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-    /// Byte range of the text concerned in the input document, when known.
-    pub fn byte_span(&self) -> Option<Range<usize>> {
-        self.span.clone()
-    }
-    /// Which input document the warning is about.
-    pub fn document(&self) -> Document {
-        self.document
-    }
 }
 
-/// Orders violations as RULES.md §3.5 says: by pointer (as strings), then code.
+/// Orders violations as RULES.md §3.5 says: by pointer (as strings), then code, then message.
 pub(crate) fn sort_violations(v: &mut [Violation]) {
     v.sort_by(|a, b| {
-        a.pointer
-            .cmp(&b.pointer)
-            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
-            .then_with(|| a.message.cmp(&b.message))
+        (&a.pointer, a.code.as_str(), &a.message).cmp(&(&b.pointer, b.code.as_str(), &b.message))
     });
 }
 
@@ -639,10 +614,7 @@ pub(crate) fn cold<T>(f: impl FnOnce() -> T) -> T {
 /// Orders warnings deterministically, like violations.
 pub(crate) fn sort_warnings(v: &mut [Warning]) {
     v.sort_by(|a, b| {
-        a.pointer
-            .cmp(&b.pointer)
-            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
-            .then_with(|| a.message.cmp(&b.message))
+        (&a.pointer, a.code.as_str(), &a.message).cmp(&(&b.pointer, b.code.as_str(), &b.message))
     });
 }
 

@@ -32,11 +32,10 @@ impl<'a> Apply<'a> {
             policy: None,
         }
     }
-    /// The policy knobs (`--policy`; `redactSets` masks values in conflict messages).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The policy knobs (`--policy`; `redactSets` masks values in conflict messages).
+        'a, policy
+    );
 
     /// Reads the policy, the catalog, the object and the changes (bounded like a PATCH body),
     /// then applies.

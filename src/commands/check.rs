@@ -11,6 +11,16 @@ use crate::object::{Object, ObjectKind};
 use crate::plan::PlanMode;
 use crate::violation::{InputError, Verdict, Violation, Warning};
 
+/// The policy of a command that decides a PATCH, with `--allow-synced` on top.
+fn read_policy_for_patches(
+    policy: Option<Input<'_>>,
+    allow_synced: bool,
+) -> Result<crate::policy::Policy, InputError> {
+    let mut policy = read_policy(policy)?;
+    policy.allow_synced_objects |= allow_synced;
+    Ok(policy)
+}
+
 /// `csa check`: a PATCH body against a catalog, the target object (by default a cloud-only
 /// user with nothing assigned) and the caller (by default, authorization is not checked).
 #[derive(Debug, Clone)]
@@ -40,43 +50,35 @@ impl<'a> Check<'a> {
             audit: false,
         }
     }
-    /// The target object as Graph returns it (`--object`).
-    pub fn object(mut self, object: impl Into<Input<'a>>) -> Self {
-        self.object = Some(object.into());
-        self
-    }
-    /// The caller's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The target object as Graph returns it (`--object`).
+        'a, object
+    );
+    document!(
+        /// The caller's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
     /// The object's kind, over its `@odata.type` (`--object-type`).
     pub fn object_type(mut self, kind: ObjectKind) -> Self {
         self.object_type = Some(kind);
         self
     }
-    /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
-    pub fn allow_synced(mut self, allow: bool) -> Self {
-        self.allow_synced = allow;
-        self
-    }
-    /// Add the audit record of an accepted request (`--audit`).
-    pub fn audit(mut self, audit: bool) -> Self {
-        self.audit = audit;
-        self
-    }
+    flag!(
+        /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
+        allow_synced
+    );
+    flag!(
+        /// Add the audit record of an accepted request (`--audit`).
+        audit
+    );
 
     /// Reads the policy, the catalog, the object and the actor, then evaluates the body.
     pub fn run(&self) -> Result<CheckReport, InputError> {
-        let mut policy = read_policy(self.policy)?;
-        if self.allow_synced {
-            policy.allow_synced_objects = true;
-        }
+        let policy = read_policy_for_patches(self.policy, self.allow_synced)?;
         let catalog = read_catalog(self.catalog, &policy)?;
         let mut object = match self.object {
             Some(o) => read_object(o)?,
@@ -132,39 +134,31 @@ impl<'a> Plan<'a> {
             audit: false,
         }
     }
-    /// The caller's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-    /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
-    pub fn allow_synced(mut self, allow: bool) -> Self {
-        self.allow_synced = allow;
-        self
-    }
-    /// Also remove every readable defined attribute the desired state does not hold, in sets it
-    /// does not name (`--exclusive`).
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.exclusive = exclusive;
-        self
-    }
-    /// Add the audit record of an accepted plan (`--audit`).
-    pub fn audit(mut self, audit: bool) -> Self {
-        self.audit = audit;
-        self
-    }
+    document!(
+        /// The caller's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
+    flag!(
+        /// Accept directory-synced objects, on top of the policy (`--allow-synced`).
+        allow_synced
+    );
+    flag!(
+        /// Also remove every readable defined attribute the desired state does not hold, in sets it
+        /// does not name (`--exclusive`).
+        exclusive
+    );
+    flag!(
+        /// Add the audit record of an accepted plan (`--audit`).
+        audit
+    );
 
     /// Reads the policy, the catalog, the actor and the object, then plans.
     pub fn run(&self) -> Result<CheckReport, InputError> {
-        let mut policy = read_policy(self.policy)?;
-        if self.allow_synced {
-            policy.allow_synced_objects = true;
-        }
+        let policy = read_policy_for_patches(self.policy, self.allow_synced)?;
         let catalog = read_catalog(self.catalog, &policy)?;
         let actor = read_actor(self.actor)?;
         let object = read_object(self.object)?;

@@ -30,21 +30,18 @@ impl<'a> Define<'a> {
             policy: None,
         }
     }
-    /// The request body, for `POST` and `PATCH` (`--body`).
-    pub fn body(mut self, body: impl Into<Input<'a>>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-    /// The caller's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The request body, for `POST` and `PATCH` (`--body`).
+        'a, body
+    );
+    document!(
+        /// The caller's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
 
     /// Reads the policy, the catalog and the actor, then decides the request.
     pub fn run(&self) -> Result<DefineReport, InputError> {

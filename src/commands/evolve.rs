@@ -31,16 +31,14 @@ impl<'a> Evolve<'a> {
             policy: None,
         }
     }
-    /// The tenant's objects (`--objects`: JSON Lines, a JSON array or a Graph list response).
-    pub fn objects(mut self, objects: impl Into<Input<'a>>) -> Self {
-        self.objects = Some(objects.into());
-        self
-    }
-    /// The policy knobs (`--policy`; its `maxCatalogBytes` bounds both catalogs).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The tenant's objects (`--objects`: JSON Lines, a JSON array or a Graph list response).
+        'a, objects
+    );
+    document!(
+        /// The policy knobs (`--policy`; its `maxCatalogBytes` bounds both catalogs).
+        'a, policy
+    );
 
     /// Reads the policy, `from` (which must be valid), `to` and the objects, then compares.
     pub fn run(&self) -> Result<EvolveReport, InputError> {

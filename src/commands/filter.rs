@@ -54,11 +54,10 @@ impl<'a> Filter<'a> {
         self.query = Some(query);
         self
     }
-    /// `$count=true` (`--count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.count = count;
-        self
-    }
+    flag!(
+        /// `$count=true` (`--count`).
+        count
+    );
     /// `$select` (`--select`; default `id,displayName,customSecurityAttributes`).
     pub fn select(mut self, properties: impl IntoIterator<Item = &'a str>) -> Self {
         self.select = Some(properties.into_iter().collect());
@@ -79,16 +78,14 @@ impl<'a> Filter<'a> {
         self.object_type = kind;
         self
     }
-    /// The caller's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The caller's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
 
     /// The Graph query these options make.
     pub fn graph_query(&self) -> GraphQuery {

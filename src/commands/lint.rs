@@ -21,11 +21,10 @@ impl<'a> Lint<'a> {
             policy: None,
         }
     }
-    /// The policy knobs (`--policy`; its `maxCatalogBytes` bounds the catalog).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The policy knobs (`--policy`; its `maxCatalogBytes` bounds the catalog).
+        'a, policy
+    );
     /// Reads the policy, then lints. Only an unreadable policy is an error.
     pub fn run(&self) -> Result<LintReport, InputError> {
         let policy = read_policy(self.policy)?;

@@ -30,6 +30,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+/// A builder's setter for an optional document: `document!('a, actor)` sets `self.actor`.
+macro_rules! document {
+    ($(#[$doc:meta])* $lt:lifetime, $field:ident) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: impl Into<Input<$lt>>) -> Self {
+            self.$field = Some($field.into());
+            self
+        }
+    };
+}
+
+/// A builder's setter for a flag: `flag!(exclusive)` sets `self.exclusive`.
+macro_rules! flag {
+    ($(#[$doc:meta])* $field:ident) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: bool) -> Self {
+            self.$field = $field;
+            self
+        }
+    };
+}
+
 mod apply;
 mod batch;
 mod check;

@@ -38,16 +38,14 @@ impl<'a> Search<'a> {
         self.set = Some(prefix);
         self
     }
-    /// The searcher's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The searcher's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
 
     /// Reads the policy, the catalog, the object and the actor, then searches.
     pub fn run(&self) -> Result<SearchReport, InputError> {

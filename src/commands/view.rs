@@ -31,16 +31,14 @@ impl<'a> View<'a> {
             policy: None,
         }
     }
-    /// The reader's role assignments and permissions (`--actor`).
-    pub fn actor(mut self, actor: impl Into<Input<'a>>) -> Self {
-        self.actor = Some(actor.into());
-        self
-    }
-    /// The policy knobs (`--policy`).
-    pub fn policy(mut self, policy: impl Into<Input<'a>>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    document!(
+        /// The reader's role assignments and permissions (`--actor`).
+        'a, actor
+    );
+    document!(
+        /// The policy knobs (`--policy`).
+        'a, policy
+    );
 
     /// Reads the policy, the catalog, the object and the actor, then projects.
     pub fn run(&self) -> Result<ViewReport, InputError> {

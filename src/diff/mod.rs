@@ -68,13 +68,16 @@ impl Serialize for Op {
 }
 
 /// One attribute actually changed, with its value before and after (catalog casing).
+///
+/// Values are [`Value`]s; an audit record's changes are `Change<AuditValue>`
+/// ([`crate::AuditChange`]), whose values may be masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct Change<V = Value> {
     pub(crate) op: Op,
     pub(crate) attribute_set: Text,
     pub(crate) name: Text,
-    pub(crate) before: Option<Value>,
-    pub(crate) after: Option<Value>,
+    pub(crate) before: Option<V>,
+    pub(crate) after: Option<V>,
 }
 
 impl Change {
@@ -109,7 +112,9 @@ impl Change {
             after,
         })
     }
+}
 
+impl<V> Change<V> {
     /// `add`, `replace` or `remove`.
     pub fn op(&self) -> Op {
         self.op
@@ -127,44 +132,28 @@ impl Change {
         format!("{}_{}", self.attribute_set, self.name)
     }
     /// The value before (`None` when not assigned).
-    pub fn before(&self) -> Option<&Value> {
+    pub fn before(&self) -> Option<&V> {
         self.before.as_ref()
     }
     /// The value after (`None` when removed).
-    pub fn after(&self) -> Option<&Value> {
+    pub fn after(&self) -> Option<&V> {
         self.after.as_ref()
     }
 }
 
-impl Serialize for Change {
+/// `{"op", "attribute", "attributeSet", "name", "before", "after"}`, whatever the values' form.
+impl<V: Serialize> Serialize for Change<V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serialize_change(
-            s,
-            self.op,
-            (&self.attribute_set, &self.name),
-            &self.before,
-            &self.after,
-        )
+        let (set, name) = (&*self.attribute_set, &*self.name);
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("op", &self.op)?;
+        m.serialize_entry("attribute", &format!("{set}_{name}"))?;
+        m.serialize_entry("attributeSet", set)?;
+        m.serialize_entry("name", name)?;
+        m.serialize_entry("before", &self.before)?;
+        m.serialize_entry("after", &self.after)?;
+        m.end()
     }
-}
-
-/// A change as RULES.md §9 writes it, with values of any form (plain, or masked for an audit
-/// record): one place for the schema.
-pub(crate) fn serialize_change<S: Serializer, V: Serialize>(
-    s: S,
-    op: Op,
-    (set, name): (&str, &str),
-    before: &Option<V>,
-    after: &Option<V>,
-) -> Result<S::Ok, S::Error> {
-    let mut m = s.serialize_map(Some(6))?;
-    m.serialize_entry("op", &op)?;
-    m.serialize_entry("attribute", &format!("{set}_{name}"))?;
-    m.serialize_entry("attributeSet", set)?;
-    m.serialize_entry("name", name)?;
-    m.serialize_entry("before", before)?;
-    m.serialize_entry("after", after)?;
-    m.end()
 }
 
 /// Applies changes to a state: the new state. Changes name attributes case-insensitively.

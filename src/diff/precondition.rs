@@ -10,12 +10,12 @@ use crate::policy::Policy;
 use crate::value::{State, Value};
 use crate::violation::{sort_violations, Code, Document, Pointer, Verdict, Violation};
 
-/// [`apply`] with preconditions: each change's `before` must be what the state holds when the
+/// [`apply`](super::apply) with preconditions: each change's `before` must be what the state holds when the
 /// change is applied (names compared case-insensitively, collections as sets, `None` meaning not
 /// assigned). For changes to distinct attributes, which is all an evaluation or a plan produces,
 /// that is the value in `current`. Any mismatch refuses everything, with one `conflict` per
 /// mismatch (ordered by pointer), so that a concurrent admin's change is never overwritten.
-/// Otherwise the new state, exactly what [`apply`] gives.
+/// Otherwise the new state, exactly what [`apply`](super::apply) gives.
 ///
 /// Messages show the values involved; use [`apply_checked_with`] to mask redacted sets.
 ///

@@ -17,6 +17,7 @@ mod docs;
 mod evolve;
 mod examples;
 mod filter;
+mod layout;
 mod limits;
 mod plan;
 mod properties;

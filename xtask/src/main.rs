@@ -11,8 +11,8 @@
 
 use std::process::ExitCode;
 
-mod python;
 mod playground;
+mod python;
 mod run;
 mod suites;
 mod wasm;

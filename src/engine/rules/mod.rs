@@ -31,7 +31,7 @@ pub(super) struct Cx<'e> {
     pub(super) engine: &'e Engine,
     pub(super) object: &'e Object,
     pub(super) actor: Option<&'e Actor>,
-    /// Where the current state holds each defined attribute (see [`Held`]).
+    /// Where the current state holds each defined attribute (see [`Held`](crate::engine::Held)).
     pub(super) held: &'e [(usize, Position)],
     /// How many values the current state holds.
     pub(super) value_count: usize,
@@ -41,7 +41,7 @@ pub(super) struct Cx<'e> {
     pub(super) held_at: SmallVec<[Option<Position>; 16]>,
     /// How many more "did you mean" searches this evaluation may make: each compares a name
     /// with a whole list, so a body of thousands of unknown names gets a generic hint after
-    /// the first [`MAX_SUGGESTIONS`] instead of costing thousands of list scans.
+    /// the first [`MAX_SUGGESTIONS`](crate::limits::MAX_SUGGESTIONS) instead of costing thousands of list scans.
     pub(super) suggestions_left: Cell<u16>,
 }
 
