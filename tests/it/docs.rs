@@ -220,6 +220,24 @@ fn no_tracked_file_refers_to_planning_notes_issues_or_files_outside_the_reposito
         "only {} tracked text files found",
         texts.len()
     );
+    // The scan reaches every kind of doc: the README, docs/, the library's doc comments, the
+    // language packages' and the playground's docs, the CLI's help (its doc comments).
+    for expected in [
+        "README.md",
+        "docs/RULES.md",
+        "docs/schema/common.json",
+        "src/lib.rs",
+        "src/bin/csa/main.rs",
+        "bindings/python/README.md",
+        "bindings/wasm/README.md",
+        "playground/index.html",
+        "playground/src/main.js",
+    ] {
+        assert!(
+            texts.iter().any(|(p, _)| p == Path::new(expected)),
+            "{expected} is not scanned"
+        );
+    }
     let mut failures = Vec::new();
     for (path, text) in &texts {
         for (line, what) in forbidden(text) {
