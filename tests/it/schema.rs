@@ -25,7 +25,7 @@ use crate::common::*;
 pub const BASE: &str = "https://entra-csa.invalid/schema/";
 
 /// The schemas there must be, one per document.
-const SCHEMAS: [&str; 19] = [
+const SCHEMAS: [&str; 20] = [
     "common.json",
     "input-error.json",
     "check.json",
@@ -45,6 +45,7 @@ const SCHEMAS: [&str; 19] = [
     "policy.json",
     "changes.json",
     "desired.json",
+    "body.json",
 ];
 
 /// Codes the schemas list ahead of the library: added by a change that is merged separately.
@@ -265,6 +266,18 @@ fn shipped_inputs() -> Vec<(String, &'static str, Json)> {
     add("docs/examples/changes.json", "changes.json");
     add("docs/examples/changes.json", "check.json");
     add("docs/examples/desired.json", "desired.json");
+    add("docs/examples/assign.json", "body.json");
+    for f in [
+        "A01-user-string",
+        "A03-user-multistring",
+        "A04-user-integer",
+        "A07-user-update-integer",
+        "A09-user-update-multistring",
+        "A10-user-remove-single",
+        "A11-user-remove-multi",
+    ] {
+        add(&format!("src/bin/csa/demo/{f}.json"), "body.json");
+    }
     inputs
 }
 
@@ -274,6 +287,64 @@ fn every_shipped_input_file_matches_its_schema() {
     assert!(inputs.len() > 20, "{} inputs", inputs.len());
     for (what, name, document) in &inputs {
         assert_matches(name, what, document);
+    }
+}
+
+/// The documented PATCH bodies (Microsoft's examples) match body.json; the body Graph refused for
+/// its empty string does not.
+#[test]
+fn the_documented_bodies_match_and_the_refused_one_does_not() {
+    let bodies = examples_in("assignments");
+    assert_eq!(bodies.len(), 11);
+    for (name, example) in &bodies {
+        assert_matches("body.json", name, &example["request"]["body"]);
+    }
+    let x05 = read_json("errors/X05-observed-empty-string.json");
+    assert_refused("body.json", "X05's empty string", &x05["request"]["body"]);
+    let set = |members: Json| {
+        let mut set = json!({"@odata.type": REQUEST_SET_TYPE});
+        set.as_object_mut()
+            .unwrap()
+            .extend(members.as_object().unwrap().clone());
+        json!({"customSecurityAttributes": {"Engineering": set}})
+    };
+    assert_matches(
+        "body.json",
+        "removals, an ignored property, a lowercase annotation",
+        &set(
+            json!({"Project": [], "Site": null, "x@y": 1, "@odata.etag": "e",
+                    "NumVendors@odata.type": "int32", "NumVendors": 4}),
+        ),
+    );
+    for (what, body) in [
+        (
+            "a set without @odata.type",
+            json!({"customSecurityAttributes": {"Engineering": {"Site": "Oslo"}}}),
+        ),
+        (
+            "an unknown annotation",
+            set(json!({"Site@odata.type": "#String", "Site": "Oslo"})),
+        ),
+        (
+            "a value of 65 characters",
+            set(json!({"Site": "x".repeat(65)})),
+        ),
+        (
+            "a repeated value",
+            set(json!({"Project": ["Alpine", "Alpine"]})),
+        ),
+        (
+            "51 values",
+            set(json!({"Project": (0..51).map(|i| format!("v{i}")).collect::<Vec<_>>()})),
+        ),
+        (
+            "an integer beyond Int32",
+            set(json!({"NumVendors": 2_147_483_648_i64})),
+        ),
+        ("an object value", set(json!({"Site": {"city": "Oslo"}}))),
+        ("a mixed collection", set(json!({"Project": ["Alpine", 1]}))),
+    ] {
+        assert_refused("body.json", what, &body);
     }
 }
 
