@@ -144,6 +144,13 @@ fn assert_refused(name: &str, what: &str, document: &Json) {
 fn every_schema_is_a_valid_draft_2020_12_schema_that_says_what_it_is() {
     let names: BTreeSet<&str> = schema_files().iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, SCHEMAS.into_iter().collect::<BTreeSet<_>>());
+    let index = std::fs::read_to_string(schema_dir().join("README.md")).unwrap();
+    for name in SCHEMAS {
+        assert!(
+            index.contains(&format!("`{name}`")),
+            "docs/schema/README.md does not list {name}"
+        );
+    }
     for (name, s) in schema_files() {
         if let Err(e) = jsonschema::meta::validate(s) {
             panic!("docs/schema/{name} is not a valid schema: {e}");
