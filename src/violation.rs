@@ -1,4 +1,4 @@
-//! Violations and warnings as data (RULES.md §8, §9).
+//! Violations and warnings as data (docs/RULES.md, Rule table and Output documents).
 
 use std::fmt;
 use std::ops::Range;
@@ -595,7 +595,8 @@ impl Warning {
     }
 }
 
-/// Orders violations as RULES.md §3.5 says: by pointer (as strings), then code, then message.
+/// Orders violations as docs/RULES.md (Result) says: by pointer (as strings), then code, then
+/// message.
 pub(crate) fn sort_violations(v: &mut [Violation]) {
     v.sort_by(|a, b| {
         (&a.pointer, a.code.as_str(), &a.message).cmp(&(&b.pointer, b.code.as_str(), &b.message))

@@ -21,6 +21,7 @@ mod layout;
 mod limits;
 mod plan;
 mod properties;
+mod schema;
 mod search;
 
 /// The `csa` command line, run as a user runs it; it needs the binary, built only with `cli`.

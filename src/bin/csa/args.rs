@@ -119,7 +119,7 @@ pub enum Format {
 pub enum GraphFormat {
     /// For people.
     Text,
-    /// One JSON object (RULES.md §9).
+    /// One JSON object (docs/RULES.md, Output documents).
     Json,
     /// What Microsoft Graph would answer.
     Graph,

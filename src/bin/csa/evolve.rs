@@ -41,7 +41,8 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
     let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let from = files.read(&args.from, "--from catalog", Document::Catalog, cap);
-    // An invalid target is an illegal evolution, not an input error (RULES.md §9).
+    // An invalid target is an illegal evolution, not an input error (docs/RULES.md, Output
+    // documents).
     let to = files.read(&args.to, "--to catalog", None, cap);
     let objects = files.read_optional(args.objects.as_deref(), "objects", Document::Object, cap);
 

@@ -12,3 +12,4 @@ mod cli_docs;
 mod cli_plan;
 mod cli_policy;
 mod cli_query;
+mod sessions;
