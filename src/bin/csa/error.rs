@@ -8,6 +8,7 @@ use csa::{Code, Document, InputError};
 use crate::input::{is_stdin, Input};
 use crate::output::{self, Outcome};
 use crate::render::{self, Sources};
+use crate::style::{self, paint};
 
 /// Why a run stops with exit code 2.
 pub enum Error {
@@ -105,7 +106,8 @@ fn invalid_catalog(error: &InputError, source: &Input, json: bool) -> Outcome {
     } else {
         let sources = Sources::default().with(Document::Catalog, source);
         let mut s = format!(
-            "invalid catalog: {}\n",
+            "{}: {}\n",
+            paint(style::ERROR, "invalid catalog"),
             render::count(violations.len(), "violation")
         );
         for v in violations {

@@ -232,7 +232,12 @@ fn run(session: &Session) -> (String, String, Option<i32>) {
                 |e| panic!("docs/CLI.md:{}: cannot read `{file}`: {e}", session.line),
             )),
         };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_csa"))
+    let mut csa = Command::new(env!("CARGO_BIN_EXE_csa"));
+    // The page shows output without colour, whoever runs the tests.
+    for name in super::harness::COLOR_VARIABLES {
+        csa.env_remove(name);
+    }
+    let mut child = csa
         .args(&session.args)
         .current_dir(examples_dir())
         .stdin(if input.is_some() {
