@@ -24,6 +24,8 @@
 //!            [--actor FILE] [--policy FILE] [--allow-synced] [--audit] [--format text|json]
 //! csa apply  --catalog FILE --object FILE --changes FILE [--policy FILE] [--format text|json]
 //! csa demo
+//! csa completions bash|zsh|fish|powershell|elvish
+//! csa man
 //! ```
 //!
 //! Any FILE may be `-` for standard input (at most one per call). Exit codes: 0 accepted /
@@ -38,6 +40,7 @@ mod demo;
 mod error;
 mod evolve;
 mod filter;
+mod generate;
 mod input;
 mod lint;
 mod output;
@@ -96,6 +99,10 @@ enum Command {
     Apply(apply::ApplyArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
+    /// Print the shell completion script of csa for a shell.
+    Completions(generate::CompletionsArgs),
+    /// Print the man page of csa and every subcommand (roff).
+    Man,
 }
 
 impl Command {
@@ -112,7 +119,7 @@ impl Command {
             Command::Filter(a) => a.format.is_json(),
             Command::Plan(a) => a.format.is_json(),
             Command::Apply(a) => a.format.is_json(),
-            Command::Demo => false,
+            Command::Demo | Command::Completions(_) | Command::Man => false,
         }
     }
 }
@@ -145,6 +152,8 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Demo => Ok(Outcome::ok(demo::run(), true)),
+        Command::Completions(args) => Ok(generate::completions(&args, Cli::command())),
+        Command::Man => generate::man(Cli::command()),
     };
     output::finish(result.unwrap_or_else(|e| e.outcome(json)), color)
 }

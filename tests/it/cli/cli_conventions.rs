@@ -1,5 +1,5 @@
 //! What a user expects of any command-line tool: the nearest command suggested for a misspelt
-//! one, and colour on a terminal only.
+//! one, shell completions and a man page, and colour on a terminal only.
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -51,6 +51,97 @@ fn a_misspelt_option_or_value_suggests_the_nearest_one() {
     let r = csa(&["lint", "--catalog", "x", "--format", "jsn"]).run();
     r.expect_input_error();
     assert!(r.stderr.contains("did you mean 'json'?"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shell completions and the man page
+
+/// The subcommands `csa --help` lists (clap's `help` aside).
+fn subcommands() -> Vec<String> {
+    let r = csa(&["--help"]).run();
+    r.expect_code(0);
+    let names: Vec<String> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    for expected in ["check", "plan", "demo", "completions", "man"] {
+        assert!(names.iter().any(|n| n == expected), "{names:?}");
+    }
+    names
+}
+
+/// The bash script completes every subcommand, and bash accepts it.
+#[test]
+fn completions_bash_covers_every_subcommand_and_is_valid_bash() {
+    let r = csa(&["completions", "bash"]).run();
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+    for name in subcommands() {
+        assert!(
+            r.stdout.contains(&format!("csa,{name})"))
+                && r.stdout.contains(&format!("csa__subcmd__{name})")),
+            "no completion of `csa {name}`"
+        );
+    }
+    let scratch = Scratch::new("bash");
+    let script = scratch.file("csa.bash", &r.stdout);
+    let bash = std::process::Command::new("bash")
+        .args(["-n", &script])
+        .output()
+        .expect("bash runs");
+    assert!(
+        bash.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+}
+
+/// zsh, fish and PowerShell have their scripts too; an unknown shell is a usage error.
+#[test]
+fn completions_for_other_shells_and_an_unknown_one() {
+    for (shell, marker) in [
+        ("zsh", "#compdef csa"),
+        ("fish", "complete -c csa"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let r = csa(&["completions", shell]).run();
+        r.expect_code(0);
+        assert!(r.stdout.contains(marker), "{shell}: {}", r.stdout);
+        assert!(r.stdout.contains("check"), "{shell}");
+    }
+    let r = csa(&["completions", "tcsh"]).run();
+    r.expect_input_error();
+    assert!(r.stderr.contains("invalid value 'tcsh'"), "{}", r.stderr);
+}
+
+/// The man page: a title first (after roff's apostrophe definitions), and a section of its own
+/// for each subcommand, with its options.
+#[test]
+fn man_page_has_a_title_and_a_section_per_subcommand() {
+    let r = csa(&["man"]).run();
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+    let first = r
+        .stdout
+        .lines()
+        .find(|l| !l.starts_with(".ie ") && !l.starts_with(".el "))
+        .unwrap();
+    assert!(first.starts_with(".TH csa 1 "), "{first}");
+    assert!(r.stdout.lines().filter(|l| l.starts_with(".TH")).count() == 1);
+    for name in subcommands() {
+        let heading = format!(".SH \"CSA {}\"", name.to_uppercase());
+        assert!(r.stdout.contains(&heading), "no {heading}");
+    }
+    assert!(
+        r.stdout.contains("\\fB\\-\\-catalog\\fR"),
+        "options are listed"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
