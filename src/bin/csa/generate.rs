@@ -58,9 +58,12 @@ impl Page {
     fn new(cmd: &Command) -> std::io::Result<Page> {
         let man = Man::new(cmd.clone());
         let mut page = Page {
-            text: Roff::new().render(),
+            text: String::new(),
         };
         page.push(|w| man.render_title(w))?;
+        // After the title, so that the page starts with `.TH` as man pages do: the definition
+        // of `\*(Aq`, the apostrophe the text is written with.
+        page.text.push_str(&Roff::new().render());
         page.push(|w| man.render_name_section(w))?;
         page.push(|w| man.render_synopsis_section(w))?;
         page.push(|w| man.render_description_section(w))?;
