@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{compact, json, Outcome};
 use crate::render::{self, count};
+use crate::style::verdict;
 
 #[derive(Debug, Args)]
 pub struct EvolveArgs {
@@ -69,11 +70,7 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
             let _ = writeln!(
                 s,
                 "{} ({}, {} illegal, {})",
-                if evolution.is_legal() {
-                    "legal"
-                } else {
-                    "illegal"
-                },
+                verdict(evolution.is_legal(), "legal", "illegal"),
                 count(evolution.changes().len(), "change"),
                 illegal,
                 count(report.impact().len(), "affected assignment")

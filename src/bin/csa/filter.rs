@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::input::{self, Files, Input};
 use crate::output::{json, Outcome};
 use crate::render::{self, count, count_matches, Sources};
+use crate::style::{paint, ERROR};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["filter", "query"])))]
@@ -157,7 +158,8 @@ fn text_output(report: &FilterReport) -> String {
         };
         let _ = writeln!(
             s,
-            "refused ({})",
+            "{} ({})",
+            paint(ERROR, "refused"),
             count(report.violations().len(), "violation")
         );
         for v in report.violations() {
