@@ -130,13 +130,7 @@ fn plan_documented(s: &Scratch) -> Csa {
 
 /// The lines of a batch's output, each parsed.
 fn lines(run: &Run) -> Vec<Value> {
-    run.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("a batch line is not JSON ({e}): {l:?}"))
-        })
-        .collect()
+    run.json_lines()
 }
 
 /// One batch input line.
