@@ -22,8 +22,8 @@
 //!            [--object-type user|servicePrincipal|device|managedIdentity] [--actor FILE]
 //!            [--policy FILE] [--format text|json|graph]
 //! csa plan   --catalog FILE (--object FILE --desired FILE | --batch FILE.jsonl [--jobs N])
-//!            [--exclusive]
-//!            [--actor FILE] [--policy FILE] [--allow-synced] [--audit] [--format text|json]
+//!            [--exclusive] [--actor FILE] [--policy FILE] [--allow-synced] [--audit]
+//!            [--format text|json]
 //! csa apply  --catalog FILE --object FILE --changes FILE [--policy FILE] [--format text|json]
 //! csa demo
 //! ```

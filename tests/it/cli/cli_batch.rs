@@ -366,3 +366,174 @@ fn piped_runs_print_no_progress() {
     assert_eq!(r.json()["@odata.count"], 0);
 }
 
+/// docs/schema/check-batch.json.
+fn schema_json() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/schema/check-batch.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// docs/schema/check-batch.json, compiled (draft 2020-12).
+fn schema() -> jsonschema::Validator {
+    jsonschema::draft202012::new(&schema_json()).unwrap()
+}
+
+/// Every error the schema finds in `line`, one string each.
+fn schema_errors(schema: &jsonschema::Validator, line: &Value) -> Vec<String> {
+    schema
+        .iter_errors(line)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_output_line_matches_the_documented_schema() {
+    let s = Scratch::new("schema");
+    let schema = schema();
+    let policy = s.json(
+        "p.json",
+        &json!({"redactSets": ["Engineering"], "maxBodyBytes": 250_000}),
+    );
+    let tenant = actor(AAA_NAME, "/");
+    let mut input = varied();
+    input.extend([
+        json!({"object": {"id": "a"}, "patch": patch("Datacenter", json!(["x", "y"])),
+            "actor": tenant})
+        .to_string(),
+        json!({"object": {"id": "b"}, "patch": {}, "actor": {"roleAssignments": 1}}).to_string(),
+        json!({"object": {"id": "o", "customSecurityAttributes": []}, "patch": {}}).to_string(),
+        json!({"object": {"id": "c", "customSecurityAttributes": {"Engineering": {
+            "@odata.type": RESPONSE_SET_TYPE, "ProjectDate": "2020-01-01"}}},
+            "patch": {"customSecurityAttributes": {"Engineering": {
+            "@odata.type": REQUEST_SET_TYPE, "ProjectDate": null}}}})
+        .to_string(),
+        "x".repeat(300_000),
+    ]);
+    let eng = s.json("eng.json", &actor(AAA_NAME, "/attributeSets/Engineering"));
+    let runs = [
+        check_batch(&s, &input).run(),
+        check_batch(&s, &input)
+            .actor(&eng)
+            .policy(&policy)
+            .flag("--audit")
+            .run(),
+    ];
+    let mut errors = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &runs {
+        r.expect_code(1);
+        for line in r.json_lines() {
+            seen.insert(match (&line["allowed"], &line["error"]) {
+                (Value::Bool(true), _) if line.get("audit").is_some() => {
+                    "accepted+audit".to_owned()
+                }
+                (Value::Bool(b), _) => format!("allowed={b}"),
+                (_, e) => e.as_str().unwrap().to_owned(),
+            });
+            for e in schema_errors(&schema, &line) {
+                errors.push(format!("line {}: {e}\n  {line}", line["line"]));
+            }
+        }
+    }
+    assert_eq!(errors, Vec::<String>::new());
+    // Every kind of line was there to be checked.
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        [
+            "accepted+audit",
+            "allowed=false",
+            "allowed=true",
+            "invalid_actor",
+            "invalid_line",
+            "invalid_object"
+        ]
+    );
+    // plan --batch prints the same lines.
+    let plan = csa(&["plan"])
+        .catalog(&sample_catalog())
+        .batch(&s.file(
+            "plan.jsonl",
+            &format!(
+                "{}\n{}\nnope\n",
+                json!({"object": {"id": "p"}, "desired": {"Engineering": {"NumVendors": 3}}}),
+                json!({"object": {"id": "q"}, "desired": {"Engineering": {"Nope": 3}}})
+            ),
+        ))
+        .flag("--audit")
+        .run();
+    for line in plan.json_lines() {
+        assert_eq!(
+            schema_errors(&schema, &line),
+            Vec::<String>::new(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_is_strict() {
+    let schema = schema();
+    let s = Scratch::new("strict");
+    let r = check_batch(
+        &s,
+        &[
+            line(
+                &json!({"id": "u"}),
+                &patch("ProjectDate", json!("2022-10-01")),
+            ),
+            "nope".to_owned(),
+        ],
+    )
+    .run();
+    let out = r.json_lines();
+    for good in &out {
+        assert!(schema.is_valid(good), "{good}");
+    }
+    for original in &out {
+        let fields: Vec<String> = original.as_object().unwrap().keys().cloned().collect();
+        for field in &fields {
+            let mut without = original.clone();
+            without.as_object_mut().unwrap().remove(field);
+            assert!(!schema.is_valid(&without), "required: {field}");
+        }
+        let mut extra = original.clone();
+        extra["surprise"] = json!(1);
+        assert!(!schema.is_valid(&extra), "no other property: {extra}");
+    }
+    let mut bad = out[0].clone();
+    bad["changes"][0]["op"] = json!("upsert");
+    assert!(!schema.is_valid(&bad));
+    let mut bad = out[1].clone();
+    bad["violations"][0]["extra"] = json!(true);
+    assert!(!schema.is_valid(&bad));
+}
+
+#[test]
+fn the_schemas_check_result_is_what_check_format_json_prints() {
+    // $defs/checkResult on its own, with no other property: the single-request document.
+    let mut schema = schema_json();
+    let root = schema.as_object_mut().unwrap();
+    root.remove("oneOf");
+    root.insert("$ref".to_owned(), json!("#/$defs/checkResult"));
+    root.insert("unevaluatedProperties".to_owned(), json!(false));
+    let schema = jsonschema::draft202012::new(&schema).unwrap();
+    let s = Scratch::new("single");
+    let eng = s.json("eng.json", &actor(AAA_NAME, "/attributeSets/Engineering"));
+    for body in [
+        patch("ProjectDate", json!("2022-10-01")),
+        patch("Project", json!(["Alpine", "Nope"])),
+        json!({"nope": 1}),
+    ] {
+        let r = csa(&["check"])
+            .catalog(&sample_catalog())
+            .patch(&s.json("patch.json", &body))
+            .actor(&eng)
+            .flag("--audit")
+            .format("json")
+            .run();
+        let out = r.json();
+        assert_eq!(schema_errors(&schema, &out), Vec::<String>::new(), "{out}");
+        let mut extra = out.clone();
+        extra["line"] = json!(1);
+        assert!(!schema.is_valid(&extra), "a single document has no line");
+    }
+}
