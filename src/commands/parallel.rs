@@ -116,8 +116,9 @@ impl Batch {
     /// # Panics
     ///
     /// Only if `decide` panics: the batch then stops taking items, the threads finish, and the
-    /// panic goes on on the calling thread (as with [`std::thread::scope`]). The deciders of
-    /// this crate do not panic.
+    /// panic goes on on the calling thread (as with [`std::thread::scope`]). A panic of the
+    /// iterator or of `sink` goes on the same way, once the threads have finished. The deciders
+    /// of this crate do not panic.
     pub fn run<I, T, R, E, F, S>(&self, items: I, decide: F, mut sink: S) -> Result<(), E>
     where
         I: IntoIterator<Item = T>,
@@ -159,7 +160,10 @@ impl Batch {
             drop(done_tx);
             let ended = feed(items, &work_tx, &done_rx, window, &mut sink);
             stop.store(true, Ordering::Relaxed);
-            drop(work_tx); // the threads end once the queue is empty
+            // The threads end once the queue is empty and closed. The queue is moved into this
+            // closure, so a panic of `items` or `sink` in `feed` closes it too (the scope then
+            // joins the threads instead of waiting for them forever).
+            drop(work_tx);
             ended
         });
         match ended {

@@ -156,6 +156,26 @@ fn a_panic_in_the_decision_reaches_the_caller_without_hanging() {
 }
 
 #[test]
+fn a_panic_in_the_input_or_the_sink_reaches_the_caller_without_hanging() {
+    let input = std::panic::catch_unwind(|| {
+        let items = (0..100).inspect(|&i| assert_ne!(i, 9, "input 9"));
+        let _ = Batch::new(n(3)).run(items, |i| i, |_| Ok::<(), Infallible>(()));
+    });
+    assert!(input.is_err());
+    let sink = std::panic::catch_unwind(|| {
+        let _ = Batch::new(n(3)).run(
+            0..100,
+            |i| i,
+            |i| {
+                assert_ne!(i, 9, "output 9");
+                Ok::<(), Infallible>(())
+            },
+        );
+    });
+    assert!(sink.is_err());
+}
+
+#[test]
 fn an_empty_batch_calls_nothing() {
     let mut called = false;
     Batch::new(n(4))
