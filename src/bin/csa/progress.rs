@@ -10,8 +10,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
-    /// A count of batch lines answered, with the rate and how many were refused.
+    /// A count of batch lines answered, with the rate and how many were refused. Not when
+    /// standard output is a terminal too: the lines printed there show the progress, and a
+    /// progress line redrawn between them would garble them.
     pub fn lines() -> Self {
+        if std::io::stdout().is_terminal() {
+            return Self(None);
+        }
         Self::new(|bar| {
             let style = ProgressStyle::with_template(
                 "{spinner} {human_pos} lines answered ({rate}, {elapsed}) {msg}",
