@@ -58,4 +58,6 @@ const _: () = {
     shared::<PreparedObject>();
     shared::<Policy>();
     shared::<Evaluation>();
+    // What a batch's threads send back (`commands::Batch`).
+    shared::<commands::BatchLine>();
 };

@@ -11,6 +11,7 @@ mod apply;
 mod assignment_rules;
 mod audit;
 mod authorization;
+mod batch;
 mod catalog_rules;
 mod define;
 mod docs;

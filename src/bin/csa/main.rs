@@ -8,6 +8,7 @@
 //! csa check  --catalog FILE --patch FILE [--object FILE] [--actor FILE] [--policy FILE]
 //!            [--object-type user|servicePrincipal|device|managedIdentity] [--allow-synced]
 //!            [--audit] [--format text|json|graph]
+//! csa check  --catalog FILE --batch FILE.jsonl [--jobs N] [--actor FILE] [--policy FILE] ...
 //! csa view   --catalog FILE --object FILE [--actor FILE] [--policy FILE]
 //!            [--format text|json|graph]
 //! csa lint   --catalog FILE [--policy FILE] [--format text|json]
@@ -20,8 +21,9 @@
 //!            | --query RAW_QUERY_STRING) [--consistency-level LEVEL]
 //!            [--object-type user|servicePrincipal|device|managedIdentity] [--actor FILE]
 //!            [--policy FILE] [--format text|json|graph]
-//! csa plan   --catalog FILE (--object FILE --desired FILE | --batch FILE.jsonl) [--exclusive]
-//!            [--actor FILE] [--policy FILE] [--allow-synced] [--audit] [--format text|json]
+//! csa plan   --catalog FILE (--object FILE --desired FILE | --batch FILE.jsonl [--jobs N])
+//!            [--exclusive] [--actor FILE] [--policy FILE] [--allow-synced] [--audit]
+//!            [--format text|json]
 //! csa apply  --catalog FILE --object FILE --changes FILE [--policy FILE] [--format text|json]
 //! csa demo
 //! csa completions bash|zsh|fish|powershell|elvish
@@ -34,6 +36,7 @@
 
 mod apply;
 mod args;
+mod batch;
 mod check;
 mod define;
 mod demo;
@@ -45,6 +48,7 @@ mod input;
 mod lint;
 mod output;
 mod plan;
+mod progress;
 mod render;
 mod search;
 mod style;
@@ -106,18 +110,18 @@ enum Command {
 }
 
 impl Command {
-    /// Whether the command prints JSON (`--format json` or `graph`): an invalid catalog is then
-    /// shown as JSON too.
+    /// Whether the command prints JSON (`--format json` or `graph`, or JSON lines for a
+    /// `--batch`): an invalid catalog is then shown as JSON too.
     fn prints_json(&self) -> bool {
         match self {
-            Command::Check(a) => a.format.is_json(),
+            Command::Check(a) => a.format.is_json() || a.batch.is_some(),
             Command::View(a) => a.format.is_json(),
             Command::Lint(a) => a.format.is_json(),
             Command::Define(a) => a.format.is_json(),
             Command::Evolve(a) => a.format.is_json(),
             Command::Search(a) => a.format.is_json(),
             Command::Filter(a) => a.format.is_json(),
-            Command::Plan(a) => a.format.is_json(),
+            Command::Plan(a) => a.format.is_json() || a.batch.is_some(),
             Command::Apply(a) => a.format.is_json(),
             Command::Demo | Command::Completions(_) | Command::Man => false,
         }

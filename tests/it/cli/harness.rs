@@ -164,6 +164,9 @@ impl Csa {
     pub fn batch(self, path: &str) -> Self {
         self.opt("--batch", path)
     }
+    pub fn jobs(self, n: usize) -> Self {
+        self.opt("--jobs", &n.to_string())
+    }
     pub fn changes(self, path: &str) -> Self {
         self.opt("--changes", path)
     }
@@ -235,6 +238,17 @@ impl Run {
                 self.args, self.stdout, self.stderr
             )
         })
+    }
+
+    /// Stdout as JSON lines (a batch's output), each parsed.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("a batch line is not JSON ({e}): {l:?}"))
+            })
+            .collect()
     }
 
     pub fn expect_code(&self, code: i32) -> &Self {

@@ -8,6 +8,7 @@ mod harness;
 #[allow(clippy::module_inception)]
 mod cli;
 mod cli_conventions;
+mod cli_batch;
 mod cli_define;
 mod cli_docs;
 mod cli_plan;
