@@ -25,10 +25,11 @@ use crate::common::*;
 pub const BASE: &str = "https://entra-csa.invalid/schema/";
 
 /// The schemas there must be, one per document.
-const SCHEMAS: [&str; 20] = [
+const SCHEMAS: [&str; 21] = [
     "common.json",
     "input-error.json",
     "check.json",
+    "check-batch.json",
     "audit.json",
     "plan.json",
     "view.json",

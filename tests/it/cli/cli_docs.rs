@@ -160,7 +160,7 @@ fn check(page: Page, session: &Session) -> Option<String> {
 }
 
 /// Why the JSON a session printed does not match its schema in docs/schema/, if it does not:
-/// `--format json` output by the subcommand's schema (one per line for `plan --batch`), `--format
+/// `--format json` output by the subcommand's schema (one per line for `--batch`, by check-batch.json), `--format
 /// graph` output by graph.json, a JSON input error (exit 2) by input-error.json, and the `audit: `
 /// line of a text output by audit.json.
 fn schema_mismatch(session: &Session, stdout: &str, status: Option<i32>) -> Option<String> {
@@ -177,7 +177,7 @@ fn schema_mismatch(session: &Session, stdout: &str, status: Option<i32>) -> Opti
             documents.push(("input-error.json".to_owned(), stdout));
         }
     } else if session.args.iter().any(|a| a == "--batch") {
-        documents.extend(stdout.lines().map(|l| ("plan.json".to_owned(), l)));
+        documents.extend(stdout.lines().map(|l| ("check-batch.json".to_owned(), l)));
     } else {
         match format {
             Some("json") => documents.push((format!("{subcommand}.json"), stdout)),
