@@ -24,6 +24,8 @@
 //!            [--actor FILE] [--policy FILE] [--allow-synced] [--audit] [--format text|json]
 //! csa apply  --catalog FILE --object FILE --changes FILE [--policy FILE] [--format text|json]
 //! csa demo
+//! csa serve  --tokens FILE [--catalog FILE --objects FILE] [--policy FILE] [--allow-synced]
+//!            [--listen ADDRESS] [--data DIR]                        (feature `serve`)
 //! ```
 //!
 //! Any FILE may be `-` for standard input (at most one per call). Exit codes: 0 accepted /
@@ -43,6 +45,8 @@ mod output;
 mod plan;
 mod render;
 mod search;
+#[cfg(feature = "serve")]
+mod serve;
 mod view;
 
 use std::process::ExitCode;
@@ -88,6 +92,9 @@ enum Command {
     Apply(apply::ApplyArgs),
     /// Run documented Graph examples against the sample catalog (reads no files).
     Demo,
+    /// Serve a local Microsoft Graph for custom security attributes (docs/SERVE.md).
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
@@ -105,6 +112,8 @@ impl Command {
             Command::Plan(a) => a.format.is_json(),
             Command::Apply(a) => a.format.is_json(),
             Command::Demo => false,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => false,
         }
     }
 }
@@ -130,6 +139,8 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Demo => Ok(Outcome::ok(demo::run(), true)),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     };
     output::finish(result.unwrap_or_else(|e| e.outcome(json)))
 }
