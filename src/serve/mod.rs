@@ -166,6 +166,12 @@ pub enum ServeError {
     Runtime(std::io::Error),
 }
 
+/// Whether `dir` holds a server's state (and [`Server::bind`] resumes it rather than seeding it
+/// from the catalog and objects, which need not be read).
+pub fn holds_state(dir: &std::path::Path) -> bool {
+    store::holds_state(dir)
+}
+
 /// A server bound to its address, with its tenant loaded; [`Server::serve_until_signal`] runs it.
 #[derive(Debug)]
 pub struct Server {

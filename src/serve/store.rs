@@ -30,6 +30,11 @@ const OBJECTS: &str = "objects";
 /// The layout's version, in the manifest.
 const FORMAT: u64 = 1;
 
+/// Whether `dir` holds state (its manifest).
+pub(super) fn holds_state(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
 /// The data directory.
 #[derive(Debug)]
 pub(super) struct Store {

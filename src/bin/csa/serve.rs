@@ -50,8 +50,14 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Error> {
     ])?;
     let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
-    let catalog = files.read_optional(args.catalog.as_deref(), "catalog", Document::Catalog, cap);
-    let objects = files.read_optional(args.objects.as_deref(), "objects", Document::Object, cap);
+    // A data directory holding state is resumed: the seed files are not read.
+    let resume = args.data.as_deref().is_some_and(csa::serve::holds_state);
+    let (catalog, objects) = match resume {
+        true => (None, None),
+        false => (args.catalog.as_deref(), args.objects.as_deref()),
+    };
+    let catalog = files.read_optional(catalog, "catalog", Document::Catalog, cap);
+    let objects = files.read_optional(objects, "objects", Document::Object, cap);
     let tokens = files.read(&args.tokens, "tokens", Document::Actor, cap);
     files.all_read()?;
 
@@ -85,19 +91,20 @@ pub fn run(args: &ServeArgs) -> Result<Outcome, Error> {
         Err(other) => return Ok(failed(&other)),
     };
     let address = server.local_addr();
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "listening on http://{address}");
-    let _ = out.flush();
-    drop(out);
     let from = match (&args.data, server.resumed()) {
         (Some(dir), true) => format!("resumed from `{}`", dir.display()),
         (Some(dir), false) => format!("seeded `{}`", dir.display()),
         (None, _) => "state in memory".to_owned(),
     };
+    // On stderr before the address on stdout: whoever waits for the address finds it written.
     eprintln!(
         "csa serve: {} objects, {from}; Graph at http://{address}/v1.0 and /beta",
         server.objects()
     );
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening on http://{address}");
+    let _ = out.flush();
+    drop(out);
     match server.serve_until_signal() {
         Ok(()) => Ok(Outcome::ok(String::new(), true)),
         Err(error) => Ok(failed(&error)),
