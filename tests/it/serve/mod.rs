@@ -14,6 +14,7 @@
 
 mod data;
 mod definitions;
+mod load;
 mod routes;
 
 use std::io::{BufRead, BufReader, Read, Write};
