@@ -305,9 +305,13 @@ impl Tokens {
 
 /// Reads the objects file: a JSON array, a Graph list response or JSON Lines, as `csa filter`
 /// reads it ([`Object::list_from_json`], which also words the errors), each object kept whole.
+///
+/// Graph writes no `@odata.type` on the items of a list response: their kind is the entity set
+/// its `@odata.context` names (`#servicePrincipals(id,customSecurityAttributes)`), written into
+/// each such item so that the data directory keeps it.
 pub(super) fn read_objects(bytes: &[u8]) -> Result<Vec<Stored>, ServeError> {
     let objects = Object::list_from_json(bytes).map_err(ServeError::Input)?;
-    let raw = raw_items(bytes)?;
+    let (raw, set) = raw_items(bytes)?;
     if raw.len() != objects.len() {
         return Err(ServeError::Objects(format!(
             "the objects file holds {} objects as csa reads it but {} as JSON",
@@ -315,35 +319,71 @@ pub(super) fn read_objects(bytes: &[u8]) -> Result<Vec<Stored>, ServeError> {
             raw.len()
         )));
     }
+    let kind = set.as_deref().and_then(set_kind);
     raw.iter()
         .zip(objects)
         .map(|(raw, object)| {
-            let members = serde_json::from_str::<Members>(raw.get())
+            let mut members = serde_json::from_str::<Members>(raw.get())
                 .map_err(|e| ServeError::Objects(format!("an object is not a JSON object: {e}")))?
                 .0;
-            Ok(Stored { object, members })
+            let typed = members.iter().any(|(k, _)| k == ODATA_TYPE);
+            match &kind {
+                Some((kind, odata_type)) if !typed => {
+                    let value = RawValue::from_string(format!("\"{odata_type}\""))
+                        .map_err(|e| ServeError::Objects(e.to_string()))?;
+                    members.insert(0, (ODATA_TYPE.to_owned(), value));
+                    let object = object.with_kind(kind.clone());
+                    Ok(Stored { object, members })
+                }
+                _ => Ok(Stored { object, members }),
+            }
         })
         .collect()
 }
 
-/// The items of an objects document, each as written.
-fn raw_items(bytes: &[u8]) -> Result<Vec<Box<RawValue>>, ServeError> {
+const ODATA_TYPE: &str = "@odata.type";
+
+/// The kind of the objects of an entity set named by a list response's `@odata.context`
+/// (`https://graph.microsoft.com/v1.0/$metadata#servicePrincipals(id)`), and its `@odata.type`.
+fn set_kind(context: &str) -> Option<(ObjectKind, &'static str)> {
+    let (_, set) = context.rsplit_once('#')?;
+    let set = set.split(['(', '/']).next().unwrap_or_default();
+    [
+        ("users", ObjectKind::User, "#microsoft.graph.user"),
+        (
+            "servicePrincipals",
+            ObjectKind::ServicePrincipal,
+            "#microsoft.graph.servicePrincipal",
+        ),
+        ("devices", ObjectKind::Device, "#microsoft.graph.device"),
+    ]
+    .into_iter()
+    .find(|(name, ..)| name.eq_ignore_ascii_case(set))
+    .map(|(_, kind, odata_type)| (kind, odata_type))
+}
+
+/// The items of an objects document, each as written, and the `@odata.context` of a list
+/// response.
+fn raw_items(bytes: &[u8]) -> Result<(Vec<Box<RawValue>>, Option<String>), ServeError> {
     #[derive(Deserialize)]
     struct List {
+        #[serde(rename = "@odata.context")]
+        context: Option<String>,
         value: Vec<Box<RawValue>>,
     }
     if let Ok(items) = serde_json::from_slice::<Vec<Box<RawValue>>>(bytes) {
-        return Ok(items);
+        return Ok((items, None));
     }
     if let Ok(list) = serde_json::from_slice::<List>(bytes) {
-        return Ok(list.value);
+        return Ok((list.value, list.context));
     }
-    bytes
+    let lines = bytes
         .split(|&b| b == b'\n')
         .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
         .map(|line| {
             serde_json::from_slice::<Box<RawValue>>(line)
                 .map_err(|e| ServeError::Objects(format!("a line of the objects file: {e}")))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((lines, None))
 }

@@ -227,3 +227,66 @@ fn startup_errors_exit_2_with_a_reason() {
         assert!(!stdout.contains("listening"), "{stdout}");
     }
 }
+
+/// `--objects` is a JSON array, a Graph list response or JSON Lines; in a list response of
+/// service principals (Graph writes no `@odata.type` on the items), they are service principals.
+#[test]
+fn objects_are_read_in_each_form() {
+    let s = Scratch::new("forms");
+    let user = json!({"id": "u-1", "displayName": "One", "customSecurityAttributes": null});
+    let sp = json!({"@odata.type": "#microsoft.graph.servicePrincipal", "id": "sp-1"});
+    let array = s.file("array.json", json!([user, sp]).to_string());
+    let users = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,customSecurityAttributes)",
+        "value": [user]
+    });
+    let apps = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals(id,customSecurityAttributes)",
+        "value": [{"id": "sp-2", "customSecurityAttributes": null}]
+    });
+    let lists = [
+        s.file("users.json", users.to_string()),
+        s.file("apps.json", apps.to_string()),
+    ];
+    let d = Double::start_with(
+        &s,
+        Start {
+            objects: Some(array),
+            ..Start::default()
+        },
+    );
+    assert_eq!(
+        d.get("/v1.0/users/u-1?$select=displayName", "admin").body["displayName"],
+        "One"
+    );
+    assert_eq!(d.get("/v1.0/servicePrincipals/sp-1", "admin").status, 200);
+    drop(d);
+    let d = Double::start_with(
+        &s,
+        Start {
+            objects: Some(lists[0].clone()),
+            ..Start::default()
+        },
+    );
+    assert_eq!(d.get("/v1.0/users/u-1", "admin").status, 200);
+    drop(d);
+    // They stay service principals in a data directory, resumed.
+    let dir = s.path("state");
+    for resumed in [false, true] {
+        let data = Some(dir.as_path());
+        let objects = Some(lists[1].clone());
+        let d = Double::start_with(
+            &s,
+            Start {
+                objects,
+                data,
+                ..Start::default()
+            },
+        );
+        let a = d.get("/v1.0/servicePrincipals/sp-2?$select=id", "admin");
+        assert_eq!((a.status, resumed), (200, resumed), "{}", a.text);
+        assert_eq!(d.get("/v1.0/users/sp-2", "admin").status, 404);
+        let a = d.patch("/v1.0/servicePrincipals/sp-2", "eng", &example_body("A02"));
+        assert_eq!(a.status, 204, "{}", a.text);
+    }
+}
