@@ -12,7 +12,8 @@
 //! Every file is written atomically: a temporary file beside it, `fsync`, `rename`, `fsync` of
 //! the directory. A PATCH costs one small file (the object) and two `fsync`s, whatever the
 //! tenant's size; a definition write rewrites the catalog; seeding writes three files, not one
-//! per object. Temporary files left by a crash are removed when the directory is resumed.
+//! per object, and removes the object files of an earlier state (a DIR whose manifest was
+//! removed). Temporary files left by a crash are removed when the directory is opened.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -142,6 +143,12 @@ impl Store {
             seed.push(b'\n');
         }
         let manifest = serde_json::json!({"format": FORMAT, "objects": objects.len()});
+        // Object files of an earlier state (its manifest removed) would override the new seed
+        // when it is resumed.
+        self.remove_objects().map_err(|error| ServeError::Data {
+            path: self.objects.clone(),
+            error,
+        })?;
         self.write(&self.dir, CATALOG, catalog)?;
         self.write(&self.dir, SEED, &seed)?;
         self.write(
@@ -149,6 +156,17 @@ impl Store {
             MANIFEST,
             &serde_json::to_vec(&manifest).unwrap_or_default(),
         )
+    }
+
+    /// Removes the object files (`objects/*.json`).
+    fn remove_objects(&self) -> io::Result<()> {
+        for entry in fs::read_dir(&self.objects)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|x| x == "json") {
+                fs::remove_file(path)?;
+            }
+        }
+        Ok(())
     }
 
     /// Writes the catalog in force.

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::*;
 
@@ -88,6 +88,29 @@ fn state_survives_a_restart_and_wins_over_the_seed() {
     // A data directory holding state wins over --catalog and --objects given anyway.
     let d = Double::with_data(&s, &dir);
     assert_eq!(read(&d), before);
+}
+
+/// A directory whose manifest was removed holds no state: it is seeded again, and the object
+/// files of its earlier state do not come back when it is resumed.
+#[test]
+fn a_directory_seeded_again_forgets_its_earlier_state() {
+    let s = Scratch::new("reseed");
+    let dir = s.path("state");
+    let path = format!("/v1.0/users/{ALAIN}");
+    let select = format!("{path}?$select=customSecurityAttributes");
+    let d = Double::with_data(&s, &dir);
+    assert_eq!(d.patch(&path, "eng", &example_body("A01")).status, 204);
+    assert_eq!(d.stop().code(), Some(0));
+    std::fs::remove_file(dir.join("csa-serve.json")).unwrap();
+    for resume in [false, true] {
+        let d = match resume {
+            false => Double::with_data(&s, &dir),
+            true => Double::resume(&s, &dir),
+        };
+        let a = d.get(&select, "admin");
+        assert_eq!(a.body["customSecurityAttributes"], Value::Null, "{resume}");
+        assert_eq!(d.stop().code(), Some(0));
+    }
 }
 
 #[test]
