@@ -105,6 +105,8 @@ impl Drop for Scratch {
 /// A running `csa serve`.
 pub struct Double {
     child: Option<Child>,
+    /// Its standard output after the first line.
+    stdout: Option<BufReader<std::process::ChildStdout>>,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// `127.0.0.1:PORT`.
@@ -231,9 +233,8 @@ impl Double {
             .spawn()
             .unwrap();
         let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut first).unwrap();
         let Some(base) = first.trim().strip_prefix("listening on ") else {
             let status = child.wait().unwrap();
             panic!(
@@ -251,6 +252,7 @@ impl Double {
             .new_agent();
         Double {
             child: Some(child),
+            stdout: Some(stdout),
             address: base.trim_start_matches("http://").to_owned(),
             base,
             log,
@@ -345,10 +347,19 @@ impl Double {
     }
 
     /// SIGTERM, then its exit status (at most 30 s later).
+    /// The address is the only line the server writes on its standard output.
     pub fn stop(mut self) -> ExitStatus {
         let mut child = self.child.take().unwrap();
         signal(child.id(), "TERM");
-        wait(&mut child, Duration::from_secs(30))
+        let status = wait(&mut child, Duration::from_secs(30));
+        let mut rest = String::new();
+        self.stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut rest)
+            .unwrap();
+        assert_eq!(rest, "", "more than the address on stdout");
+        status
     }
 
     /// SIGKILL (kill -9), and wait for it to be gone.
