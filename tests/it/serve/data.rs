@@ -172,8 +172,17 @@ fn sigterm_lets_requests_under_way_finish() {
     assert_eq!(status.code(), Some(0));
 }
 
+#[test]
+fn ctrl_c_stops_it_too() {
+    let s = Scratch::new("sigint");
+    let d = Double::start(&s);
+    assert_eq!(d.call("GET", "/$csa/health", None, &[], None).status, 200);
+    signal(d.pid(), "INT");
+    assert_eq!(d.stop_signalled().code(), Some(0));
+}
+
 impl Double {
-    /// The exit status of a server already sent SIGTERM.
+    /// The exit status of a server already sent SIGTERM or SIGINT.
     fn stop_signalled(mut self) -> std::process::ExitStatus {
         let mut child = self.child.take().unwrap();
         wait(&mut child, Duration::from_secs(30))
