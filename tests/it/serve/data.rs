@@ -215,6 +215,9 @@ fn startup_errors_exit_2_with_a_reason() {
         "bad.jsonl",
         "{\"id\": \"a\", \"onPremisesSyncEnabled\": 3}\n",
     ));
+    // An address another socket listens on.
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = held.local_addr().unwrap().to_string();
     // (catalog, objects, tokens, more arguments): what stderr says.
     let with = |catalog: &str, objects: &str, tokens: &str, more: &[&str]| {
         let mut args = vec![
@@ -247,6 +250,10 @@ fn startup_errors_exit_2_with_a_reason() {
         (
             with(&catalog, &tenant, &tokens, &["--listen", "256.0.0.1:1"]),
             "invalid value",
+        ),
+        (
+            with(&catalog, &tenant, &tokens, &["--listen", &taken]),
+            "cannot listen on",
         ),
     ];
     for (args, says) in cases {
