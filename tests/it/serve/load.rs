@@ -3,7 +3,7 @@
 //! the server logged them, and a kill -9 that loses no acknowledged write.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -171,6 +171,7 @@ fn concurrent_clients_then_a_kill_9_lose_nothing() {
 
     // 1. The load: CLIENTS threads, each with its own connection and its own requests.
     let started = Instant::now();
+    let done = AtomicBool::new(false);
     let results: Vec<Vec<(String, Sent, u16, f64)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
             .map(|c| {
@@ -256,7 +257,19 @@ fn concurrent_clients_then_a_kill_9_lose_nothing() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+        // Past the limit, the server is killed: every client's next request fails at once.
+        let (pid, done) = (d.pid(), &done);
+        scope.spawn(move || {
+            while !done.load(Ordering::SeqCst) && started.elapsed() < LIMIT {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if !done.load(Ordering::SeqCst) {
+                signal(pid, "KILL");
+            }
+        });
+        let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
+        done.store(true, Ordering::SeqCst);
+        joined.into_iter().map(|r| r.unwrap()).collect()
     });
     let took = started.elapsed();
     let sent: Vec<_> = results.into_iter().flatten().collect();
