@@ -14,6 +14,8 @@ mod plan;
 mod policy;
 mod query;
 mod reader;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod snippet;
 mod text;
 mod value;

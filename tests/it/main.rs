@@ -28,3 +28,7 @@ mod search;
 /// The `csa` command line, run as a user runs it; it needs the binary, built only with `cli`.
 #[cfg(feature = "cli")]
 mod cli;
+
+/// `csa serve` over HTTP: it needs the binary built with `serve`.
+#[cfg(feature = "serve")]
+mod serve;

@@ -28,6 +28,8 @@
 //! csa demo
 //! csa completions bash|zsh|fish|powershell|elvish
 //! csa man
+//! csa serve  --tokens FILE [--catalog FILE --objects FILE] [--policy FILE] [--allow-synced]
+//!            [--listen ADDRESS] [--data DIR]                        (feature `serve`)
 //! ```
 //!
 //! Any FILE may be `-` for standard input (at most one per call). Exit codes: 0 accepted /
@@ -52,6 +54,8 @@ mod progress;
 mod render;
 mod search;
 mod style;
+#[cfg(feature = "serve")]
+mod serve;
 mod view;
 
 use std::process::ExitCode;
@@ -107,6 +111,9 @@ enum Command {
     Completions(generate::CompletionsArgs),
     /// Print the man page of csa and every subcommand (roff).
     Man,
+    /// Serve a local Microsoft Graph for custom security attributes (docs/SERVE.md).
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
@@ -124,6 +131,8 @@ impl Command {
             Command::Plan(a) => a.format.is_json() || a.batch.is_some(),
             Command::Apply(a) => a.format.is_json(),
             Command::Demo | Command::Completions(_) | Command::Man => false,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => false,
         }
     }
 }
@@ -158,6 +167,8 @@ fn main() -> ExitCode {
         Command::Demo => Ok(Outcome::ok(demo::run(), true)),
         Command::Completions(args) => Ok(generate::completions(&args, Cli::command())),
         Command::Man => generate::man(Cli::command()),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
     };
     output::finish(result.unwrap_or_else(|e| e.outcome(json)), color)
 }
