@@ -53,9 +53,9 @@ mod plan;
 mod progress;
 mod render;
 mod search;
-mod style;
 #[cfg(feature = "serve")]
 mod serve;
+mod style;
 mod view;
 
 use std::process::ExitCode;

@@ -448,11 +448,7 @@ fn every_output_line_matches_the_documented_schema() {
         .flag("--audit")
         .run();
     for line in plan.json_lines() {
-        assert_eq!(
-            schema_errors(&line),
-            Vec::<String>::new(),
-            "{line}"
-        );
+        assert_eq!(schema_errors(&line), Vec::<String>::new(), "{line}");
     }
 }
 
@@ -511,8 +507,15 @@ fn a_single_check_document_matches_check_json_and_not_a_batch_line() {
             .format("json")
             .run();
         let out = r.json();
-        assert_eq!(crate::schema::schema_errors("check.json", &out), None, "{out}");
-        assert!(!schema_errors(&out).is_empty(), "a single document has no line");
+        assert_eq!(
+            crate::schema::schema_errors("check.json", &out),
+            None,
+            "{out}"
+        );
+        assert!(
+            !schema_errors(&out).is_empty(),
+            "a single document has no line"
+        );
         let mut extra = out.clone();
         extra["line"] = json!(1);
         assert!(

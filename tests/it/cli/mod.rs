@@ -7,8 +7,8 @@ mod harness;
 // `cli::cli`: the file keeps its name, which the docs cite (`cli::function`).
 #[allow(clippy::module_inception)]
 mod cli;
-mod cli_conventions;
 mod cli_batch;
+mod cli_conventions;
 mod cli_define;
 mod cli_docs;
 mod cli_plan;
