@@ -474,7 +474,7 @@ pub(crate) fn check_allowed_value_id(id: &str, ty: Option<AttributeType>) -> Res
         Err(StringProblem::Empty) => return Err("an allowed value cannot be empty".to_owned()),
         Err(StringProblem::TooLong { units }) => {
             return Err(format!(
-                "the allowed value is {units} characters long, more than {MAX_ALLOWED_VALUE_LEN}"
+                "the allowed value is {units} UTF-16 code units long, more than {MAX_ALLOWED_VALUE_LEN}"
             ))
         }
     }
@@ -538,7 +538,7 @@ mod tests {
         );
         assert_eq!(
             check(&"\u{1D400}".repeat(33), string).as_deref(),
-            Some("the allowed value is 66 characters long, more than 64")
+            Some("the allowed value is 66 UTF-16 code units long, more than 64")
         );
         assert_eq!(
             check("a\tb", string).as_deref(),

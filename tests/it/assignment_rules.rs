@@ -2025,3 +2025,19 @@ fn redacted_sets_mask_values_in_messages_and_hints() {
         .unwrap()
         .contains("Sekrit"));
 }
+
+#[test]
+fn value_too_long_message_counts_utf16_code_units() {
+    // 33 astral characters are 66 UTF-16 code units: the message says units, not characters.
+    let value = "\u{1F600}".repeat(33);
+    let eval = ev(&eng(&format!(r#""ProjectDate": "{value}""#)));
+    let v = only_violation(&eval);
+    assert_eq!(
+        v.message(),
+        "a value of `Engineering_ProjectDate` is 66 UTF-16 code units long, more than 64"
+    );
+    assert_eq!(
+        v.hint(),
+        Some("shorten the value to at most 64 UTF-16 code units")
+    );
+}

@@ -1840,3 +1840,31 @@ fn catalog_codes_are_graph_bad_requests() {
     );
     assert_eq!(v.graph_error(), "Request_BadRequest");
 }
+
+/// Every length the catalog's messages state is in UTF-16 code units, as Graph counts: an
+/// allowed value, a description and a name of astral characters say so.
+#[test]
+fn catalog_lengths_are_worded_in_utf16_code_units() {
+    let astral_value = "\u{1d49c}".repeat(33);
+    let v = refused(&with_values(PROJECT, &["Alpine2", &astral_value]));
+    assert_eq!(
+        v[0].message(),
+        "the allowed value is 66 UTF-16 code units long, more than 64"
+    );
+
+    let mut c = sample();
+    set_mut(&mut c, APPLICATION).insert("description".into(), json!("\u{1d49c}".repeat(65)));
+    let v = refused(&c);
+    assert_eq!(
+        v[0].message(),
+        "the description is 130 UTF-16 code units long, more than 128"
+    );
+
+    let v = refused(&with_set_id(&"\u{1d49c}".repeat(17)));
+    assert!(
+        v[0].message()
+            .ends_with("a name is at most 32 UTF-16 code units long"),
+        "{}",
+        v[0].message()
+    );
+}
