@@ -1185,6 +1185,33 @@ fn lint_text_marks_the_name_of_a_duplicate_or_an_unknown_set() {
     assert_eq!(caret_target(&r.stdout, "\"Fin\"").1, "\"Fin\"");
 }
 
+/// A catalog or an actor given as the object is an input error naming what the file looks like.
+#[test]
+fn a_catalog_given_as_the_object_is_an_input_error() {
+    let s = Scratch::new("object-is-catalog");
+    let catalog = sample_catalog();
+    let patch = s.file("p.json", r#"{"customSecurityAttributes": {}}"#);
+    let r = csa(&["check"])
+        .catalog(&catalog)
+        .object(&catalog)
+        .patch(&patch)
+        .run();
+    r.expect_input_error();
+    assert!(r.stderr.contains("looks like a catalog"), "{}", r.stderr);
+    let empty = s.file("o.json", "{}");
+    let r = csa(&["check"])
+        .catalog(&catalog)
+        .object(&empty)
+        .patch(&patch)
+        .run();
+    r.expect_input_error();
+    assert!(
+        r.stderr.contains("does not look like an object"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // demo
 
