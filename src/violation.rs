@@ -163,6 +163,8 @@ pub enum WarningCode {
     UnknownCurrentAttribute,
     /// A role assignment with a scope csa does not understand grants nothing.
     IgnoredRoleAssignment,
+    /// A PATCH body without `customSecurityAttributes` changes none; what it holds was ignored.
+    NoCustomSecurityAttributes,
 }
 
 impl WarningCode {
@@ -173,6 +175,7 @@ impl WarningCode {
         WarningCode::CoercedBoolean,
         WarningCode::UnknownCurrentAttribute,
         WarningCode::IgnoredRoleAssignment,
+        WarningCode::NoCustomSecurityAttributes,
     ];
 
     /// The code as written in outputs.
@@ -183,6 +186,7 @@ impl WarningCode {
             WarningCode::CoercedBoolean => "coerced_boolean",
             WarningCode::UnknownCurrentAttribute => "unknown_current_attribute",
             WarningCode::IgnoredRoleAssignment => "ignored_role_assignment",
+            WarningCode::NoCustomSecurityAttributes => "no_custom_security_attributes",
         }
     }
 }

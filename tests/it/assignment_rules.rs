@@ -135,9 +135,10 @@ fn invalid_json_body_not_an_object() {
 
 #[test]
 fn invalid_json_neighbour_empty_object_is_read_as_an_object() {
-    // `{}` is an object: it gets past JSON and fails on its shape instead.
+    // `{}` is an object: it gets past JSON, and changes nothing.
     let eval = ev(b"{}");
-    assert_eq!(codes(&eval), ["invalid_shape"]);
+    assert!(eval.is_allowed(), "{:?}", codes(&eval));
+    assert_eq!(warning_codes(&eval), ["no_custom_security_attributes"]);
 }
 
 #[test]
@@ -161,13 +162,49 @@ fn invalid_json_neighbour_valid_utf8_is_accepted() {
 // ---------------------------------------------------------------------------------------------
 // invalid_shape
 
+/// Only with `requireCustomSecurityAttributes`: Graph answers a plain `User` update 204.
 #[test]
 fn invalid_shape_missing_custom_security_attributes() {
-    let eval = ev(br#"{"displayName": "Alice"}"#);
-    let v = only_violation(&eval);
-    assert_eq!(v.code().as_str(), "invalid_shape");
-    assert_eq!(v.pointer(), "");
-    assert_eq!(v.attribute(), None);
+    let mut policy = Policy::default();
+    policy.require_custom_security_attributes = true;
+    for body in [&br#"{"displayName": "Alice"}"#[..], b"{}"] {
+        let eval = ev_policy(policy.clone(), body);
+        let v = only_violation(&eval);
+        assert_eq!(v.code().as_str(), "invalid_shape");
+        assert_eq!(v.pointer(), "");
+        assert_eq!(v.attribute(), None);
+    }
+    let eval = ev_policy(policy, br#"{"displayName": "Alice"}"#);
+    assert_eq!(warning_codes(&eval), ["ignored_property"]);
+}
+
+/// What Microsoft's Python SDK sends for a plain `User` update: accepted, nothing changed, one
+/// warning naming what was ignored.
+#[test]
+fn no_custom_security_attributes_is_accepted_with_a_warning() {
+    for (body, named) in [
+        (&br#"{"displayName": "Ana"}"#[..], "`displayName` was ignored"),
+        (
+            br##"{"@odata.type": "#microsoft.graph.user", "displayName": "Ana", "jobTitle": null}"##,
+            "`displayName`, `jobTitle` were ignored",
+        ),
+        (b"{}", "the body is empty"),
+    ] {
+        let eval = ev(body);
+        assert!(eval.is_allowed(), "{:?}", codes(&eval));
+        assert!(eval.diff().unwrap().changes().is_empty());
+        assert_eq!(warning_codes(&eval), ["no_custom_security_attributes"]);
+        let w = &eval.warnings()[0];
+        assert_eq!(w.pointer(), "");
+        assert!(w.message().contains(named), "{}", w.message());
+    }
+}
+
+#[test]
+fn no_custom_security_attributes_neighbour_empty_custom_security_attributes_has_no_warning() {
+    let eval = ev(br#"{"customSecurityAttributes": {}}"#);
+    assert!(eval.is_allowed());
+    assert!(eval.warnings().is_empty(), "{:?}", warning_codes(&eval));
 }
 
 #[test]
