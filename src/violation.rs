@@ -510,9 +510,15 @@ impl Violation {
 
     /// An `invalid_filter` at `offset` in the filter text: the offset, a one-byte span there
     /// (for carets), and the filter as the document.
-    pub(crate) fn at_offset(mut self, offset: usize) -> Self {
-        self.offset = Some(offset);
-        self.span = Some(offset..offset.saturating_add(1));
+    pub(crate) fn at_offset(self, offset: usize) -> Self {
+        self.at_span(offset..offset.saturating_add(1))
+    }
+
+    /// An `invalid_filter` on `span` of the filter text: the offset of its start, the span
+    /// (for carets), and the filter as the document.
+    pub(crate) fn at_span(mut self, span: std::ops::Range<usize>) -> Self {
+        self.offset = Some(span.start);
+        self.span = Some(span);
         self.document = Document::Filter;
         self
     }
