@@ -24,7 +24,7 @@ pub enum NameError {
     #[error("a name cannot be empty")]
     Empty,
     /// The name is longer than 32 UTF-16 code units.
-    #[error("a name is at most 32 characters long")]
+    #[error("a name is at most 32 UTF-16 code units long")]
     TooLong,
     /// The name starts with a digit.
     #[error("a name cannot start with a number")]

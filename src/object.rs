@@ -174,15 +174,19 @@ impl Object {
         }
     }
 
-    /// Reads many objects: one Graph list response (`{"value": [...]}`), a JSON array, or JSON
-    /// Lines (one Graph object per line; blank lines skipped). The first object that cannot be
+    /// Reads many objects: one Graph list response (`{"value": [...]}`), a JSON array, one
+    /// object, or JSON Lines (one Graph object per line; blank lines skipped). The first object that cannot be
     /// read is the error, its [`InputError::item`] saying which (`item 2`, `line 3`; counted
     /// from 1), its pointers relative to that object.
     pub fn list_from_json(bytes: &[u8]) -> Result<Vec<Object>, InputError> {
         let whole = json::parse(bytes, crate::limits::MAX_JSON_DEPTH).ok();
         let items = whole.as_ref().and_then(|root| match &root.kind {
             Kind::Array(items) => Some(items.as_slice()),
-            Kind::Object(_) => root.get("value").and_then(Node::as_array),
+            // Anything but a list response is read as one object, to say what is wrong with it.
+            Kind::Object(_) => root
+                .get("value")
+                .and_then(Node::as_array)
+                .or(Some(std::slice::from_ref(root))),
             _ => None,
         });
         if let Some(items) = items {
@@ -220,6 +224,40 @@ impl Object {
             return None;
         };
         let mut obj = Object::new(ObjectKind::User);
+        // A file given in the wrong place is said once, by the first property that shows it.
+        let foreign = members
+            .iter()
+            .find_map(|m| other_document(&m.key).map(|kind| (m, kind)));
+        if let Some((m, kind)) = foreign {
+            d.push(
+                Violation::new(
+                    Code::InvalidShape,
+                    ptr.key(&m.key),
+                    format!(
+                        "this looks like {kind}, not an object: it has `{}`, which an object does not",
+                        m.key
+                    ),
+                )
+                .with_hint(OBJECT_HINT)
+                .span(m.key_start..m.key_end),
+            );
+        } else if !members
+            .iter()
+            .any(|m| OBJECT_PROPS.contains(&m.key.as_ref()))
+        {
+            d.push(
+                Violation::new(
+                    Code::InvalidShape,
+                    ptr,
+                    format!(
+                        "this does not look like an object: it has none of an object's properties ({})",
+                        OBJECT_PROPS.map(|k| format!("`{k}`")).join(", ")
+                    ),
+                )
+                .with_hint(OBJECT_HINT)
+                .span(root.start..root.start.saturating_add(1)),
+            );
+        }
         for m in members {
             let p = ptr.key(&m.key);
             match m.key.as_ref() {
@@ -252,6 +290,30 @@ impl Object {
             }
         }
         Some(obj)
+    }
+}
+
+/// The properties that make a document an object: one of them at least.
+const OBJECT_PROPS: [&str; 4] = [
+    "id",
+    "@odata.type",
+    "onPremisesSyncEnabled",
+    "customSecurityAttributes",
+];
+
+const OBJECT_HINT: &str = "give the object as Graph returns it, like `{\"id\": \"...\", \"@odata.type\": \"#microsoft.graph.user\", \"customSecurityAttributes\": {...}}`";
+
+/// The kind of document a property belongs to, when it is a property of another kind of
+/// document than an object (a file given in the wrong place).
+fn other_document(key: &str) -> Option<&'static str> {
+    match key {
+        "attributeSets" | "customSecurityAttributeDefinitions" => Some("a catalog"),
+        "roleAssignments" | "roleDefinitions" | "appPermissions" => Some("an actor"),
+        "allowSyncedObjects" | "objectTypes" | "maxBodyBytes" | "maxCatalogBytes"
+        | "strictAnnotations" | "redactSets" => Some("a policy"),
+        "changes" | "allowed" => Some("the output of `csa check` or `csa plan`"),
+        "value" => Some("a list of objects"),
+        _ => None,
     }
 }
 

@@ -26,6 +26,10 @@ pub struct Policy {
     pub strict_annotations: bool,
     /// Sets whose values are masked in messages and hints.
     pub redact_sets: Vec<Name>,
+    /// Refuse a PATCH body without `customSecurityAttributes` (`invalid_shape`). Default
+    /// `false`: Graph answers such a body (a plain `User` update) with 204, so csa accepts it
+    /// with no changes and a `no_custom_security_attributes` warning.
+    pub require_custom_security_attributes: bool,
 }
 
 impl Default for Policy {
@@ -37,6 +41,7 @@ impl Default for Policy {
             max_catalog_bytes: DEFAULT_MAX_CATALOG_BYTES,
             strict_annotations: false,
             redact_sets: Vec::new(),
+            require_custom_security_attributes: false,
         }
     }
 }
@@ -48,6 +53,7 @@ const KEYS: &[&str] = &[
     "maxCatalogBytes",
     "strictAnnotations",
     "redactSets",
+    "requireCustomSecurityAttributes",
 ];
 
 impl Policy {
@@ -89,13 +95,17 @@ impl Policy {
         }
         p.check_unknown(KEYS, "a policy", &mut d);
         d.warnings.clear();
-        for key in ["allowSyncedObjects", "strictAnnotations"] {
+        for key in [
+            "allowSyncedObjects",
+            "strictAnnotations",
+            "requireCustomSecurityAttributes",
+        ] {
             if let Some(n) = p.get(key) {
                 if let Some(b) = p.boolean(key, n, &mut d) {
-                    if key == "allowSyncedObjects" {
-                        policy.allow_synced_objects = b;
-                    } else {
-                        policy.strict_annotations = b;
+                    match key {
+                        "allowSyncedObjects" => policy.allow_synced_objects = b,
+                        "strictAnnotations" => policy.strict_annotations = b,
+                        _ => policy.require_custom_security_attributes = b,
                     }
                 }
             }

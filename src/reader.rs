@@ -238,7 +238,7 @@ impl<'n, 'a> Props<'n, 'a> {
                     &self.ptr.key("description"),
                     span(node),
                     format!(
-                        "the description is {} characters long, more than {MAX_DESCRIPTION_LEN}",
+                        "the description is {} UTF-16 code units long, more than {MAX_DESCRIPTION_LEN}",
                         utf16_len(text)
                     ),
                 );

@@ -163,6 +163,8 @@ pub enum WarningCode {
     UnknownCurrentAttribute,
     /// A role assignment with a scope csa does not understand grants nothing.
     IgnoredRoleAssignment,
+    /// A PATCH body without `customSecurityAttributes` changes none; what it holds was ignored.
+    NoCustomSecurityAttributes,
 }
 
 impl WarningCode {
@@ -173,6 +175,7 @@ impl WarningCode {
         WarningCode::CoercedBoolean,
         WarningCode::UnknownCurrentAttribute,
         WarningCode::IgnoredRoleAssignment,
+        WarningCode::NoCustomSecurityAttributes,
     ];
 
     /// The code as written in outputs.
@@ -183,6 +186,7 @@ impl WarningCode {
             WarningCode::CoercedBoolean => "coerced_boolean",
             WarningCode::UnknownCurrentAttribute => "unknown_current_attribute",
             WarningCode::IgnoredRoleAssignment => "ignored_role_assignment",
+            WarningCode::NoCustomSecurityAttributes => "no_custom_security_attributes",
         }
     }
 }
@@ -518,9 +522,15 @@ impl Violation {
 
     /// An `invalid_filter` at `offset` in the filter text: the offset, a one-byte span there
     /// (for carets), and the filter as the document.
-    pub(crate) fn at_offset(mut self, offset: usize) -> Self {
-        self.offset = Some(offset);
-        self.span = Some(offset..offset.saturating_add(1));
+    pub(crate) fn at_offset(self, offset: usize) -> Self {
+        self.at_span(offset..offset.saturating_add(1))
+    }
+
+    /// An `invalid_filter` on `span` of the filter text: the offset of its start, the span
+    /// (for carets), and the filter as the document.
+    pub(crate) fn at_span(mut self, span: std::ops::Range<usize>) -> Self {
+        self.offset = Some(span.start);
+        self.span = Some(span);
         self.document = Document::Filter;
         self
     }

@@ -193,7 +193,7 @@ function decide() {
     case 'view':
       return view(catalog, docText('object') ?? '', { actor, policy, locate: true });
     case 'plan':
-      return plan(catalog, docText('object') ?? '{}', docText('desired') ?? '', { actor, policy, exclusive: state.exclusive, audit: true, locate: true });
+      return plan(catalog, docText('object') ?? '{"customSecurityAttributes": {}}', docText('desired') ?? '', { actor, policy, exclusive: state.exclusive, audit: true, locate: true });
     case 'filter': {
       const top = state.top === '' ? undefined : Number(state.top);
       return filter(catalog, docText('objects') ?? '', {

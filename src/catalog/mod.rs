@@ -53,7 +53,7 @@ use self::path::{list_context, DEFINITIONS, SETS, VALUES};
 use crate::names::{Name, NameRef};
 use crate::policy::Policy;
 use crate::reader::Diag;
-use crate::violation::{sort_violations, sort_warnings, InputError, Warning};
+use crate::violation::{sort_warnings, InputError, Warning};
 
 /// A validated, indexed, immutable catalog. Cheap to share across threads (`Send + Sync`).
 #[derive(Debug, Clone)]
@@ -79,16 +79,19 @@ impl Catalog {
     /// Parses and validates a catalog, refusing inputs over `policy.max_catalog_bytes`.
     pub fn from_json_with(bytes: &[u8], policy: &Policy) -> Result<Catalog, InputError> {
         let mut d = Diag::default();
-        let parsed = parse::parse_catalog(bytes, policy, &mut d);
-        if let Some((sets, defs)) = &parsed {
-            validate::validate_catalog(sets, defs, &mut d);
-        }
-        sort_violations(&mut d.violations);
+        let Some((sets, defs)) = parse::parse_catalog(bytes, policy, &mut d) else {
+            return Err(d.into_error());
+        };
+        // The rules across items see every item, as far as it could be read.
+        let (sets, set_keys): (Vec<_>, Vec<_>) = sets.into_iter().unzip();
+        let (defs, def_keys): (Vec<_>, Vec<_>) = defs.into_iter().unzip();
+        validate::validate_catalog(&set_keys, &def_keys, &mut d);
         sort_warnings(&mut d.warnings);
-        match parsed {
-            Some((sets, defs)) if d.violations.is_empty() => {
-                let sets = sets.into_iter().map(|(s, _)| s).collect();
-                let defs = defs.into_iter().map(|(x, _)| x).collect();
+        // Every item was read whole when there is no violation.
+        let sets: Option<Vec<_>> = sets.into_iter().collect();
+        let defs: Option<Vec<_>> = defs.into_iter().collect();
+        match (sets, defs) {
+            (Some(sets), Some(defs)) if d.violations.is_empty() => {
                 let mut c = Catalog::build(sets, defs);
                 c.warnings = d.warnings;
                 Ok(c)

@@ -9,6 +9,7 @@
 use hashbrown::HashMap;
 
 use super::model::{is_canonical_int32, AllowedValue, AttributeDefinition, AttributeSet, Status};
+use super::validate::{DefKey, SetKey};
 use crate::json::{self, IntText, Kind, Node};
 use crate::limits::{MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTES_PER_SET};
 use crate::names::{names_eq, Name};
@@ -18,14 +19,15 @@ use crate::value::check::{check_string, StringProblem};
 use crate::value::AttributeType;
 use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
 
-/// The items of a catalog, each with where it was read (for cross-item violations).
+/// The items of a catalog: each item read whole (`None` when it has a violation of its own) and
+/// what the rules across items read of it, even when it is broken.
 pub(crate) type Items = (
-    Vec<(AttributeSet, Pointer)>,
-    Vec<(AttributeDefinition, Pointer)>,
+    Vec<(Option<AttributeSet>, SetKey)>,
+    Vec<(Option<AttributeDefinition>, DefKey)>,
 );
 
 /// Reads a whole catalog: its two lists, each item checked on its own. `None` when the input is
-/// too large, not JSON or not an object; otherwise the items that were read without violation.
+/// too large, not JSON or not an object; otherwise every item, as far as it could be read.
 pub(crate) fn parse_catalog(bytes: &[u8], policy: &Policy, d: &mut Diag) -> Option<Items> {
     if bytes.len() > policy.max_catalog_bytes {
         d.push(
@@ -95,11 +97,9 @@ pub(crate) fn parse_catalog(bytes: &[u8], policy: &Policy, d: &mut Diag) -> Opti
         for (i, item) in items.iter().enumerate() {
             let p = list_ptr.index(i);
             if key == "attributeSets" {
-                if let Some(s) = parse_set(item, &p, d) {
-                    sets.push((s, p));
-                }
-            } else if let Some(def) = parse_definition(item, &p, d) {
-                defs.push((def, p));
+                sets.push(read_set(item, p, d));
+            } else {
+                defs.push(read_definition(item, p, d));
             }
         }
     }
@@ -215,21 +215,42 @@ pub(crate) fn parse_max_attributes(p: &Props<'_, '_>, d: &mut Diag) -> Result<Op
 }
 
 pub(crate) fn parse_set(node: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<AttributeSet> {
-    let p = Props::new(node, ptr, "an attribute set", d)?;
+    read_set(node, ptr.clone(), d).0
+}
+
+/// One attribute set read whole (`None` when it has a violation), and what the rules across
+/// items read of it.
+fn read_set(node: &Node<'_>, ptr: Pointer, d: &mut Diag) -> (Option<AttributeSet>, SetKey) {
+    let mut key = SetKey {
+        id: None,
+        max: None,
+        span: Some(node.start..node.end),
+        ptr,
+    };
+    let Some(p) = Props::new(node, &key.ptr, "an attribute set", d) else {
+        return (None, key);
+    };
     p.check_unknown(SET_PROPS, "an attribute set", d);
     let id = required_string(&p, "id", "an attribute set", d);
     let description = p.description(d);
     let max = parse_max_attributes(&p, d);
-    let (id, id_node) = id?;
-    let valid = check_name_at(id, &ptr.key("id"), id_node, "attribute set", d);
-    if !valid {
-        return None;
+    key.max = max.ok().flatten();
+    let Some((id, id_node)) = id else {
+        return (None, key);
+    };
+    if !check_name_at(id, &key.ptr.key("id"), id_node, "attribute set", d) {
+        return (None, key);
     }
-    Some(AttributeSet {
-        id: Name::unchecked(id),
-        description: description.ok()?,
-        max_attributes_per_set: max.ok()?,
-    })
+    key.id = Some((Name::unchecked(id), Some(id_node.start..id_node.end)));
+    let set = match (description, max) {
+        (Ok(description), Ok(max_attributes_per_set)) => Some(AttributeSet {
+            id: Name::unchecked(id),
+            description,
+            max_attributes_per_set,
+        }),
+        _ => None,
+    };
+    (set, key)
 }
 
 pub(crate) const DEF_PROPS: &[&str] = &[
@@ -280,7 +301,30 @@ pub(crate) fn parse_definition(
     ptr: &Pointer,
     d: &mut Diag,
 ) -> Option<AttributeDefinition> {
+    read_definition(node, ptr.clone(), d).0
+}
+
+/// One definition read whole (`None` when it has a violation), and what the rules across
+/// items read of it.
+fn read_definition(
+    node: &Node<'_>,
+    ptr: Pointer,
+    d: &mut Diag,
+) -> (Option<AttributeDefinition>, DefKey) {
+    let mut key = DefKey {
+        set: None,
+        name: None,
+        status: None,
+        ptr,
+    };
+    let def = definition(node, &mut key, d);
+    (def, key)
+}
+
+/// [`read_definition`]'s work: the definition, with `key` filled in as it is read.
+fn definition(node: &Node<'_>, key: &mut DefKey, d: &mut Diag) -> Option<AttributeDefinition> {
     let what = "a definition";
+    let ptr = &key.ptr.clone();
     let p = Props::new(node, ptr, what, d)?;
     let before = d.violations.len();
     let warnings_before = d.warnings.len();
@@ -309,16 +353,23 @@ pub(crate) fn parse_definition(
     let is_collection = flag("isCollection", d);
     let is_searchable = flag("isSearchable", d);
     let predefined = flag("usePreDefinedValuesOnly", d);
-    let status = p
-        .required("status", what, d)
-        .and_then(|n| parse_status(&p, n, d));
+    let status_node = p.required("status", what, d);
+    let status = status_node.and_then(|n| parse_status(&p, n, d));
     let description = p.description(d);
 
+    let named = |s: &str, n: &Node<'_>| Some((Name::unchecked(s), Some(n.start..n.end)));
     if let Some((s, n)) = set {
-        check_name_at(s, &ptr.key("attributeSet"), n, "attribute set", d);
+        if check_name_at(s, &ptr.key("attributeSet"), n, "attribute set", d) {
+            key.set = named(s, n);
+        }
     }
     if let Some((s, n)) = name {
-        check_name_at(s, &ptr.key("name"), n, "attribute", d);
+        if check_name_at(s, &ptr.key("name"), n, "attribute", d) {
+            key.name = named(s, n);
+        }
+    }
+    if let (Some(status), Some(n)) = (status, status_node) {
+        key.status = Some((status, Some(n.start..n.end)));
     }
     if let (Some((set_s, _)), Some((name_s, _)), Some(id_node)) = (set, name, p.get("id")) {
         if !id_node.is_null() {
@@ -475,7 +526,7 @@ pub(crate) fn check_allowed_value_id(id: &str, ty: Option<AttributeType>) -> Res
         Err(StringProblem::Empty) => return Err("an allowed value cannot be empty".to_owned()),
         Err(StringProblem::TooLong { units }) => {
             return Err(format!(
-                "the allowed value is {units} characters long, more than {MAX_ALLOWED_VALUE_LEN}"
+                "the allowed value is {units} UTF-16 code units long, more than {MAX_ALLOWED_VALUE_LEN}"
             ))
         }
     }
@@ -539,7 +590,7 @@ mod tests {
         );
         assert_eq!(
             check(&"\u{1D400}".repeat(33), string).as_deref(),
-            Some("the allowed value is 66 characters long, more than 64")
+            Some("the allowed value is 66 UTF-16 code units long, more than 64")
         );
         assert_eq!(
             check("a\tb", string).as_deref(),

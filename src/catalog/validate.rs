@@ -4,6 +4,8 @@
 //! definitions, a set's `maxAttributesPerSet`). Definition requests check the catalog a write would
 //! give with the same function. Also [`Catalog::lint`], which reports them all.
 
+use std::ops::Range;
+
 use hashbrown::HashMap;
 use serde::Serialize;
 
@@ -66,118 +68,188 @@ impl Catalog {
     }
 }
 
-/// Cross-item rules: uniqueness, set existence, tenant and per-set limits.
-pub(crate) fn validate_catalog(
-    sets: &[(AttributeSet, Pointer)],
-    defs: &[(AttributeDefinition, Pointer)],
-    d: &mut Diag,
-) {
-    let mut seen: HashMap<Name, usize> = HashMap::new();
-    for (i, (s, p)) in sets.iter().enumerate() {
-        if let Some(&first) = seen.get(&s.id) {
-            let other = sets
-                .get(first)
-                .map(|(o, _)| o.id.as_str())
-                .unwrap_or_default();
-            d.push(
-                Violation::new(
-                    Code::DuplicateName,
-                    p.key("id"),
-                    format!(
-                        "the attribute set `{}` is defined twice (as `{other}` before)",
-                        s.id
-                    ),
-                )
-                .with_hint("attribute set names are case-insensitive: keep one of them"),
-            );
-        } else {
-            seen.insert(s.id.clone(), i);
+/// What the rules across items read of an attribute set: as much as could be read of it, so
+/// that a set broken in itself (a description too long, say) still exists for its definitions.
+/// Spans are where the item is in the catalog's text (none for items of a definition request's
+/// catalog, which has no text).
+#[derive(Debug, Clone)]
+pub(crate) struct SetKey {
+    /// Its id, when it is a valid name, and the span of its value.
+    pub(crate) id: Option<(Name, Option<Range<usize>>)>,
+    /// Its `maxAttributesPerSet`, when set and readable.
+    pub(crate) max: Option<u32>,
+    pub(crate) ptr: Pointer,
+    pub(crate) span: Option<Range<usize>>,
+}
+
+impl SetKey {
+    /// The key of a set read whole, with no span.
+    pub(crate) fn of(set: &AttributeSet, ptr: Pointer) -> Self {
+        Self {
+            id: Some((set.id.clone(), None)),
+            max: set.max_attributes_per_set,
+            ptr,
+            span: None,
         }
     }
-    if sets.len() > MAX_ATTRIBUTE_SETS {
-        if let Some((_, p)) = sets.get(MAX_ATTRIBUTE_SETS) {
-            d.push(Violation::new(
-                Code::LimitExceeded,
-                p,
-                format!(
-                    "the tenant has {} attribute sets, more than {MAX_ATTRIBUTE_SETS}",
-                    sets.len()
+}
+
+/// What the rules across items read of a definition: its set, name and status when each could
+/// be read (names only when valid), with the spans of their values.
+#[derive(Debug, Clone)]
+pub(crate) struct DefKey {
+    pub(crate) set: Option<(Name, Option<Range<usize>>)>,
+    pub(crate) name: Option<(Name, Option<Range<usize>>)>,
+    pub(crate) status: Option<(Status, Option<Range<usize>>)>,
+    pub(crate) ptr: Pointer,
+}
+
+impl DefKey {
+    /// The key of a definition read whole, with no span.
+    pub(crate) fn of(def: &AttributeDefinition, ptr: Pointer) -> Self {
+        Self {
+            set: Some((def.attribute_set.clone(), None)),
+            name: Some((def.name.clone(), None)),
+            status: Some((def.status, None)),
+            ptr,
+        }
+    }
+}
+
+/// `v` with the span, when there is one.
+fn spanned(v: Violation, span: Option<&Range<usize>>) -> Violation {
+    match span {
+        Some(span) => v.span(span.clone()),
+        None => v,
+    }
+}
+
+/// Cross-item rules: uniqueness, set existence, tenant and per-set limits, on what was read of
+/// each item. Nothing is said from what could not be read: a definition whose set or name is
+/// unreadable takes part in no rule, a status that is unreadable counts toward no limit, and
+/// while some attribute set's id is unreadable no definition is called `unknown_attribute_set`
+/// (that set may be the one it names).
+pub(crate) fn validate_catalog(sets: &[SetKey], defs: &[DefKey], d: &mut Diag) {
+    let mut seen: HashMap<Name, usize> = HashMap::new();
+    let mut named_sets = 0usize;
+    for (i, s) in sets.iter().enumerate() {
+        let Some((id, id_span)) = &s.id else {
+            continue;
+        };
+        named_sets += 1;
+        if let Some(&first) = seen.get(id) {
+            let other = sets
+                .get(first)
+                .and_then(|o| o.id.as_ref())
+                .map(|(o, _)| o.as_str())
+                .unwrap_or_default();
+            d.push(spanned(
+                Violation::new(
+                    Code::DuplicateName,
+                    s.ptr.key("id"),
+                    format!("the attribute set `{id}` is defined twice (as `{other}` before)"),
+                )
+                .with_hint("attribute set names are case-insensitive: keep one of them"),
+                id_span.as_ref(),
+            ));
+        } else {
+            seen.insert(id.clone(), i);
+        }
+        if named_sets == MAX_ATTRIBUTE_SETS + 1 {
+            d.push(spanned(
+                Violation::new(
+                    Code::LimitExceeded,
+                    &s.ptr,
+                    format!(
+                        "the tenant has {} attribute sets, more than {MAX_ATTRIBUTE_SETS}",
+                        sets.iter().filter(|s| s.id.is_some()).count()
+                    ),
                 ),
+                s.span.as_ref(),
             ));
         }
     }
+    let every_set_read = named_sets == sets.len();
     let mut defs_seen: HashMap<(Name, Name), ()> = HashMap::new();
     let mut active_per_set: HashMap<Name, u32> = HashMap::new();
     let mut active = 0usize;
-    for (def, p) in defs {
-        let Some(&si) = seen.get(&def.attribute_set) else {
-            d.push(
-                Violation::new(
-                    Code::UnknownAttributeSet,
-                    p.key("attributeSet"),
-                    format!("the attribute set `{}` does not exist", def.attribute_set),
-                )
-                .maybe_hint(set_hint(
-                    def.attribute_set.as_str(),
-                    sets.iter().map(|(s, _)| s.id.as_str()),
-                ))
-                .attr(def.id()),
-            );
+    for def in defs {
+        let (Some((set, set_span)), Some((name, name_span))) = (&def.set, &def.name) else {
             continue;
         };
-        let key = (def.attribute_set.clone(), def.name.clone());
+        let id = format!("{set}_{name}");
+        let Some(&si) = seen.get(set) else {
+            if every_set_read {
+                d.push(spanned(
+                    Violation::new(
+                        Code::UnknownAttributeSet,
+                        def.ptr.key("attributeSet"),
+                        format!("the attribute set `{set}` does not exist"),
+                    )
+                    .maybe_hint(set_hint(
+                        set.as_str(),
+                        sets.iter()
+                            .filter_map(|s| s.id.as_ref())
+                            .map(|(s, _)| s.as_str()),
+                    ))
+                    .attr(id),
+                    set_span.as_ref(),
+                ));
+            }
+            continue;
+        };
+        let key = (set.clone(), name.clone());
         if defs_seen.contains_key(&key) {
-            d.push(
+            d.push(spanned(
                 Violation::new(
                     Code::DuplicateName,
-                    p.key("name"),
-                    format!(
-                        "the attribute `{}` is defined twice in `{}`",
-                        def.name, def.attribute_set
-                    ),
+                    def.ptr.key("name"),
+                    format!("the attribute `{name}` is defined twice in `{set}`"),
                 )
                 .with_hint(
                     "attribute names are case-insensitive and unique per set: keep one of them",
                 )
-                .attr(def.id()),
-            );
+                .attr(id),
+                name_span.as_ref(),
+            ));
             continue;
         }
         defs_seen.insert(key, ());
-        if def.status != Status::Available {
+        let Some((Status::Available, status_span)) = &def.status else {
             continue;
-        }
+        };
         active += 1;
         if active == MAX_ACTIVE_DEFINITIONS + 1 {
-            d.push(
+            d.push(spanned(
                 Violation::new(
                     Code::LimitExceeded,
-                    p.key("status"),
+                    def.ptr.key("status"),
                     format!("the tenant has more than {MAX_ACTIVE_DEFINITIONS} active definitions"),
                 )
                 .with_hint(
                     "deactivate definitions (`status: Deprecated`) that are no longer needed",
                 )
-                .attr(def.id()),
-            );
+                .attr(id.clone()),
+                status_span.as_ref(),
+            ));
         }
-        let count = active_per_set.entry(def.attribute_set.clone()).or_insert(0);
+        let count = active_per_set.entry(set.clone()).or_insert(0);
         *count += 1;
-        let max = sets.get(si).and_then(|(s, _)| s.max_attributes_per_set);
+        let max = sets.get(si).and_then(|s| s.max);
         if let Some(max) = max {
             if *count == max + 1 {
-                d.push(
+                d.push(spanned(
                     Violation::new(
                         Code::LimitExceeded,
-                        p.key("status"),
+                        def.ptr.key("status"),
                         format!(
-                            "the attribute set `{}` has more than {max} active definitions (its `maxAttributesPerSet`)",
-                            def.attribute_set
+                            "the attribute set `{set}` has more than {max} active definitions (its `maxAttributesPerSet`)"
                         ),
                     )
                     .with_hint("raise the set's `maxAttributesPerSet` or deactivate definitions")
-                    .attr(def.id()),
-                );
+                    .attr(id),
+                    status_span.as_ref(),
+                ));
             }
         }
     }

@@ -382,7 +382,7 @@ fn scalar(n: &Node<'_>, ptr: &Pointer, d: &mut Diag) -> Option<Value> {
             ),
             Err(StringProblem::TooLong { .. }) => (
                 Code::ValueTooLong,
-                format!("a value is at most {MAX_VALUE_LEN} characters (UTF-16 code units) long"),
+                format!("a value is at most {MAX_VALUE_LEN} UTF-16 code units long"),
             ),
         },
         Kind::Number(t) => match check::int32(t) {

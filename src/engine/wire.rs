@@ -168,6 +168,10 @@ impl<'a> Request<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Read {
     pub(crate) sets_span: Option<Range<usize>>,
+    /// For a body (an object) without `customSecurityAttributes`: its span, and the keys it
+    /// holds instead (their `ignored_property` warnings are not in `warnings`). The caller
+    /// decides, by its policy, whether that is a violation or a warning.
+    pub(crate) no_sets: Option<(Range<usize>, Vec<String>)>,
     pub(crate) violations: Vec<Violation>,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -276,15 +280,15 @@ pub(crate) fn read_request<'a>(
     let root_end = p.pos();
     p.finish()?;
     match csa {
-        None => read.violations.push(cold(|| {
-            Violation::new(
-                Code::InvalidShape,
-                "",
-                "the body has no `customSecurityAttributes`",
-            )
-            .with_hint("put the attribute sets under `customSecurityAttributes`")
-            .span(root_start..root_end)
-        })),
+        None => {
+            // Every key was ignored (or is a duplicate, already a violation).
+            let ignored: Vec<String> = seen
+                .iter()
+                .filter(|k| !k.starts_with("@odata."))
+                .map(|k| k.to_string())
+                .collect();
+            read.no_sets = Some((root_start..root_end, ignored));
+        }
         Some(Err(value)) => read.violations.push(cold(|| {
             Violation::new(
                 Code::InvalidShape,

@@ -178,6 +178,7 @@ impl Compiler<'_> {
         let ty = def.attribute_type();
         let wrong = |what: String| {
             FilterError::new(FilterErrorKind::LiteralType, path.span().start, what)
+                .on(path.span())
                 .with_property(def.id().to_owned())
         };
         let check = match (value, ty) {
@@ -225,6 +226,7 @@ impl Compiler<'_> {
                     def.attribute_type()
                 ),
             )
+            .on(path.span())
             .with_property(def.id().to_owned()));
         }
         Ok(Test::on(def, Check::StartsWith(Text::new(prefix)), false))
@@ -260,6 +262,7 @@ impl Compiler<'_> {
             );
             return Err(
                 FilterError::new(FilterErrorKind::UnknownAttributeSet, at, message)
+                    .on(path.set_span())
                     .with_property(path.property())
                     .with_hint(hint),
             );
@@ -278,6 +281,7 @@ impl Compiler<'_> {
                     path.attribute()
                 ),
             )
+            .on(path.attribute_span())
             .with_property(format!("{}_{}", set.id(), path.attribute()))
             .with_hint(hint));
         };
@@ -290,6 +294,7 @@ impl Compiler<'_> {
                     def.id()
                 ),
             )
+            .on(path.attribute_span())
             .with_property(def.id().to_owned()));
         }
         Ok(def)

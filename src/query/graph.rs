@@ -104,7 +104,7 @@ fn advanced_query(first: Option<&AttrPath>, option: &str, missing: &str) -> Viol
     let why =
         format!("a filter on custom security attributes is an advanced query and needs {missing}");
     match first {
-        Some(path) => refused_clause(option, path.property(), why, path.span().start),
+        Some(path) => refused_clause(option, path.property(), why, path.span()),
         // No path to point at: the offset is the start of the filter.
         None => invalid_filter(option, why, 0),
     }

@@ -136,9 +136,10 @@ fn invalid_json_body_not_an_object() {
 
 #[test]
 fn invalid_json_neighbour_empty_object_is_read_as_an_object() {
-    // `{}` is an object: it gets past JSON and fails on its shape instead.
+    // `{}` is an object: it gets past JSON, and changes nothing.
     let eval = ev(b"{}");
-    assert_eq!(codes(&eval), ["invalid_shape"]);
+    assert!(eval.is_allowed(), "{:?}", codes(&eval));
+    assert_eq!(warning_codes(&eval), ["no_custom_security_attributes"]);
 }
 
 #[test]
@@ -162,13 +163,49 @@ fn invalid_json_neighbour_valid_utf8_is_accepted() {
 // ---------------------------------------------------------------------------------------------
 // invalid_shape
 
+/// Only with `requireCustomSecurityAttributes`: Graph answers a plain `User` update 204.
 #[test]
 fn invalid_shape_missing_custom_security_attributes() {
-    let eval = ev(br#"{"displayName": "Alice"}"#);
-    let v = only_violation(&eval);
-    assert_eq!(v.code().as_str(), "invalid_shape");
-    assert_eq!(v.pointer(), "");
-    assert_eq!(v.attribute(), None);
+    let mut policy = Policy::default();
+    policy.require_custom_security_attributes = true;
+    for body in [&br#"{"displayName": "Alice"}"#[..], b"{}"] {
+        let eval = ev_policy(policy.clone(), body);
+        let v = only_violation(&eval);
+        assert_eq!(v.code().as_str(), "invalid_shape");
+        assert_eq!(v.pointer(), "");
+        assert_eq!(v.attribute(), None);
+    }
+    let eval = ev_policy(policy, br#"{"displayName": "Alice"}"#);
+    assert_eq!(warning_codes(&eval), ["ignored_property"]);
+}
+
+/// What Microsoft's Python SDK sends for a plain `User` update: accepted, nothing changed, one
+/// warning naming what was ignored.
+#[test]
+fn no_custom_security_attributes_is_accepted_with_a_warning() {
+    for (body, named) in [
+        (&br#"{"displayName": "Ana"}"#[..], "`displayName` was ignored"),
+        (
+            br##"{"@odata.type": "#microsoft.graph.user", "displayName": "Ana", "jobTitle": null}"##,
+            "`displayName`, `jobTitle` were ignored",
+        ),
+        (b"{}", "the body is empty"),
+    ] {
+        let eval = ev(body);
+        assert!(eval.is_allowed(), "{:?}", codes(&eval));
+        assert!(eval.diff().unwrap().changes().is_empty());
+        assert_eq!(warning_codes(&eval), ["no_custom_security_attributes"]);
+        let w = &eval.warnings()[0];
+        assert_eq!(w.pointer(), "");
+        assert!(w.message().contains(named), "{}", w.message());
+    }
+}
+
+#[test]
+fn no_custom_security_attributes_neighbour_empty_custom_security_attributes_has_no_warning() {
+    let eval = ev(br#"{"customSecurityAttributes": {}}"#);
+    assert!(eval.is_allowed());
+    assert!(eval.warnings().is_empty(), "{:?}", warning_codes(&eval));
 }
 
 #[test]
@@ -2026,4 +2063,20 @@ fn redacted_sets_mask_values_in_messages_and_hints() {
     assert!(serde_json::to_string(&unredacted)
         .unwrap()
         .contains("Sekrit"));
+}
+
+#[test]
+fn value_too_long_message_counts_utf16_code_units() {
+    // 33 astral characters are 66 UTF-16 code units: the message says units, not characters.
+    let value = "\u{1F600}".repeat(33);
+    let eval = ev(&eng(&format!(r#""ProjectDate": "{value}""#)));
+    let v = only_violation(&eval);
+    assert_eq!(
+        v.message(),
+        "a value of `Engineering_ProjectDate` is 66 UTF-16 code units long, more than 64"
+    );
+    assert_eq!(
+        v.hint(),
+        Some("shorten the value to at most 64 UTF-16 code units")
+    );
 }

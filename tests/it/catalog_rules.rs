@@ -1842,3 +1842,134 @@ fn catalog_codes_are_graph_bad_requests() {
     );
     assert_eq!(v.graph_error(), "Request_BadRequest");
 }
+
+/// Every length the catalog's messages state is in UTF-16 code units, as Graph counts: an
+/// allowed value, a description and a name of astral characters say so.
+#[test]
+fn catalog_lengths_are_worded_in_utf16_code_units() {
+    let astral_value = "\u{1d49c}".repeat(33);
+    let v = refused(&with_values(PROJECT, &["Alpine2", &astral_value]));
+    assert_eq!(
+        v[0].message(),
+        "the allowed value is 66 UTF-16 code units long, more than 64"
+    );
+
+    let mut c = sample();
+    set_mut(&mut c, APPLICATION).insert("description".into(), json!("\u{1d49c}".repeat(65)));
+    let v = refused(&c);
+    assert_eq!(
+        v[0].message(),
+        "the description is 130 UTF-16 code units long, more than 128"
+    );
+
+    let v = refused(&with_set_id(&"\u{1d49c}".repeat(17)));
+    assert!(
+        v[0].message()
+            .ends_with("a name is at most 32 UTF-16 code units long"),
+        "{}",
+        v[0].message()
+    );
+}
+
+/// "All violations at once": a definition broken in itself (a wrong `status`, `type` or a
+/// property of the wrong type) in a set that does not exist is refused for both at once; the
+/// cross-item rules see what could be read of it.
+#[test]
+fn a_broken_definition_in_an_unknown_set_reports_both() {
+    for (key, bad, code) in [
+        ("status", json!("Active"), Code::InvalidStatus),
+        ("type", json!("Text"), Code::InvalidType),
+        ("isCollection", json!("yes"), Code::InvalidProperty),
+        (
+            "description",
+            json!("d".repeat(129)),
+            Code::DescriptionTooLong,
+        ),
+    ] {
+        let mut c = sample();
+        let mut d = def("Finance", "Budget", "Integer", "Available");
+        d[key] = bad;
+        defs_mut(&mut c).push(d);
+        let v = refused(&c);
+        let found: Vec<(Code, &str)> = v.iter().map(|v| (v.code(), v.pointer())).collect();
+        let at = def_ptr(11);
+        assert!(
+            found.contains(&(code, &format!("{at}/{key}"))),
+            "{key}: {found:?}"
+        );
+        let unknown = has(&c, Code::UnknownAttributeSet, &format!("{at}/attributeSet"));
+        assert_eq!(unknown.attribute(), Some("Finance_Budget"), "{key}");
+        assert_eq!(v.len(), 2, "{key}: {found:?}");
+    }
+    // A broken definition repeating a name in its set is a duplicate too.
+    let mut c = sample();
+    defs_mut(&mut c).push(def("Engineering", "ProjectDate", "Text", "Available"));
+    has(&c, Code::InvalidType, &(def_ptr(11) + "/type"));
+    has(&c, Code::DuplicateName, &(def_ptr(11) + "/name"));
+}
+
+/// What could not be read says nothing across items: an unreadable `attributeSet` or name is
+/// not called unknown or a duplicate, and a set whose id cannot be read could be the one a
+/// definition names, so no definition is called unknown beside it.
+#[test]
+fn a_half_read_item_invents_no_cross_item_violation() {
+    let mut c = sample();
+    let mut d = def("Finance", "Budget", "Integer", "Available");
+    d["attributeSet"] = json!(5);
+    defs_mut(&mut c).push(d);
+    let v = refused(&c);
+    assert_eq!(
+        summary(&v),
+        [(
+            "invalid_property".to_owned(),
+            def_ptr(11) + "/attributeSet",
+            None
+        )]
+    );
+
+    let mut c = sample();
+    defs_mut(&mut c).push(def("Finance", "Bud get", "Integer", "Available"));
+    defs_mut(&mut c).push(def("Finance", "Bud get", "Integer", "Available"));
+    let v = refused(&c);
+    assert!(
+        v.iter().all(|v| v.code() == Code::InvalidName),
+        "{:#?}",
+        summary(&v)
+    );
+
+    let mut c = sample();
+    sets_mut(&mut c).push(json!({"id": 7}));
+    defs_mut(&mut c).push(def("Finance", "Budget", "Integer", "Available"));
+    let v = refused(&c);
+    assert_eq!(
+        summary(&v),
+        [("invalid_property".to_owned(), set_ptr(5) + "/id", None)]
+    );
+}
+
+/// `duplicate_name` and `unknown_attribute_set` mark the name at fault in the catalog's text.
+#[test]
+fn cross_item_violations_have_spans() {
+    let text = br#"{"attributeSets": [{"id": "Eng"}, {"id": "ENG"}],
+ "customSecurityAttributeDefinitions": [
+  {"attributeSet": "Eng", "name": "Site", "type": "String", "isCollection": false,
+   "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false},
+  {"attributeSet": "Eng", "name": "site", "type": "String", "isCollection": false,
+   "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false},
+  {"attributeSet": "Fin", "name": "Budget", "type": "Integer", "isCollection": false,
+   "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false}]}"#;
+    let v = refused_bytes(text);
+    let marked = |code: Code| -> Vec<String> {
+        v.iter()
+            .filter(|v| v.code() == code)
+            .map(|v| {
+                let span = v
+                    .byte_span()
+                    .unwrap_or_else(|| panic!("{code} has no span"));
+                String::from_utf8_lossy(&text[span]).into_owned()
+            })
+            .collect()
+    };
+    assert_eq!(marked(Code::DuplicateName), ["\"ENG\"", "\"site\""]);
+    assert_eq!(marked(Code::UnknownAttributeSet), ["\"Fin\""]);
+}

@@ -234,7 +234,8 @@ fn unknown_set_is_refused_with_graphs_message() {
     assert_eq!(e.property(), Some("Marketin_AppCountry"));
     let v = e.to_violation();
     assert_eq!(v.message(), graph_text("Marketin_AppCountry"));
-    assert_eq!(v.offset(), Some(0));
+    // Under the set's name.
+    assert_eq!(v.offset(), Some("customSecurityAttributes/".len()));
     assert!(
         v.hint().unwrap().contains("did you mean `Marketing`?"),
         "{:?}",
@@ -1419,7 +1420,13 @@ proptest! {
                 }
             }
             (Some((leaf, kind)), Err(e)) => {
-                prop_assert_eq!((e.kind(), e.offset()), (kind, offsets[leaf]), "{}: {}", text, e);
+                // The error is on the faulty path: at or after its start, before the next one.
+                let (start, at) = (offsets[leaf], e.offset());
+                prop_assert_eq!(e.kind(), kind, "{}: {}", text, e);
+                prop_assert!(
+                    start <= at && !offsets.iter().any(|o| start < *o && *o <= at),
+                    "{}: {} is not on the path at {}", text, e, start
+                );
                 prop_assert_eq!(e.to_violation().code(), Code::InvalidFilter);
             }
             (want, got) => prop_assert!(false, "{text}: reference {want:?}, csa {:?}", got.err()),
@@ -1560,5 +1567,61 @@ fn generated_catalogs_are_valid() {
     for _ in 0..64 {
         let cat = cat_strategy().new_tree(&mut runner).unwrap().current();
         assert!(Catalog::from_json(&serde_json::to_vec(&cat_json(&cat, &[])).unwrap()).is_ok());
+    }
+}
+
+/// A problem with what a path names marks the name at fault (the set, the attribute), and one
+/// about the whole clause (a missing `$count` or `ConsistencyLevel`, a wrong literal) the path:
+/// not the start of the filter.
+#[test]
+fn property_problems_mark_the_name_at_fault() {
+    let text = "customSecurityAttributes/Marketing/AppCountry eq 'Canada' and customSecurityAttributes/Engineering/Projet eq 'Baker'";
+    let e = refused(text);
+    assert_eq!(e.kind(), FilterErrorKind::UnknownAttribute);
+    assert_eq!(&text[e.span()], "Projet");
+    assert_eq!(e.offset(), e.span().start);
+    let v = e.to_violation();
+    assert_eq!(v.offset(), Some(e.span().start));
+    assert_eq!(v.byte_span(), Some(e.span()));
+    assert!(
+        e.render(text).ends_with(&"^".repeat(6)),
+        "{}",
+        e.render(text)
+    );
+
+    let text = "customSecurityAttributes/Marketing/AppCountry eq 'Canada' or customSecurityAttributes/Enginering/Project eq 'Baker'";
+    let e = refused(text);
+    assert_eq!(e.kind(), FilterErrorKind::UnknownAttributeSet);
+    assert_eq!(&text[e.span()], "Enginering");
+
+    let mut cat = sample_catalog_json();
+    crate::common::definition_mut(&mut cat, "Marketing_EmployeeId")["isSearchable"] = false.into();
+    let eng = Engine::new(catalog_from(&cat), Policy::default());
+    let text = "startsWith(customSecurityAttributes/Marketing/EmployeeId,'GS')";
+    let e = compile(&eng, text, None).unwrap_err();
+    assert_eq!(&text[e.span()], "EmployeeId");
+
+    let text = "not (customSecurityAttributes/Engineering/NumVendors eq 'x')";
+    let e = refused(text);
+    assert_eq!(e.kind(), FilterErrorKind::LiteralType);
+    assert_eq!(
+        &text[e.span()],
+        "customSecurityAttributes/Engineering/NumVendors"
+    );
+
+    // Without `$count` and `ConsistencyLevel`: both under the first path.
+    let text = "not (customSecurityAttributes/Engineering/Project eq 'Baker')";
+    let q = GraphQuery::new().filter(text);
+    let out = run(&[], &q, None);
+    assert_eq!(out.violations().len(), 2, "{:?}", out.violations());
+    for v in out.violations() {
+        let span = v.byte_span().expect("a span");
+        assert_eq!(
+            &text[span],
+            "customSecurityAttributes/Engineering/Project",
+            "{}",
+            v.pointer()
+        );
+        assert_eq!(v.offset(), Some(5));
     }
 }

@@ -20,6 +20,7 @@ mod examples;
 mod filter;
 mod layout;
 mod limits;
+mod object_documents;
 mod plan;
 mod properties;
 mod schema;

@@ -119,6 +119,7 @@ export interface Policy {
   maxCatalogBytes?: number;
   strictAnnotations?: boolean;
   redactSets?: string[];
+  requireCustomSecurityAttributes?: boolean;
 }
 
 /** A definition request body (`POST` or `PATCH` on sets, definitions, allowed values). */
@@ -150,7 +151,7 @@ export type Code =
 /** The codes of warnings. */
 export type WarningCode =
   | 'ignored_property' | 'missing_annotation' | 'coerced_boolean' | 'unknown_current_attribute'
-  | 'ignored_role_assignment';
+  | 'ignored_role_assignment' | 'no_custom_security_attributes';
 
 /** One rule broken: a stable code, where (a JSON Pointer), what and how to fix it. */
 export interface Violation {

@@ -103,7 +103,7 @@ fn steps(out: &mut String) -> Result<(), InputError> {
         bytes: CATALOG.to_vec(),
     };
     // The user as Graph returns it: nothing assigned at first, then what `apply` printed.
-    let mut object = b"{}".to_vec();
+    let mut object = br#"{"customSecurityAttributes": {}}"#.to_vec();
     for step in STEPS {
         out.push_str(&format!("\n== {} ==\nPATCH /users/{{id}}\n", step.title));
         out.push_str(step.body);

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use super::access::not_found_internal;
 use super::{one, Answer, Define};
 use crate::catalog::model::{AttributeDefinition, AttributeSet};
-use crate::catalog::validate::validate_catalog;
+use crate::catalog::validate::{validate_catalog, DefKey, SetKey};
 use crate::catalog::Catalog;
 use crate::violation::{Pointer, Violation};
 
@@ -67,7 +67,15 @@ impl Define<'_> {
             let item = def_pairs.remove(i);
             def_pairs.push(item);
         }
-        validate_catalog(&set_pairs, &def_pairs, &mut self.d);
+        let set_keys: Vec<SetKey> = set_pairs
+            .iter()
+            .map(|(s, p)| SetKey::of(s, p.clone()))
+            .collect();
+        let def_keys: Vec<DefKey> = def_pairs
+            .iter()
+            .map(|(d, p)| DefKey::of(d, p.clone()))
+            .collect();
+        validate_catalog(&set_keys, &def_keys, &mut self.d);
         self.no_violations()?;
         // Back to catalog order (popping only what was moved).
         if let Some(i) = moved_set {

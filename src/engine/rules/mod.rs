@@ -13,6 +13,7 @@ mod set;
 mod typed;
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use smallvec::SmallVec;
 
@@ -24,7 +25,7 @@ use crate::engine::{Engine, Position};
 use crate::object::Object;
 use crate::policy::{Policy, REDACTED};
 use crate::value::State;
-use crate::violation::{cold, Code, Document, Violation, Warning};
+use crate::violation::{cold, Code, Document, Violation, Warning, WarningCode};
 
 /// One evaluation in progress.
 pub(super) struct Cx<'e> {
@@ -99,6 +100,10 @@ impl<'e> Cx<'e> {
             }
         };
         self.violations.extend(read.violations);
+        if let Some((span, ignored)) = read.no_sets {
+            self.no_sets(span, &ignored, read.warnings);
+            return changes;
+        }
         self.warnings.extend(read.warnings);
         let Some(sets_span) = read.sets_span else {
             return changes;
@@ -106,6 +111,45 @@ impl<'e> Cx<'e> {
         // The 50-value limit applies to the state after the whole PATCH.
         self.check_value_limit(current, &changes, sets_span);
         changes
+    }
+
+    /// A body without `customSecurityAttributes`: refused only when the policy requires them
+    /// (with the `ignored_property` warnings the body's other keys got); otherwise one warning
+    /// naming what was ignored, instead of those.
+    #[cold]
+    fn no_sets(&mut self, span: Range<usize>, ignored: &[String], warnings: Vec<Warning>) {
+        if self.policy().require_custom_security_attributes {
+            self.warnings.extend(warnings);
+            self.push(
+                Violation::new(
+                    Code::InvalidShape,
+                    "",
+                    "the body has no `customSecurityAttributes`",
+                )
+                .with_hint("put the attribute sets under `customSecurityAttributes`")
+                .span(span),
+            );
+            return;
+        }
+        let what = match ignored {
+            [] => "the body is empty".to_owned(),
+            [one] => format!("`{one}` was ignored"),
+            many => format!(
+                "{} were ignored",
+                many.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.warnings.push(
+            Warning::new(
+                WarningCode::NoCustomSecurityAttributes,
+                "",
+                format!("the body has no `customSecurityAttributes`: nothing is changed ({what})"),
+            )
+            .span(span),
+        );
     }
 
     /// Whether one more "did you mean" search may be made (and counts it).

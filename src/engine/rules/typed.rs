@@ -239,12 +239,12 @@ impl Cx<'_> {
                         Code::ValueTooLong,
                         ptr,
                         format!(
-                            "a value of `{id}` is {units} characters long, more than {MAX_VALUE_LEN}"
+                            "a value of `{id}` is {units} UTF-16 code units long, more than {MAX_VALUE_LEN}"
                         ),
                     )
                     .attr(id)
                     .with_hint(format!(
-                        "shorten the value to at most {MAX_VALUE_LEN} characters (UTF-16 code units)"
+                        "shorten the value to at most {MAX_VALUE_LEN} UTF-16 code units"
                     ))
                     .span(span)
                 }));

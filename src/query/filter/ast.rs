@@ -107,6 +107,10 @@ pub struct AttrPath {
     set: String,
     attribute: String,
     span: Range<usize>,
+    /// Where the set name starts in the text.
+    set_at: usize,
+    /// Where the attribute name starts in the text.
+    attribute_at: usize,
 }
 
 impl AttrPath {
@@ -118,6 +122,8 @@ impl AttrPath {
             set: set.to_owned(),
             attribute: attribute.to_owned(),
             span: 0..0,
+            set_at: 0,
+            attribute_at: 0,
         })
     }
 
@@ -133,17 +139,38 @@ impl AttrPath {
     pub fn span(&self) -> Range<usize> {
         self.span.clone()
     }
+    /// Byte range of the attribute set name in the filter text (empty for a path not parsed).
+    pub fn set_span(&self) -> Range<usize> {
+        self.name_span(self.set_at, &self.set)
+    }
+    /// Byte range of the attribute name in the filter text (empty for a path not parsed).
+    pub fn attribute_span(&self) -> Range<usize> {
+        self.name_span(self.attribute_at, &self.attribute)
+    }
+    fn name_span(&self, at: usize, name: &str) -> Range<usize> {
+        if self.span.is_empty() {
+            return self.span.clone();
+        }
+        at..at.saturating_add(name.len())
+    }
     /// `{Set}_{Attr}` as written: the property name Graph's error message uses.
     pub fn property(&self) -> String {
         format!("{}_{}", self.set, self.attribute)
     }
 
-    /// A path as the parser read it: names as written, `span` where it is in the text.
-    pub(super) fn parsed(set: &str, attribute: &str, span: Range<usize>) -> AttrPath {
+    /// A path as the parser read it: names as written with where each starts, `span` where the
+    /// whole path is in the text.
+    pub(super) fn parsed(
+        (set, set_at): (&str, usize),
+        (attribute, attribute_at): (&str, usize),
+        span: Range<usize>,
+    ) -> AttrPath {
         AttrPath {
             set: set.to_owned(),
             attribute: attribute.to_owned(),
             span,
+            set_at,
+            attribute_at,
         }
     }
 }

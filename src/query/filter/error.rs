@@ -3,6 +3,8 @@
 //! ([`FilterError::to_violation`]) in Graph's words. The grammar raises the syntax and limit
 //! kinds; [`crate::Engine::compile_filter`] the kinds about what a path names.
 
+use std::ops::Range;
+
 use crate::snippet::Snippet;
 use crate::violation::{Code, Pointer, Violation};
 
@@ -35,6 +37,8 @@ pub enum FilterErrorKind {
 pub struct FilterError {
     kind: FilterErrorKind,
     offset: usize,
+    /// The bytes at fault: one byte at `offset`, or the name or path a problem is about.
+    span: Range<usize>,
     message: String,
     property: Option<String>,
     hint: Option<String>,
@@ -53,12 +57,13 @@ pub(crate) fn refused_clause(
     option: &str,
     property: String,
     reason: String,
-    offset: usize,
+    span: Range<usize>,
 ) -> Violation {
     let graph = format!(
         "Unsupported or invalid query filter clause specified for property '{property}' of resource 'CustomSecurityAttributeValue'."
     );
-    invalid_filter(option, graph, offset)
+    Violation::new(Code::InvalidFilter, Pointer::root().key(option), graph)
+        .at_span(span)
         .attr(property)
         .with_hint(reason)
 }
@@ -68,10 +73,18 @@ impl FilterError {
         Self {
             kind,
             offset,
+            span: offset..offset.saturating_add(1),
             message: message.into(),
             property: None,
             hint: None,
         }
+    }
+
+    /// The error on `span` (a name or a path), not one byte.
+    pub(crate) fn on(mut self, span: Range<usize>) -> Self {
+        self.offset = span.start;
+        self.span = span;
+        self
     }
 
     pub(crate) fn with_property(mut self, property: String) -> Self {
@@ -91,6 +104,11 @@ impl FilterError {
     /// Byte offset into the filter text where the problem is.
     pub fn offset(&self) -> usize {
         self.offset
+    }
+    /// Byte range of what is at fault in the filter text: the misspelt name, the path, or the
+    /// one byte at [`FilterError::offset`] for a syntax error.
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
     }
     /// What is wrong, in csa's words (lowercase, no final period).
     pub fn message(&self) -> &str {
@@ -114,7 +132,11 @@ impl FilterError {
     /// ```
     pub fn render(&self, text: &str) -> String {
         let at = self.offset.min(text.len());
-        Snippet::new(text.as_bytes(), at..at.saturating_add(1)).render_plain()
+        let end = self
+            .span
+            .end
+            .clamp(at.saturating_add(1), text.len().max(at.saturating_add(1)));
+        Snippet::new(text.as_bytes(), at..end).render_plain()
     }
 
     /// The violation Graph's refusal maps to (`invalid_filter`, 400 `Request_UnsupportedQuery`).
@@ -126,9 +148,10 @@ impl FilterError {
                     Some(h) => format!("{}; {h}", self.message),
                     None => self.message.clone(),
                 };
-                refused_clause("$filter", p.clone(), reason, self.offset)
+                refused_clause("$filter", p.clone(), reason, self.span.clone())
             }
             None => invalid_filter("$filter", self.message.clone(), self.offset)
+                .at_span(self.span.clone())
                 .maybe_hint(self.hint.clone()),
         }
     }

@@ -326,6 +326,7 @@ impl<'a> Grammar<'a> {
         let Some(after) = after.strip_prefix('/') else {
             return Err(self.syntax(after, format!("expected {shape}")));
         };
+        let set_at = self.offset(after);
         let Some((after, set)) = word(after) else {
             return Err(self.syntax(
                 after,
@@ -338,6 +339,7 @@ impl<'a> Grammar<'a> {
                 format!("expected `/` and an attribute name after the attribute set `{set}`"),
             ));
         };
+        let attribute_at = self.offset(after);
         let Some((rest, attribute)) = word(after) else {
             return Err(self.syntax(
                 after,
@@ -349,7 +351,11 @@ impl<'a> Grammar<'a> {
         }
         Ok((
             rest,
-            AttrPath::parsed(set, attribute, start..self.offset(rest)),
+            AttrPath::parsed(
+                (set, set_at),
+                (attribute, attribute_at),
+                start..self.offset(rest),
+            ),
         ))
     }
 

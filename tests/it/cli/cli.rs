@@ -1166,6 +1166,53 @@ fn lint_text_puts_a_caret_in_the_catalog() {
     );
 }
 
+/// `duplicate_name` and `unknown_attribute_set` put their caret under the name at fault.
+#[test]
+fn lint_text_marks_the_name_of_a_duplicate_or_an_unknown_set() {
+    let s = Scratch::new("lint-caret-names");
+    let catalog = s.file(
+        "c.json",
+        r#"{"attributeSets": [{"id": "Eng"}, {"id": "ENG"}],
+ "customSecurityAttributeDefinitions": [
+  {"attributeSet": "Fin", "name": "Budget", "type": "Integer", "isCollection": false,
+   "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false}]}
+"#,
+    );
+    let r = csa(&["lint"]).catalog(&catalog).run();
+    r.expect_code(1);
+    assert!(r.stdout.contains("duplicate_name"), "{}", r.stdout);
+    assert!(r.stdout.contains("unknown_attribute_set"), "{}", r.stdout);
+    assert_eq!(caret_target(&r.stdout, "\"ENG\"").1, "\"ENG\"");
+    assert_eq!(caret_target(&r.stdout, "\"Fin\"").1, "\"Fin\"");
+}
+
+/// A catalog or an actor given as the object is an input error naming what the file looks like.
+#[test]
+fn a_catalog_given_as_the_object_is_an_input_error() {
+    let s = Scratch::new("object-is-catalog");
+    let catalog = sample_catalog();
+    let patch = s.file("p.json", r#"{"customSecurityAttributes": {}}"#);
+    let r = csa(&["check"])
+        .catalog(&catalog)
+        .object(&catalog)
+        .patch(&patch)
+        .run();
+    r.expect_input_error();
+    assert!(r.stderr.contains("looks like a catalog"), "{}", r.stderr);
+    let empty = s.file("o.json", "{}");
+    let r = csa(&["check"])
+        .catalog(&catalog)
+        .object(&empty)
+        .patch(&patch)
+        .run();
+    r.expect_input_error();
+    assert!(
+        r.stderr.contains("does not look like an object"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // demo
 

@@ -305,3 +305,42 @@ fn every_subcommand_that_reads_a_document_refuses_an_invalid_policy() {
         );
     }
 }
+
+/// A plain `User` update (no `customSecurityAttributes`) is accepted with a warning, and
+/// refused under `requireCustomSecurityAttributes`, read from the policy file.
+#[test]
+fn require_custom_security_attributes_refuses_a_body_without_them() {
+    let s = Scratch::new("require-csa");
+    let body = s.json("user-update.json", &json!({"displayName": "Ana"}));
+    let r = csa(&["check"])
+        .catalog(&sample_catalog())
+        .patch(&body)
+        .format("json")
+        .run();
+    r.expect_code(0);
+    let out = r.json();
+    assert_eq!(out["changes"], json!([]), "{out}");
+    assert_eq!(codes(&out["warnings"]), ["no_custom_security_attributes"]);
+    let policy = s.json(
+        "require.json",
+        &json!({"requireCustomSecurityAttributes": true}),
+    );
+    let r = csa(&["check"])
+        .catalog(&sample_catalog())
+        .patch(&body)
+        .policy(&policy)
+        .format("json")
+        .run();
+    r.expect_code(1);
+    assert_eq!(codes(&r.json()["violations"]), ["invalid_shape"]);
+    let bad = s.json(
+        "bad.json",
+        &json!({"requireCustomSecurityAttributes": "yes"}),
+    );
+    csa(&["check"])
+        .catalog(&sample_catalog())
+        .patch(&body)
+        .policy(&bad)
+        .run()
+        .expect_input_error();
+}
