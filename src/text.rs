@@ -70,11 +70,13 @@ impl Eq for Text {}
 
 impl Text {
     /// A `Text` holding `s`.
+    #[inline]
     pub fn new(s: &str) -> Self {
         Self(CompactString::new(s))
     }
 
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -82,6 +84,7 @@ impl Text {
 
 impl Deref for Text {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.0.as_str()
     }
