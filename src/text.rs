@@ -187,6 +187,16 @@ impl serde::Serialize for Text {
     }
 }
 
+/// `a`, `b` and `c` in one string, without the formatting machinery `format!` runs: the
+/// annotation keys and `set_name` strings every serialised change and state writes.
+pub(crate) fn joined(a: &str, b: &str, c: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len() + c.len());
+    out.push_str(a);
+    out.push_str(b);
+    out.push_str(c);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
