@@ -153,6 +153,12 @@ fn lines() -> Vec<String> {
     let body = replace_one(&body, "\"NumVendors\":8", &format!("\"NumVendors\":{HOLE}"));
     let not_predefined = replace_one(&body, "\"Everest\"", "\"Everests\"");
     let not_a_boolean = replace_one(&body, "\"OnCall\":true", "\"OnCall\":\"yes\"");
+    // The body's holes in the order they come: `NumVendors` (before `Marketing`), then
+    // `EmployeeId`.
+    assert!(
+        body.find("NumVendors") < body.find("\"QN"),
+        "the holes' order"
+    );
     let [accepted, not_predefined, not_a_boolean] =
         [&body, &not_predefined, &not_a_boolean].map(|b| Template::new(b));
     (0..LINES)
@@ -169,13 +175,13 @@ fn lines() -> Vec<String> {
             let sent = format_args!("{sent:05}");
             match kind(i) {
                 Kind::Refused(Code::ValueNotPredefined) => {
-                    not_predefined.write(&mut line, &[&sent, &vendors]);
+                    not_predefined.write(&mut line, &[&vendors, &sent]);
                 }
                 Kind::Refused(Code::IntegerOutOfRange) => {
-                    accepted.write(&mut line, &[&sent, &3_000_000_000_u64]);
+                    accepted.write(&mut line, &[&3_000_000_000_u64, &sent]);
                 }
-                Kind::Refused(_) => not_a_boolean.write(&mut line, &[&sent, &vendors]),
-                Kind::Accepted => accepted.write(&mut line, &[&sent, &vendors]),
+                Kind::Refused(_) => not_a_boolean.write(&mut line, &[&vendors, &sent]),
+                Kind::Accepted => accepted.write(&mut line, &[&vendors, &sent]),
             }
             line.push('}');
             line
@@ -211,6 +217,10 @@ fn accepted(engine: &Engine, actor: &Actor, lines: &[String]) -> usize {
 /// Checks that each of the first 30 lines (every kind, in turn) takes its intended path.
 fn check(engine: &Engine, actor: &Actor, lines: &[String]) {
     for (i, line) in lines.iter().take(30).enumerate() {
+        let parts: Parts<'_> = serde_json::from_str(line).expect("the line is {object, patch}");
+        if let Err(e) = Object::from_json(parts.object.get().as_bytes()) {
+            panic!("line {i}: the object is not read: {e:?}");
+        }
         let eval = decide(engine, actor, line.as_bytes()).expect("the line is usable");
         let codes: Vec<Code> = eval.violations().iter().map(|v| v.code()).collect();
         match kind(i) {
