@@ -218,9 +218,8 @@ fn accepted(engine: &Engine, actor: &Actor, lines: &[String]) -> usize {
 fn check(engine: &Engine, actor: &Actor, lines: &[String]) {
     for (i, line) in lines.iter().take(30).enumerate() {
         let parts: Parts<'_> = serde_json::from_str(line).expect("the line is {object, patch}");
-        if let Err(e) = Object::from_json(parts.object.get().as_bytes()) {
-            panic!("line {i}: the object is not read: {e:?}");
-        }
+        let read = Object::from_json(parts.object.get().as_bytes());
+        assert!(read.is_ok(), "line {i}: the object is not read: {read:?}");
         let eval = decide(engine, actor, line.as_bytes()).expect("the line is usable");
         let codes: Vec<Code> = eval.violations().iter().map(|v| v.code()).collect();
         match kind(i) {
