@@ -147,9 +147,28 @@ pub fn bench_count(args: &[String]) -> Result<(), String> {
             });
         }
     }
-    let counts = count_all(&groups, &jobs, o.jobs)?;
+    let results = count_all(&groups, &jobs, o.jobs)?;
+    // A failed run leaves out its function (or its group, for a failed setup) and the task
+    // fails at the end, but the table of every other count is still printed.
+    let mut failed = 0;
+    let counts: Vec<Option<u64>> = results
+        .into_iter()
+        .map(|r| {
+            r.map_err(|e| {
+                failed += 1;
+                eprintln!("{e}");
+            })
+            .ok()
+        })
+        .collect();
     let criterion_dir = target_dir().join("criterion");
     print_table(&groups, &jobs, &counts, &criterion_dir, valgrind.trim());
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} runs failed (above); their functions are not in the table",
+            jobs.len()
+        ));
+    }
     Ok(())
 }
 
@@ -254,7 +273,11 @@ fn groups(o: &Options, binaries: &[(String, PathBuf)]) -> Result<Vec<Group>, Str
 }
 
 /// Runs every job, `parallel` at a time; the instructions each counted, in job order.
-fn count_all(groups: &[Group], jobs: &[Job], parallel: usize) -> Result<Vec<u64>, String> {
+fn count_all(
+    groups: &[Group],
+    jobs: &[Job],
+    parallel: usize,
+) -> Result<Vec<Result<u64, String>>, String> {
     let next = Mutex::new(0_usize);
     let results: Mutex<Vec<Option<Result<u64, String>>>> =
         Mutex::new(jobs.iter().map(|_| None).collect());
@@ -296,10 +319,10 @@ fn count_all(groups: &[Group], jobs: &[Job], parallel: usize) -> Result<Vec<u64>
     let results = results
         .into_inner()
         .map_err(|_| "a counting thread panicked".to_owned())?;
-    results
+    Ok(results
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("a run did not happen".to_owned())))
-        .collect()
+        .collect())
 }
 
 /// The instructions callgrind collected for `BIN count TARGET CALLS`.
@@ -354,7 +377,13 @@ fn criterion_median(dir: &Path, group: &str, function: &str) -> Option<(f64, u64
 }
 
 /// The table, with a line saying what was counted.
-fn print_table(groups: &[Group], jobs: &[Job], counts: &[u64], criterion: &Path, valgrind: &str) {
+fn print_table(
+    groups: &[Group],
+    jobs: &[Job],
+    counts: &[Option<u64>],
+    criterion: &Path,
+    valgrind: &str,
+) {
     let per_call = |group: usize, function: &str| -> Option<f64> {
         let setup = jobs
             .iter()
@@ -364,8 +393,9 @@ fn print_table(groups: &[Group], jobs: &[Job], counts: &[u64], criterion: &Path,
             .iter()
             .zip(counts)
             .find(|(j, _)| j.group == group && j.function.as_deref() == Some(function))?;
+        let (n, setup) = ((*n)?, (*setup.1)?);
         let calls = job.calls.max(1) as f64;
-        Some((*n as f64 - *setup.1 as f64) / calls)
+        Some((n as f64 - setup as f64) / calls)
     };
     // A function of the group, wherever it was counted (a baseline may come from an earlier
     // binary's group of the same name).
