@@ -20,18 +20,21 @@
 //! Inside the timing: `csa` is `Engine::evaluate_prepared` from the body bytes to the finished
 //! `Evaluation` (changes, resulting state, the actor's view of it, or every violation; the
 //! canonical request body is a borrowed view of the changes, rendered on demand);
-//! `csa_to_json` (typical only) adds `serde_json::to_vec` of that evaluation (what
-//! `csa check --format json` prints, including the rendered canonical body); `serde_value` is
-//! `serde_json::from_slice::<Value>`; `jsonschema_peer` is `serde_json::from_slice::<Value>`
-//! then `jsonschema::Validator::is_valid` (only valid or not: no violations, no changes).
+//! `csa_to_json` (typical only) adds `serde_json::to_vec` of what `csa check --format json`
+//! prints (`CheckReport::of` the evaluation, including the rendered canonical body);
+//! `serde_value` is `serde_json::from_slice::<Value>`; `serde_ignored` is
+//! `serde_json::from_slice::<IgnoredAny>`, the JSON syntax alone (the floor of any reader of the
+//! bytes); `jsonschema_peer` is `serde_json::from_slice::<Value>` then
+//! `jsonschema::Validator::is_valid` (only valid or not: no violations, no changes).
 //! Outside the timing: generating and parsing the catalog, building the engine, the object (read
 //! against the catalog once with `Engine::prepare`) and the actor, generating and compiling the
 //! schema (`typical/schema.rs` says what it covers and what it cannot), and checking once
 //! that each body takes the intended path, in csa and in the schema alike.
 //!
-//! Targets: `csa` at most 1.0× `serde_value` in every group but `evaluate_refusal` (where csa
-//! builds a violation with message and hint per fault), and `csa` faster than
-//! `jsonschema_peer` in every group.
+//! `-- count GROUP/FUNCTION N` and `-- list` (`benches/harness/mod.rs`) count instructions
+//! instead; `cargo xtask bench-count` runs them all.
+//!
+//! Targets: docs/PERFORMANCE.md, "Targets".
 
 #![allow(
     clippy::expect_used,
@@ -40,11 +43,15 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput};
+use criterion::Throughput;
+use csa::commands::CheckReport;
 use csa::PreparedObject;
+use serde::de::IgnoredAny;
 use serde_json::Value as Json;
 
+mod harness;
 mod typical;
+use harness::{Functions, Group, Runner};
 use typical::{check_accepted, setup, Setup, BODY};
 // Declared here rather than in `typical/mod.rs`: only this bench uses them, and the other
 // benches sharing `typical` would otherwise see them as dead code.
@@ -52,6 +59,36 @@ use typical::{check_accepted, setup, Setup, BODY};
 mod bodies;
 #[path = "typical/schema.rs"]
 mod schema;
+
+/// The functions of every group but `evaluate_typical`, which adds `csa_to_json`.
+const FUNCTIONS: &[&str] = &["csa", "serde_value", "serde_ignored", "jsonschema_peer"];
+
+/// A group of this bench: `name`, its functions, 1,000 calls counted.
+const fn group(name: &'static str, functions: &'static [&'static str]) -> Group {
+    Group {
+        name,
+        functions,
+        baseline: "serde_value",
+        peer: Some("jsonschema_peer"),
+        calls: 1000,
+    }
+}
+
+const GROUPS: &[Group] = &[
+    group(
+        "evaluate_typical",
+        &[
+            "csa",
+            "csa_to_json",
+            "serde_value",
+            "serde_ignored",
+            "jsonschema_peer",
+        ],
+    ),
+    group("evaluate_small", FUNCTIONS),
+    group("evaluate_max", FUNCTIONS),
+    group("evaluate_refusal", FUNCTIONS),
+];
 
 /// What every group evaluates against, prepared outside the timing.
 struct Inputs {
@@ -70,45 +107,33 @@ impl Inputs {
     }
 }
 
-/// One group: `csa`, `csa_to_json` when asked, `serde_value` and `jsonschema_peer` on `body`.
-fn group(c: &mut Criterion, name: &str, inputs: &Inputs, body: &str, with_to_json: bool) {
+/// The functions of a group on `body`: `csa`, `csa_to_json` when asked, `serde_value`,
+/// `serde_ignored` and `jsonschema_peer`.
+fn functions<'a>(inputs: &'a Inputs, body: &'a [u8], with_to_json: bool) -> Functions<'a> {
     let Inputs { s, prepared, peer } = inputs;
-    let body = body.as_bytes();
-    let mut group = c.benchmark_group(name);
-    group.throughput(Throughput::Bytes(body.len() as u64));
-    group.warm_up_time(std::time::Duration::from_secs(1));
-    group.measurement_time(std::time::Duration::from_secs(3));
-    group.bench_function("csa", |b| {
-        b.iter(|| {
-            black_box(s.engine.evaluate_prepared(
-                black_box(prepared),
-                Some(&s.actor),
-                black_box(body),
-            ))
-        })
-    });
+    let evaluate = move || {
+        s.engine
+            .evaluate_prepared(black_box(prepared), Some(&s.actor), black_box(body))
+    };
+    let mut f = Functions::new().with("csa", move || drop(black_box(evaluate())));
     if with_to_json {
-        group.bench_function("csa_to_json", |b| {
-            b.iter(|| {
-                let eval = s.engine.evaluate_prepared(
-                    black_box(prepared),
-                    Some(&s.actor),
-                    black_box(body),
-                );
-                black_box(serde_json::to_vec(&eval))
-            })
+        f = f.with("csa_to_json", move || {
+            let report = CheckReport::of(evaluate());
+            drop(black_box(serde_json::to_vec(&report)));
         });
     }
-    group.bench_function("serde_value", |b| {
-        b.iter(|| black_box(serde_json::from_slice::<Json>(black_box(body))))
-    });
-    group.bench_function("jsonschema_peer", |b| {
-        b.iter(|| {
-            let value: Json = serde_json::from_slice(black_box(body)).expect("the body is JSON");
-            black_box(peer.is_valid(&value))
-        })
-    });
-    group.finish();
+    f.with("serde_value", move || {
+        drop(black_box(serde_json::from_slice::<Json>(black_box(body))));
+    })
+    .with("serde_ignored", move || {
+        drop(black_box(serde_json::from_slice::<IgnoredAny>(black_box(
+            body,
+        ))));
+    })
+    .with("jsonschema_peer", move || {
+        let value: Json = serde_json::from_slice(black_box(body)).expect("the body is JSON");
+        black_box(peer.is_valid(&value));
+    })
 }
 
 /// Checks once that each body takes the intended path in csa, and that the schema agrees
@@ -151,16 +176,29 @@ fn check_bodies(inputs: &Inputs) {
 // What `criterion_group!`/`criterion_main!` expand to, written out so the bench has no
 // undocumented public function.
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    let s = setup();
-    check_accepted(&s);
-    let prepared = s.engine.prepare(&s.object);
-    let peer = schema::validator(s.engine.catalog());
-    let inputs = Inputs { s, prepared, peer };
-    check_bodies(&inputs);
-    group(&mut c, "evaluate_typical", &inputs, BODY, true);
-    group(&mut c, "evaluate_small", &inputs, bodies::SMALL, false);
-    group(&mut c, "evaluate_max", &inputs, bodies::MAX, false);
-    group(&mut c, "evaluate_refusal", &inputs, bodies::REFUSAL, false);
-    c.final_summary();
+    let mut runner = Runner::from_args(GROUPS);
+    // Every group shares one setup; a count sets it up only for a group of this bench.
+    if GROUPS.iter().any(|g| runner.wants(g.name)) {
+        let s = setup();
+        check_accepted(&s);
+        let prepared = s.engine.prepare(&s.object);
+        let peer = schema::validator(s.engine.catalog());
+        let inputs = Inputs { s, prepared, peer };
+        check_bodies(&inputs);
+        let bodies = [BODY, bodies::SMALL, bodies::MAX, bodies::REFUSAL];
+        for (group, body) in GROUPS.iter().zip(bodies) {
+            let body = body.as_bytes();
+            let with_to_json = group.functions.contains(&"csa_to_json");
+            runner.run(
+                group,
+                |g| {
+                    g.throughput(Throughput::Bytes(body.len() as u64));
+                    g.warm_up_time(std::time::Duration::from_secs(1));
+                    g.measurement_time(std::time::Duration::from_secs(3));
+                },
+                functions(&inputs, body, with_to_json),
+            );
+        }
+    }
+    runner.finish();
 }

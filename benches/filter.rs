@@ -8,6 +8,9 @@
 //! mix of the sample catalog's attributes, names in catalog casing as Graph returns them),
 //! parsing it into `Object`s, parsing and compiling the filter, and checking once that both
 //! count the same matches.
+//!
+//! `-- count filter_100k/FUNCTION N` and `-- list` (`benches/harness/mod.rs`) count
+//! instructions instead; `cargo xtask bench-count` runs them all.
 
 #![allow(
     clippy::expect_used,
@@ -17,8 +20,19 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput};
+use criterion::Throughput;
 use csa::{Catalog, Engine, Filter, Object, ObjectKind, Policy, State, Value};
+
+mod harness;
+use harness::{Functions, Group, Runner};
+
+const FILTER_100K: Group = Group {
+    name: "filter_100k",
+    functions: &["csa", "baseline_closure"],
+    baseline: "baseline_closure",
+    peer: None,
+    calls: 10,
+};
 
 const OBJECTS: usize = 100_000;
 
@@ -142,7 +156,7 @@ fn baseline(state: &State) -> bool {
         || !any_string(state.get("Engineering", "Project"), |s| s == "Alpine")
 }
 
-fn filter_100k(c: &mut Criterion) {
+fn filter_100k(runner: &mut Runner) {
     let catalog_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/graph-examples/sample-catalog.json");
     let catalog = Catalog::from_json(&std::fs::read(catalog_path).expect("sample catalog"))
@@ -161,21 +175,29 @@ fn filter_100k(c: &mut Criterion) {
     assert!(a > 0 && a < OBJECTS, "the filter should split the objects");
     println!("filter_100k: {a} of {OBJECTS} objects match");
 
-    let mut group = c.benchmark_group("filter_100k");
-    group.throughput(Throughput::Elements(OBJECTS as u64));
-    group.warm_up_time(std::time::Duration::from_secs(1));
-    group.measurement_time(std::time::Duration::from_secs(4));
-    group.bench_function("csa", |b| b.iter(|| black_box(csa(black_box(&objects)))));
-    group.bench_function("baseline_closure", |b| {
-        b.iter(|| black_box(closure(black_box(&objects))))
-    });
-    group.finish();
+    runner.run(
+        &FILTER_100K,
+        |g| {
+            g.throughput(Throughput::Elements(OBJECTS as u64));
+            g.warm_up_time(std::time::Duration::from_secs(1));
+            g.measurement_time(std::time::Duration::from_secs(4));
+        },
+        Functions::new()
+            .with("csa", || {
+                black_box(csa(black_box(&objects)));
+            })
+            .with("baseline_closure", || {
+                black_box(closure(black_box(&objects)));
+            }),
+    );
 }
 
 // What `criterion_group!`/`criterion_main!` expand to, written out so the bench has no
 // undocumented public function.
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    filter_100k(&mut c);
-    c.final_summary();
+    let mut runner = Runner::from_args(&[FILTER_100K]);
+    if runner.wants(FILTER_100K.name) {
+        filter_100k(&mut runner);
+    }
+    runner.finish();
 }

@@ -11,11 +11,12 @@
 //!
 //! Run with `cargo bench --bench interleaved` (optionally `-- ROUNDS`, default 400).
 //!
-//! For instruction counts, `-- count FUNCTION N` runs `N` untimed calls of `csa`,
-//! `serde_value`, `csa_unprepared` (`Engine::evaluate`, the object read in the timing),
-//! `csa_to_json` (`csa` plus `serde_json::to_vec` of the evaluation) or `none` (setup only) and
-//! exits; under `valgrind --tool=callgrind`, the difference between `FUNCTION N` and `none 0`,
-//! divided by `N`, is the count per call (docs/PERFORMANCE.md shows the commands).
+//! For instruction counts, `-- count evaluate_typical/FUNCTION N` (`benches/harness/mod.rs`) runs
+//! `N` untimed calls of `csa`, `serde_value`, `csa_unprepared` (`Engine::evaluate`, the object
+//! read in the timing), `csa_to_json` (`csa` plus `serde_json::to_vec` of
+//! `CheckReport::of` the evaluation) or `none` (setup only) and exits; under
+//! `valgrind --tool=callgrind`, the difference between `FUNCTION N` and `none 0`, divided by
+//! `N`, is the count per call (`cargo xtask bench-count` runs them).
 //!
 //! `-- dump DIR` writes the inputs as files, for the benches of the language packages:
 //! `catalog.json`, `object.json`, `actor.json`, `body.json`, and `schema.json` (the JSON Schema
@@ -29,9 +30,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use csa::commands::CheckReport;
 use serde_json::Value as Json;
 
+mod harness;
 mod typical;
+use harness::{Functions, Group, Mode};
 use typical::{check_accepted, setup, ACTOR, BODY, USER};
 #[path = "typical/schema.rs"]
 #[allow(
@@ -39,6 +43,16 @@ use typical::{check_accepted, setup, ACTOR, BODY, USER};
     reason = "only the schema itself is used here, not its validator"
 )]
 mod schema;
+
+/// The one group: `evaluate_typical`'s `csa` and `serde_value` (timed here), with
+/// `csa_unprepared` and `csa_to_json` for counts.
+const TYPICAL: Group = Group {
+    name: "evaluate_typical",
+    functions: &["csa", "serde_value", "csa_unprepared", "csa_to_json"],
+    baseline: "serde_value",
+    peer: None,
+    calls: 1000,
+};
 
 /// Calls of each function per batch.
 const BATCH: u32 = 500;
@@ -82,7 +96,11 @@ fn dump(dir: &std::path::Path) -> std::io::Result<()> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = harness::mode(&[TYPICAL]);
+    let args = match &mode {
+        Mode::Run(args) => args.as_slice(),
+        Mode::Count(_) => &[],
+    };
     if let Some(at) = args.iter().position(|a| a == "dump") {
         let dir = args
             .get(at + 1)
@@ -106,31 +124,27 @@ fn main() {
     let serde_call = || {
         black_box(serde_json::from_slice::<Json>(black_box(body))).ok();
     };
-    if let Some(at) = args.iter().position(|a| a == "count") {
-        let function = args.get(at + 1).map_or("none", String::as_str);
-        let n: usize = args.get(at + 2).and_then(|a| a.parse().ok()).unwrap_or(0);
-        for _ in 0..n {
-            match function {
-                "csa" => csa_call(),
-                "serde_value" => serde_call(),
-                "csa_unprepared" => {
-                    drop(black_box(s.engine.evaluate(
-                        black_box(&s.object),
-                        Some(&s.actor),
-                        black_box(body),
-                    )));
-                }
-                "csa_to_json" => {
-                    let eval = s.engine.evaluate_prepared(
-                        black_box(&prepared),
-                        Some(&s.actor),
-                        black_box(body),
-                    );
-                    black_box(serde_json::to_vec(&eval)).ok();
-                }
-                _ => {}
-            }
-        }
+    if let Mode::Count(count) = &mode {
+        let functions = Functions::new()
+            .with("csa", csa_call)
+            .with("serde_value", serde_call)
+            .with("csa_unprepared", || {
+                drop(black_box(s.engine.evaluate(
+                    black_box(&s.object),
+                    Some(&s.actor),
+                    black_box(body),
+                )));
+            })
+            .with("csa_to_json", || {
+                let eval = s.engine.evaluate_prepared(
+                    black_box(&prepared),
+                    Some(&s.actor),
+                    black_box(body),
+                );
+                drop(black_box(serde_json::to_vec(&CheckReport::of(eval))));
+            });
+        count.run(&TYPICAL, functions);
+        count.finish();
         return;
     }
     // `cargo bench` passes `--bench`; a number is the round count.

@@ -12,11 +12,15 @@
 //!
 //! Inside the timing: `csa` is `Engine::plan` from the desired-state bytes to the finished
 //! `Evaluation` of the planned PATCH (reading the user's state against the catalog included, as
-//! `plan` takes an `Object`); `serde_value` is `serde_json::from_slice::<Value>`. Outside:
+//! `plan` takes an `Object`); `serde_value` is `serde_json::from_slice::<Value>`;
+//! `serde_ignored` is `serde_json::from_slice::<IgnoredAny>` (the JSON syntax alone). Outside:
 //! generating and reading the catalog, building the engine, the user and the actor (tenant-scope
 //! Attribute Assignment Administrator), and checking once that the plan is accepted with the
 //! intended changes, that applying them reaches the desired state, and that planning again
 //! from there plans nothing.
+//!
+//! `-- count plan_max/FUNCTION N` and `-- list` (`benches/harness/mod.rs`) count instructions
+//! instead; `cargo xtask bench-count` runs them all.
 
 #![allow(
     clippy::expect_used,
@@ -26,13 +30,24 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput};
+use criterion::Throughput;
 use csa::limits::MAX_VALUES_PER_OBJECT;
 use csa::{Actor, Engine, Object, Op, PlanMode, Policy, State};
+use serde::de::IgnoredAny;
 use serde_json::{json, Map, Value as Json};
 
+mod harness;
 mod scale;
+use harness::{Functions, Group, Runner};
 use scale::{active_value, allowed_value, definition_name, set_name, shape};
+
+const PLAN_MAX: Group = Group {
+    name: "plan_max",
+    functions: &["csa", "serde_value", "serde_ignored"],
+    baseline: "serde_value",
+    peer: None,
+    calls: 200,
+};
 
 /// Attribute Assignment Administrator (template id).
 const ATTRIBUTE_ASSIGNMENT_ADMINISTRATOR: &str = "58a13ea3-c632-46ae-9ee0-9c0d43cd7f3d";
@@ -221,34 +236,45 @@ fn check_plan(s: &Setup) {
     );
 }
 
-fn plan_max(c: &mut Criterion) {
+fn plan_max(runner: &mut Runner) {
     let s = setup();
     check_plan(&s);
     let desired = s.desired.as_slice();
-    let mut group = c.benchmark_group("plan_max");
-    group.throughput(Throughput::Bytes(desired.len() as u64));
-    group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(3));
-    group.bench_function("csa", |b| {
-        b.iter(|| {
-            black_box(s.engine.plan(
-                black_box(&s.user),
-                Some(&s.actor),
-                black_box(desired),
-                PlanMode::Managed,
-            ))
-        })
-    });
-    group.bench_function("serde_value", |b| {
-        b.iter(|| black_box(serde_json::from_slice::<Json>(black_box(desired))))
-    });
-    group.finish();
+    runner.run(
+        &PLAN_MAX,
+        |g| {
+            g.throughput(Throughput::Bytes(desired.len() as u64));
+            g.warm_up_time(Duration::from_secs(1));
+            g.measurement_time(Duration::from_secs(3));
+        },
+        Functions::new()
+            .with("csa", || {
+                drop(black_box(s.engine.plan(
+                    black_box(&s.user),
+                    Some(&s.actor),
+                    black_box(desired),
+                    PlanMode::Managed,
+                )));
+            })
+            .with("serde_value", || {
+                drop(black_box(serde_json::from_slice::<Json>(black_box(
+                    desired,
+                ))));
+            })
+            .with("serde_ignored", || {
+                drop(black_box(serde_json::from_slice::<IgnoredAny>(black_box(
+                    desired,
+                ))));
+            }),
+    );
 }
 
 // What `criterion_group!`/`criterion_main!` expand to, written out so the bench has no
 // undocumented public function.
 fn main() {
-    let mut c = Criterion::default().configure_from_args();
-    plan_max(&mut c);
-    c.final_summary();
+    let mut runner = Runner::from_args(&[PLAN_MAX]);
+    if runner.wants(PLAN_MAX.name) {
+        plan_max(&mut runner);
+    }
+    runner.finish();
 }

@@ -472,6 +472,7 @@ impl Actor {
     }
 
     /// The actions the actor holds at a scope covering `set`.
+    #[inline]
     pub(crate) fn actions_for(&self, set: &str) -> Actions {
         let scoped = self.sets.get(&NameRef(set)).copied().unwrap_or_default();
         self.tenant.union(scoped)

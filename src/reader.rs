@@ -22,10 +22,12 @@ impl Diag {
             ..Self::default()
         }
     }
+    #[inline]
     pub(crate) fn push(&mut self, v: Violation) {
         let doc = self.document.unwrap_or(Document::Catalog);
         self.violations.push(v.in_doc(doc));
     }
+    #[inline]
     pub(crate) fn warn(&mut self, w: Warning) {
         let doc = self.document.unwrap_or(Document::Catalog);
         self.warnings.push(w.in_doc(doc));
@@ -65,11 +67,13 @@ impl Diag {
     }
 }
 
+#[inline]
 pub(crate) fn span(n: &Node<'_>) -> (usize, usize) {
     (n.start, n.end)
 }
 
 /// Whether a key is OData control information, which csa ignores silently.
+#[inline]
 pub(crate) fn is_odata_key(key: &str) -> bool {
     key.starts_with("@odata.") || key.contains("@odata.")
 }
@@ -141,6 +145,7 @@ impl<'n, 'a> Props<'n, 'a> {
     }
 
     /// The first member named `key`, `None` when absent.
+    #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<&'n Node<'a>> {
         self.members.iter().find(|m| m.key == key).map(|m| &m.value)
     }

@@ -70,11 +70,13 @@ impl Eq for Text {}
 
 impl Text {
     /// A `Text` holding `s`.
+    #[inline]
     pub fn new(s: &str) -> Self {
         Self(CompactString::new(s))
     }
 
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -82,6 +84,7 @@ impl Text {
 
 impl Deref for Text {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.0.as_str()
     }
@@ -182,6 +185,16 @@ impl serde::Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
+}
+
+/// `a`, `b` and `c` in one string, without the formatting machinery `format!` runs: the
+/// annotation keys and `set_name` strings every serialised change and state writes.
+pub(crate) fn joined(a: &str, b: &str, c: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len() + c.len());
+    out.push_str(a);
+    out.push_str(b);
+    out.push_str(c);
+    out
 }
 
 #[cfg(test)]

@@ -168,6 +168,7 @@ impl AttributeDefinition {
         &self.allowed_values
     }
     /// The allowed value with exactly this id (case-sensitive).
+    #[inline]
     pub fn allowed_value(&self, id: &str) -> Option<&AllowedValue> {
         self.value_index
             .get(&ExactRef(id))

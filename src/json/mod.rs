@@ -83,6 +83,7 @@ pub(crate) enum ShallowKind<'a> {
 
 impl Shallow<'_> {
     /// The string's content, for [`ShallowKind::String`].
+    #[inline]
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             ShallowKind::String(s) => Some(s),
@@ -149,6 +150,7 @@ pub(crate) fn parse(input: &[u8], max_depth: usize) -> Result<Node<'_>, ParseErr
 
 /// Integer value of a JSON number's text, if it is written as an integer (no
 /// fraction, no exponent) and fits in `i64`.
+#[inline]
 pub(crate) fn int_text(number_text: &str) -> IntText {
     if number_text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
         return IntText::NotInteger;
@@ -164,6 +166,7 @@ pub(crate) fn int_text(number_text: &str) -> IntText {
 
 impl<'a> Node<'a> {
     /// The string's content, for [`Kind::String`].
+    #[inline]
     pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::String(s) => Some(s),
@@ -172,6 +175,7 @@ impl<'a> Node<'a> {
     }
 
     /// The members, for [`Kind::Object`].
+    #[inline]
     pub(crate) fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.kind {
             Kind::Object(members) => Some(members),
@@ -180,6 +184,7 @@ impl<'a> Node<'a> {
     }
 
     /// The elements, for [`Kind::Array`].
+    #[inline]
     pub(crate) fn as_array(&self) -> Option<&[Node<'a>]> {
         match &self.kind {
             Kind::Array(items) => Some(items),
@@ -188,6 +193,7 @@ impl<'a> Node<'a> {
     }
 
     /// The value, for [`Kind::Bool`].
+    #[inline]
     pub(crate) fn as_bool(&self) -> Option<bool> {
         match self.kind {
             Kind::Bool(b) => Some(b),
@@ -196,6 +202,7 @@ impl<'a> Node<'a> {
     }
 
     /// Whether this is `null`.
+    #[inline]
     pub(crate) fn is_null(&self) -> bool {
         matches!(self.kind, Kind::Null)
     }
@@ -213,6 +220,7 @@ impl<'a> Node<'a> {
     }
 
     /// The value of the first member with exactly this key, for objects.
+    #[inline]
     pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.as_object()?
             .iter()

@@ -204,6 +204,7 @@ impl<'a> Parser<'a> {
 
     /// Opens the array at the cursor (on `[`), `depth` levels deep; `false` when it is empty
     /// (and then already closed). Otherwise read each element, then call [`Parser::next_item`].
+    #[inline]
     pub(crate) fn open_array(&mut self, depth: usize) -> Result<bool, ParseError> {
         self.enter(depth)?;
         self.pos += 1;
@@ -216,6 +217,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After an array element: `true` when another follows, `false` at the closing `]`.
+    #[inline]
     pub(crate) fn next_item(&mut self) -> Result<bool, ParseError> {
         self.skip_ws();
         match self.peek() {
@@ -238,6 +240,7 @@ impl<'a> Parser<'a> {
     /// Opens the object at the cursor (on `{`), `depth` levels deep; `false` when it is empty
     /// (and then already closed). Otherwise read each member with [`Parser::member_key`] and a
     /// value, then call [`Parser::next_member`].
+    #[inline]
     pub(crate) fn open_object(&mut self, depth: usize) -> Result<bool, ParseError> {
         self.enter(depth)?;
         self.pos += 1;
@@ -250,6 +253,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A member's key with its span (quotes included), and the `:` after it.
+    #[inline]
     pub(crate) fn member_key(&mut self) -> Result<(Cow<'a, str>, usize, usize), ParseError> {
         let key_start = self.pos;
         if self.peek() != Some(b'"') {
@@ -266,6 +270,7 @@ impl<'a> Parser<'a> {
     }
 
     /// After a member's value: `true` when another member follows, `false` at the closing `}`.
+    #[inline]
     pub(crate) fn next_member(&mut self) -> Result<bool, ParseError> {
         self.skip_ws();
         match self.peek() {

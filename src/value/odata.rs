@@ -20,6 +20,7 @@ pub(crate) enum Annotation {
 
 impl Annotation {
     /// Reads an annotation: Graph's spellings, also without `#`, with `Edm.`, in any case.
+    #[inline]
     pub(crate) fn parse(s: &str) -> Option<Annotation> {
         // Graph's own spellings first: they are what nearly every body sends.
         match s {

@@ -3,6 +3,9 @@
 //! ```text
 //! cargo xtask test [--only SUITE,...] [--skip SUITE,...]   every test suite of every language
 //! cargo xtask list                                         the suites `test` runs, in order
+//! cargo xtask bench-count [--bench A,...] [--group G,...] [--jobs N] [--criterion]
+//!                                                          every bench function in instructions
+//!                                                          (callgrind), as docs/PERFORMANCE.md's table
 //! ```
 //!
 //! Each suite installs on a fresh machine what it needs (a toolchain target, a virtual
@@ -11,6 +14,7 @@
 
 use std::process::ExitCode;
 
+mod bench_count;
 mod playground;
 mod python;
 mod run;
@@ -22,6 +26,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => suites::test(args.get(1..).unwrap_or_default()),
+        Some("bench-count") => bench_count::bench_count(args.get(1..).unwrap_or_default()),
         Some("list") => {
             for suite in suites::SUITES {
                 println!("{:<10} {}", suite.name, suite.about);
@@ -44,4 +49,5 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage: cargo xtask test [--only SUITE,...] [--skip SUITE,...]
-       cargo xtask list";
+       cargo xtask list
+       cargo xtask bench-count [--bench NAME,...] [--group NAME,...] [--jobs N] [--criterion]";
