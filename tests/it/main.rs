@@ -19,6 +19,7 @@ mod examples;
 mod filter;
 mod layout;
 mod limits;
+mod objects;
 mod plan;
 mod properties;
 mod search;
