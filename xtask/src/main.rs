@@ -3,6 +3,8 @@
 //! ```text
 //! cargo xtask test [--only SUITE,...] [--skip SUITE,...]   every test suite of every language
 //! cargo xtask list                                         the suites `test` runs, in order
+//! cargo xtask mutants [--shard K/N] [--file GLOB]...        mutation testing (docs/TESTING.md)
+//! cargo xtask mutants --report DIR...                      summarise earlier mutation runs
 //! ```
 //!
 //! Each suite installs on a fresh machine what it needs (a toolchain target, a virtual
@@ -11,6 +13,7 @@
 
 use std::process::ExitCode;
 
+mod mutants;
 mod playground;
 mod python;
 mod run;
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => suites::test(args.get(1..).unwrap_or_default()),
+        Some("mutants") => mutants::mutants(args.get(1..).unwrap_or_default()),
         Some("list") => {
             for suite in suites::SUITES {
                 println!("{:<10} {}", suite.name, suite.about);
@@ -43,4 +47,6 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage: cargo xtask test [--only SUITE,...] [--skip SUITE,...]
-       cargo xtask list";
+       cargo xtask list
+       cargo xtask mutants [--shard K/N] [--file GLOB]... [-- CARGO_MUTANTS_ARGS...]
+       cargo xtask mutants --report DIR...";
