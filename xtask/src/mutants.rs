@@ -106,6 +106,8 @@ fn run_sample(
         None => "all".to_owned(),
     };
     let out = root().join("target/mutants-runs").join(label);
+    // cargo-mutants creates `--output` itself, but not its parent.
+    std::fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     let out_arg = out.display().to_string();
     let mut c = cmd(
         "cargo",
