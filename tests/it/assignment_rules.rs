@@ -1453,6 +1453,32 @@ fn value_not_predefined_reports_every_element() {
     );
 }
 
+/// With no value close to the one given, the hint lists the allowed values: all of them when
+/// there are ten, the first ten and how many more beyond.
+#[test]
+fn value_not_predefined_hint_lists_ten_values_then_counts_the_rest() {
+    let hint_with = |count: usize| {
+        let catalog = catalog_with_definition("Engineering_Project", |d| {
+            d["allowedValues"] = (0..count)
+                .map(|i| json!({"id": format!("Region{i:02}"), "isActive": true}))
+                .collect();
+        });
+        let engine = Engine::new(catalog, Policy::default());
+        let body =
+            eng(r##""Project@odata.type": "#Collection(String)", "Project": ["Zzzzzzzzzzzz"]"##);
+        let eval = engine.evaluate(&user(), None, &body);
+        let v = only_violation(&eval);
+        assert_eq!(v.code().as_str(), "value_not_predefined", "{v:?}");
+        v.hint().map(str::to_owned).unwrap_or_default()
+    };
+    let ten = (0..10)
+        .map(|i| format!("`Region{i:02}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(hint_with(10), format!("use one of {ten}"));
+    assert_eq!(hint_with(12), format!("use one of {ten} and 2 more"));
+}
+
 #[test]
 fn empty_string_in_a_predefined_collection_is_only_empty_string() {
     let eval = ev(&eng(
