@@ -237,8 +237,8 @@ impl Tally {
         let _ = writeln!(s, "# Mutation testing: {title}\n");
         let _ = writeln!(
             s,
-            "cargo-mutants {MUTANTS_VERSION}, `cargo test --profile mutants --all-features \
-             --lib --tests` per mutant (.cargo/mutants.toml), source {revision}.\n"
+            "cargo-mutants {MUTANTS_VERSION}, the tests of .cargo/mutants.toml per mutant \
+             (docs/TESTING.md), source {revision}.\n"
         );
         let _ = writeln!(
             s,
