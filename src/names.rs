@@ -546,4 +546,36 @@ mod tests {
         );
         assert_eq!(closest("Zzz", ["Project"]), None);
     }
+
+    /// Past `SCAN_MAX` names the index hashes them: every name is still found, at its first
+    /// position, whatever its case, both in a list that grows (`first`) and in a whole one
+    /// (`of` + `get`); positions that hold no name are skipped.
+    #[test]
+    fn index_finds_every_name_past_the_scan_limit() {
+        let names: Vec<Option<String>> = (0..3 * SCAN_MAX)
+            .map(|i| (i % 5 != 4).then(|| format!("Name{i}")))
+            .chain([Some("NAME3".to_owned()), Some("name20".to_owned())])
+            .collect();
+        let name_at = |i: usize| names.get(i).and_then(|n| n.as_deref());
+        let whole = NameIndex::of(names.len(), name_at);
+        let mut growing = NameIndex::default();
+        for (i, name) in names.iter().enumerate() {
+            let Some(name) = name else { continue };
+            // Among the names before this one: only the repeats (the last two) are there.
+            let earlier = growing.first(i, name_at, name);
+            let want = match name.as_str() {
+                "NAME3" => Some(3),
+                "name20" => Some(20),
+                _ => None,
+            };
+            assert_eq!(earlier, want, "{name} among the first {i}");
+            // In the whole list, in another case: its first position.
+            let lower = name.to_lowercase();
+            let first = want.or(Some(i));
+            assert_eq!(whole.get(names.len(), name_at, &lower), first, "{name}");
+        }
+        assert_eq!(whole.get(names.len(), name_at, "Name4"), None);
+        assert_eq!(whole.get(names.len(), name_at, "Nobody"), None);
+        assert_eq!(growing.first(names.len(), name_at, "nobody"), None);
+    }
 }

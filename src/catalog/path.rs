@@ -131,21 +131,17 @@ fn decode(segment: &str) -> Result<String, String> {
     if !segment.contains('%') {
         return Ok(segment.to_owned());
     }
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    let hex = |c: Option<u8>| c.and_then(|c| char::from(c).to_digit(16));
+    let mut out = Vec::with_capacity(segment.len());
+    // One pass of the bytes' iterator: bounded by the segment, with no index to step.
+    let mut bytes = segment.bytes();
+    while let Some(b) = bytes.next() {
         if b != b'%' {
             out.push(b);
-            i += 1;
             continue;
         }
-        let hex = |at: usize| bytes.get(at).and_then(|c| (*c as char).to_digit(16));
-        match (hex(i + 1), hex(i + 2)) {
-            (Some(hi), Some(lo)) => {
-                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
-                i += 3;
-            }
+        match (hex(bytes.next()), hex(bytes.next())) {
+            (Some(hi), Some(lo)) => out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?')),
             _ => return Err(format!("`{segment}` has an invalid percent-encoding")),
         }
     }
@@ -231,6 +227,10 @@ mod tests {
             "directory/attributeSets",
             "https://example.com/directory/attributeSets",
             "/directory/attributeSets/A/B",
+            // Four segments name a definition's values, and nothing else.
+            "/directory/customSecurityAttributeDefinitions/X/bogus",
+            "/directory/attributeSets/A/allowedValues",
+            "/users/customSecurityAttributeDefinitions/X/allowedValues",
             "/directory/attributeSets/%ZZ",
             "/directory/attributeSets/%FF",
             "/directory/attributeSets/%+1",

@@ -71,7 +71,7 @@ impl Engine {
         }
         // The resulting state: the current one (copied only now, with room for the additions)
         // changed in place.
-        let mut held_at = cx.held_at;
+        let held_at = cx.held_at;
         debug_assert_eq!(held_at.len(), changes.len(), "one position per change");
         let mut state = match state {
             Cow::Owned(mut s) => {
@@ -90,28 +90,19 @@ impl Engine {
         // Replacements keep their place, so they go straight to where the check found the
         // attribute (the state is still laid out as it was then); additions and removals follow,
         // in order, which gives what applying every change in order gives.
-        // Every defined attribute the state holds has its position, and a body changes an
+        // One path: the positions were taken from this very state (`Cx::held_at` checks each in
+        // debug builds) and `clone_with_room` keeps its layout, so every replacement lands; and
+        // every defined attribute the state holds has its position, and a body changes an
         // attribute once, so an attribute without one is new to the state.
-        let mut positions_hold = true;
-        for (c, at) in changes.iter().zip(held_at.iter_mut()) {
+        for (c, at) in changes.iter().zip(&held_at) {
             if let (Some(v), Some(p)) = (&c.after, *at) {
-                if !state.replace_at(p, v.clone()) {
-                    // Not reached (the positions come from this state); were it reached, the
-                    // searching insertion below still gives the right state.
-                    *at = None;
-                    positions_hold = false;
-                }
+                state.replace_at(p, v.clone());
             }
         }
-        for (c, at) in changes.iter().zip(held_at.iter()) {
+        for (c, at) in changes.iter().zip(&held_at) {
             match (&c.after, at) {
                 (Some(_), Some(_)) => {}
-                (Some(v), None) if positions_hold => {
-                    state.push_new(&c.attribute_set, &c.name, v.clone());
-                }
-                (Some(v), None) => {
-                    state.insert(&c.attribute_set, &c.name, v.clone());
-                }
+                (Some(v), None) => state.push_new(&c.attribute_set, &c.name, v.clone()),
                 (None, _) => {
                     state.remove(&c.attribute_set, &c.name);
                 }

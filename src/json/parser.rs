@@ -68,9 +68,12 @@ impl<'a> Parser<'a> {
     /// Skips JSON whitespace (space, tab, line feed, carriage return only).
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        // Counted, then skipped at once: bounded by the input, whatever the step.
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
     }
 
     /// Error for input that stops where more was required.
@@ -338,9 +341,9 @@ impl<'a> Parser<'a> {
     /// Advances over ASCII digits.
     #[inline]
     fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
+        // Counted, then skipped at once, like whitespace.
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest.iter().take_while(|b| b.is_ascii_digit()).count();
     }
 
     /// Requires at least one digit, then advances over the rest.
@@ -410,7 +413,10 @@ impl<'a> Parser<'a> {
         // Slow path: the string has escapes, so it is rebuilt.
         let mut out = String::with_capacity(i - body + 16);
         out.push_str(self.slice(body, i)?);
-        loop {
+        // Each round consumes an escape (two bytes at least), so the string or the input ends
+        // within fewer rounds than the input has bytes: an escape that failed to advance would
+        // be an error here, not a loop that grows `out` forever.
+        for _ in 0..self.bytes.len() {
             // `i` is on a backslash here.
             i = self.escape(i, &mut out)?;
             let run = i;
@@ -426,6 +432,7 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(error(i, "control character in string")),
             }
         }
+        Err(error(i, "escapes that do not advance"))
     }
 
     /// Offset of the first `"`, `\\` or control character at or after `from`

@@ -91,6 +91,12 @@ fn escapes() {
     assert!(matches!(n.kind, Kind::String(Cow::Owned(_))));
     assert_eq!(ok(r#""\uD83D\uDE00""#).as_str(), Some("😀"));
     assert_eq!(ok(r#""x\n""#).as_str(), Some("x\n"));
+    // The escape loop is bounded by the input's length: a string made of nothing but escapes
+    // (the most rounds an input allows) is read whole.
+    let only = format!("\"{}\"", "\\n".repeat(1000));
+    assert_eq!(ok(&only).as_str(), Some("\n".repeat(1000).as_str()));
+    let units = format!("\"{}\"", "\\u00e9".repeat(300));
+    assert_eq!(ok(&units).as_str(), Some("é".repeat(300).as_str()));
 }
 
 #[test]

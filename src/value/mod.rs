@@ -210,3 +210,20 @@ impl Serialize for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_types_display_as_graph_names_them() {
+        for (t, name) in [
+            (AttributeType::String, "String"),
+            (AttributeType::Integer, "Integer"),
+            (AttributeType::Boolean, "Boolean"),
+        ] {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(format!("`{t}`"), format!("`{name}`"));
+        }
+    }
+}

@@ -96,14 +96,13 @@ impl State {
         Some(&self.sets.get(si)?.attributes.get(ai)?.value)
     }
 
-    /// Replaces the value at a position: (set index, attribute index).
-    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Value) -> bool {
-        match self.sets.get_mut(si).and_then(|s| s.attributes.get_mut(ai)) {
-            Some(a) => {
-                a.value = value;
-                true
-            }
-            None => false,
+    /// Replaces the value at a position: (set index, attribute index), one the state holds
+    /// (the caller took it from this state; debug builds check).
+    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Value) {
+        let slot = self.sets.get_mut(si).and_then(|s| s.attributes.get_mut(ai));
+        debug_assert!(slot.is_some(), "({si}, {ai}) is a position of the state");
+        if let Some(a) = slot {
+            a.value = value;
         }
     }
 

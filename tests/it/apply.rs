@@ -258,6 +258,36 @@ fn every_problem_of_every_change_is_reported_with_its_pointer() {
     );
 }
 
+/// Past the eighth change, repeats are found through a hash index, not a scan: an attribute
+/// changed again (in another case) after a dozen others is refused, and a dozen distinct
+/// changes are read.
+#[test]
+fn a_change_repeated_after_many_others_is_found() {
+    let distinct: Vec<Json> = (0..12)
+        .map(|i| {
+            change_json(
+                "add",
+                "Engineering",
+                &format!("A{i}"),
+                Json::Null,
+                json!("x"),
+            )
+        })
+        .collect();
+    let mut repeated = distinct.clone();
+    repeated.push(change_json(
+        "remove",
+        "engineering",
+        "a3",
+        json!("x"),
+        Json::Null,
+    ));
+    let v = parse_errors(Json::Array(repeated));
+    assert_eq!(located(&v), vec![("duplicate_key", "/12/attribute")]);
+    let read = changes_from_json(&serde_json::to_vec(&distinct).unwrap()).unwrap();
+    assert_eq!(read.len(), 12);
+}
+
 #[test]
 fn a_repeated_value_is_pointed_at_not_quoted() {
     // Parse errors never quote values: they may belong to a redacted set.

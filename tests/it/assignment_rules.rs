@@ -416,6 +416,93 @@ fn duplicate_key_top_level_custom_security_attributes() {
     );
 }
 
+/// `n` comma-separated items.
+fn many(n: usize, item: impl Fn(usize) -> String) -> String {
+    (0..n).map(item).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether `eval` has a `duplicate_key` at `pointer`.
+fn duplicate_at(eval: &Evaluation, pointer: &str) -> bool {
+    eval.violations()
+        .iter()
+        .any(|v| v.code().as_str() == "duplicate_key" && v.pointer() == pointer)
+}
+
+/// Past the eighth name a body's names are found through a hash index, not a scan
+/// (`NameIndex`): sets, attributes and annotations repeated after a dozen others are found,
+/// whatever their case, and a dozen distinct names are no duplicate.
+#[test]
+fn duplicate_key_found_among_many_names() {
+    let sets = |repeat: &str| {
+        format!(
+            r#"{{"customSecurityAttributes": {{{}{repeat}}}}}"#,
+            many(12, |i| format!(r#""Set{i}": {{}}"#))
+        )
+    };
+    let eval = ev(sets(r#", "set3": {}"#).as_bytes());
+    assert!(
+        duplicate_at(&eval, "/customSecurityAttributes/set3"),
+        "{eval:?}"
+    );
+    assert!(!duplicate_at(
+        &ev(sets("").as_bytes()),
+        "/customSecurityAttributes/set3"
+    ));
+
+    let attrs = |repeat: &str| {
+        eng(&format!(
+            r#"{}{repeat}"#,
+            many(12, |i| format!(r#""A{i}": "x""#))
+        ))
+    };
+    let eval = ev(&attrs(r#", "a3": "y""#));
+    assert!(duplicate_at(&eval, &ptr("a3")), "{eval:?}");
+    let eval = ev(&attrs(""));
+    assert!(eval
+        .violations()
+        .iter()
+        .all(|v| v.code().as_str() != "duplicate_key"));
+
+    let annotations = |repeat: &str| {
+        eng(&format!(
+            r##"{}{repeat}"##,
+            many(12, |i| format!(r##""A{i}@odata.type": "#String""##))
+        ))
+    };
+    let eval = ev(&annotations(r##", "a3@odata.type": "#String""##));
+    assert!(duplicate_at(&eval, &ptr("a3@odata.type")), "{eval:?}");
+    let eval = ev(&annotations(""));
+    assert!(eval
+        .violations()
+        .iter()
+        .all(|v| v.code().as_str() != "duplicate_key"));
+}
+
+/// An attribute's annotation is found among a set's many members: the whole Engineering set
+/// (ten members with the annotations) under strict annotations is accepted, and without the
+/// one annotation an Int32 needs, refused at that attribute.
+#[test]
+fn annotations_are_matched_among_many_members() {
+    let members = |numvendors_type: &str| {
+        eng(&format!(
+            r##""Project@odata.type": "#Collection(String)", "Project": ["Alpine", "Baker"],
+            "ProjectDate": "2022-10-01", {numvendors_type}"NumVendors": 4,
+            "CostCenter@odata.type": "#Collection(Int32)", "CostCenter": [1001, 1002],
+            "Certification": true,
+            "Datacenter@odata.type": "#Collection(String)", "Datacenter": ["West"]"##
+        ))
+    };
+    let eval = ev_policy(
+        strict(),
+        &members(r##""NumVendors@odata.type": "#Int32", "##),
+    );
+    assert_accepted(&eval);
+    assert_eq!(eval.diff().unwrap().changes().len(), 6);
+    let eval = ev_policy(strict(), &members(""));
+    let v = only_violation(&eval);
+    assert_eq!(v.pointer(), ptr("NumVendors"), "{v:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // missing_odata_type / invalid_odata_type
 
@@ -1403,6 +1490,32 @@ fn value_not_predefined_reports_every_element() {
             (ptr("Project/2").as_str(), "value_not_predefined"),
         ]
     );
+}
+
+/// With no value close to the one given, the hint lists the allowed values: all of them when
+/// there are ten, the first ten and how many more beyond.
+#[test]
+fn value_not_predefined_hint_lists_ten_values_then_counts_the_rest() {
+    let hint_with = |count: usize| {
+        let catalog = catalog_with_definition("Engineering_Project", |d| {
+            d["allowedValues"] = (0..count)
+                .map(|i| json!({"id": format!("Region{i:02}"), "isActive": true}))
+                .collect();
+        });
+        let engine = Engine::new(catalog, Policy::default());
+        let body =
+            eng(r##""Project@odata.type": "#Collection(String)", "Project": ["Zzzzzzzzzzzz"]"##);
+        let eval = engine.evaluate(&user(), None, &body);
+        let v = only_violation(&eval);
+        assert_eq!(v.code().as_str(), "value_not_predefined", "{v:?}");
+        v.hint().map(str::to_owned).unwrap_or_default()
+    };
+    let ten = (0..10)
+        .map(|i| format!("`Region{i:02}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(hint_with(10), format!("use one of {ten}"));
+    assert_eq!(hint_with(12), format!("use one of {ten} and 2 more"));
 }
 
 #[test]

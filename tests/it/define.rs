@@ -565,6 +565,14 @@ fn requests_graph_does_not_offer_are_unsupported() {
             format!("{DEFS}/Engineering_Project/allowedValues"),
         ),
         ("GET", "/users/abc".to_owned()),
+        // Four segments are a definition's values, and nothing else.
+        ("GET", format!("{DEFS}/Engineering_Project/bogus")),
+        ("GET", format!("{SETS}/Engineering/allowedValues")),
+        (
+            "POST",
+            "/users/customSecurityAttributeDefinitions/Engineering_Project/allowedValues"
+                .to_owned(),
+        ),
         ("GET", format!("{SETS}?$top=1")),
         (
             "GET",

@@ -298,6 +298,57 @@ fn literal_types_must_fit_the_definition() {
     ));
 }
 
+/// The error names the attribute's type and what would fit it, in csa's words (the violation's
+/// hint), and suggests a close name for an unknown one (`FilterError::hint`).
+#[test]
+fn errors_name_the_type_and_suggest_a_name() {
+    let eng = "customSecurityAttributes/Engineering";
+    for (bad, ty, wanted) in [
+        (
+            format!("{eng}/ProjectDate eq 5"),
+            "String",
+            "a string in single quotes",
+        ),
+        (format!("{eng}/NumVendors eq '8'"), "Integer", "an integer"),
+        (
+            format!("{eng}/Certification eq 1"),
+            "Boolean",
+            "`true` or `false`",
+        ),
+    ] {
+        let e = refused(&bad);
+        assert!(
+            e.message().contains(&format!("is a {ty} attribute")),
+            "{}",
+            e.message()
+        );
+        assert!(e.message().contains(wanted), "{}", e.message());
+        let hint = e
+            .to_violation()
+            .hint()
+            .map(str::to_owned)
+            .unwrap_or_default();
+        assert!(hint.contains(&format!("is a {ty} attribute")), "{hint}");
+    }
+    let e = refused(&format!("startsWith({eng}/Certification,'t')"));
+    assert!(e.message().ends_with("is Boolean"), "{}", e.message());
+
+    let e = refused("customSecurityAttributes/Marketin/AppCountry eq 'Canada'");
+    assert!(
+        e.hint().is_some_and(|h| h.contains("`Marketing`")),
+        "{:?}",
+        e.hint()
+    );
+    let e = refused("customSecurityAttributes/Marketing/AppCountri eq 'Canada'");
+    assert!(
+        e.hint().is_some_and(|h| h.contains("`AppCountry`")),
+        "{:?}",
+        e.hint()
+    );
+    let e = refused("customSecurityAttributes/Zzzzzzzz/AppCountry eq 'Canada'");
+    assert_eq!(e.hint(), None);
+}
+
 #[test]
 fn starts_with_needs_a_string_attribute() {
     let e = refused("startsWith(customSecurityAttributes/Engineering/NumVendors,'1')");

@@ -21,6 +21,7 @@ mod filter;
 mod layout;
 mod limits;
 mod object_documents;
+mod objects;
 mod plan;
 mod properties;
 mod schema;

@@ -805,6 +805,52 @@ fn a_desired_document_of_the_wrong_shape_is_refused() {
     );
 }
 
+/// Past the eighth member a desired set's names are looked up through hash indexes: Graph's
+/// whole Engineering set (ten members with its annotations) gets the annotations Graph needs
+/// (`#Int32`, which a response leaves off) once each, and a set named again after a dozen
+/// others is found.
+#[test]
+fn names_are_found_among_many_members() {
+    let desired = json!({"Engineering": {
+        "@odata.type": RESPONSE_SET_TYPE,
+        "Project@odata.type": "#Collection(String)", "Project": ["Alpine", "Baker"],
+        "ProjectDate": "2022-10-01",
+        "NumVendors": 4,
+        "CostCenter@odata.type": "#Collection(Int32)", "CostCenter": [1001, 1002],
+        "Certification": true,
+        "Datacenter@odata.type": "#Collection(String)", "Datacenter": ["West"],
+    }});
+    let want = json!({"customSecurityAttributes": {"Engineering": request_set(json!({
+        "Project@odata.type": "#Collection(String)", "Project": ["Alpine", "Baker"],
+        "ProjectDate": "2022-10-01",
+        "NumVendors@odata.type": "#Int32", "NumVendors": 4,
+        "CostCenter@odata.type": "#Collection(Int32)", "CostCenter": [1001, 1002],
+        "Certification": true,
+        "Datacenter@odata.type": "#Collection(String)", "Datacenter": ["West"],
+    }))}});
+    for mode in [Managed, Exclusive] {
+        let eval = plan(&engine(), &user(), &desired, None, mode);
+        assert_eq!(request(&eval), want, "{mode:?}");
+        let text = serde_json::to_string(&eval.diff().unwrap().request().unwrap()).unwrap();
+        assert_eq!(text.matches("NumVendors@odata.type").count(), 1, "{text}");
+    }
+
+    let sets = (0..12)
+        .map(|i| format!(r#""Set{i}": {{}}"#))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let desired = format!(r#"{{"customSecurityAttributes": {{{sets}, "set3": {{}}}}}}"#);
+    let eval = engine().plan(&user(), None, desired.as_bytes(), Managed);
+    assert!(
+        eval.violations()
+            .iter()
+            .any(|v| v.code().as_str() == "duplicate_key"
+                && v.pointer() == "/customSecurityAttributes/set3"),
+        "{:?}",
+        eval.violations()
+    );
+}
+
 #[test]
 fn a_desired_document_over_the_size_limit_is_payload_too_large() {
     // Checked before the document is read, like a PATCH body: here the object's other

@@ -6,6 +6,8 @@
 //! cargo xtask bench-count [--bench A,...] [--group G,...] [--jobs N] [--criterion]
 //!                                                          every bench function in instructions
 //!                                                          (callgrind), as docs/PERFORMANCE.md's table
+//! cargo xtask mutants [--shard K/N] [--file GLOB]...        mutation testing (docs/TESTING.md)
+//! cargo xtask mutants --report DIR...                      summarise earlier mutation runs
 //! ```
 //!
 //! Each suite installs on a fresh machine what it needs (a toolchain target, a virtual
@@ -15,6 +17,7 @@
 use std::process::ExitCode;
 
 mod bench_count;
+mod mutants;
 mod playground;
 mod python;
 mod run;
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => suites::test(args.get(1..).unwrap_or_default()),
         Some("bench-count") => bench_count::bench_count(args.get(1..).unwrap_or_default()),
+        Some("mutants") => mutants::mutants(args.get(1..).unwrap_or_default()),
         Some("list") => {
             for suite in suites::SUITES {
                 println!("{:<10} {}", suite.name, suite.about);
@@ -50,4 +54,6 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: cargo xtask test [--only SUITE,...] [--skip SUITE,...]
        cargo xtask list
-       cargo xtask bench-count [--bench NAME,...] [--group NAME,...] [--jobs N] [--criterion]";
+       cargo xtask bench-count [--bench NAME,...] [--group NAME,...] [--jobs N] [--criterion]
+       cargo xtask mutants [--shard K/N] [--file GLOB]... [-- CARGO_MUTANTS_ARGS...]
+       cargo xtask mutants --report DIR...";
