@@ -21,6 +21,7 @@ mod layout;
 mod limits;
 mod object_documents;
 mod plan;
+mod positions;
 mod properties;
 mod search;
 

@@ -1,0 +1,74 @@
+//! Line and column of violations and warnings, for documents given as text: computed once a
+//! command has decided, only for what it reports, in one pass over each document.
+
+use super::{Document, InputError, Violation, Warning};
+use crate::snippet::Location;
+
+/// What carries violations and warnings that can be given their line and column.
+pub(crate) trait Locate {
+    /// Its violations and warnings, to be located.
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]);
+
+    /// Gives every violation and warning about `document` that has a span its line and
+    /// column in `text` (the document as it was written).
+    fn locate(&mut self, document: Document, text: &[u8]) {
+        let (violations, warnings) = self.parts_mut();
+        let mut at: Vec<(usize, &mut Option<Location>)> = Vec::new();
+        for v in violations.iter_mut().filter(|v| v.document == document) {
+            if let Some(span) = &v.span {
+                at.push((span.start, &mut v.location));
+            }
+        }
+        for w in warnings.iter_mut().filter(|w| w.document == document) {
+            if let Some(span) = &w.span {
+                at.push((span.start, &mut w.location));
+            }
+        }
+        if at.is_empty() {
+            return;
+        }
+        at.sort_by_key(|(offset, _)| *offset);
+        let offsets: Vec<usize> = at.iter().map(|(o, _)| *o).collect();
+        for ((_, slot), location) in at.into_iter().zip(Location::of_sorted(text, &offsets)) {
+            *slot = Some(location);
+        }
+    }
+}
+
+/// The parts of an outcome that is a result or every violation.
+pub(crate) fn result_parts<T>(
+    r: &mut Result<T, Vec<Violation>>,
+) -> (&mut [Violation], &mut [Warning]) {
+    match r {
+        Err(v) => (v, &mut []),
+        Ok(_) => (&mut [], &mut []),
+    }
+}
+
+impl Locate for InputError {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
+        (&mut self.violations, &mut self.warnings)
+    }
+}
+
+impl InputError {
+    /// The error with its spans moved by `by` bytes: an error about a part of a document
+    /// (a line of JSON Lines) made to count from the document's start.
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        let (violations, warnings) = self.parts_mut();
+        let shift = |s: &mut Option<std::ops::Range<usize>>| {
+            if let Some(r) = s {
+                *r = r.start.saturating_add(by)..r.end.saturating_add(by);
+            }
+        };
+        violations.iter_mut().for_each(|v| shift(&mut v.span));
+        warnings.iter_mut().for_each(|w| shift(&mut w.span));
+        self
+    }
+
+    /// The error with line and column on what it says about its document, `text`.
+    pub(crate) fn located(mut self, text: &[u8]) -> Self {
+        self.locate(self.document, text);
+        self
+    }
+}
