@@ -132,7 +132,8 @@ fn any_string(value: Option<&Value>, test: impl Fn(&str) -> bool) -> bool {
     }
 }
 
-/// The filter written by hand: the comparisons RULES.md §5 asks for, nothing else.
+/// The filter written by hand: the comparisons docs/RULES.md (Graph $filter) asks for, nothing
+/// else.
 fn baseline(state: &State) -> bool {
     (any_string(state.get("Marketing", "AppCountry"), |s| s == "Canada")
         && any_string(state.get("Marketing", "EmployeeId"), |s| {

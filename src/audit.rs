@@ -1,6 +1,6 @@
 //! Audit records: for each accepted request, which object changed, who acted and
-//! what changed, with the values of the policy's `redactSets` masked (RULES.md §6), so that
-//! the record can go to a log that must not hold those values.
+//! what changed, with the values of the policy's `redactSets` masked (docs/RULES.md, Policy knobs),
+//! so that the record can go to a log that must not hold those values.
 //!
 //! ```json
 //! {"object": {"id": "u1", "kind": "user"},
@@ -22,7 +22,7 @@ use crate::text::Text;
 use crate::value::Value;
 
 /// What one accepted request did, for an audit log: the object, the actor's grants and the
-/// changes (RULES.md §9 change objects), with the values of redacted sets masked.
+/// changes (docs/RULES.md, Output documents: changes), with the values of redacted sets masked.
 ///
 /// Serialises as `{"object": {"id", "kind"}, "actor": {"scopes": [...]}, "changes": [...]}`;
 /// `"id"` is `null` when the object document has none, `"actor"` is `null` when no actor was

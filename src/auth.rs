@@ -1,4 +1,5 @@
-//! Authorization: built-in and custom roles, scopes, app permissions (RULES.md §4).
+//! Authorization: built-in and custom roles, scopes, app permissions (docs/RULES.md,
+//! Authorization).
 //!
 //! An actor is compiled once into a tenant-wide action set and per-set action sets; permissions
 //! add up across assignments. No role is implied: an actor with nothing may do nothing.
@@ -493,7 +494,7 @@ impl Actor {
     }
 
     /// Whether the actor may create and update attribute sets: `attributeSets/allProperties/allTasks`
-    /// at tenant scope (RULES.md §4: a set-scoped role never suffices).
+    /// at tenant scope (docs/RULES.md, What each request needs: a set-scoped role never suffices).
     pub fn can_manage_attribute_sets(&self) -> bool {
         self.tenant.contains(Actions::SETS_ALL)
     }

@@ -14,6 +14,8 @@ mod plan;
 mod policy;
 mod query;
 mod reader;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod snippet;
 mod text;
 mod value;
@@ -58,4 +60,6 @@ const _: () = {
     shared::<PreparedObject>();
     shared::<Policy>();
     shared::<Evaluation>();
+    // What a batch's threads send back (`commands::Batch`).
+    shared::<commands::BatchLine>();
 };

@@ -1,4 +1,5 @@
-//! Names of attribute sets and attributes: syntax (RULES.md §1) and case-insensitive identity.
+//! Names of attribute sets and attributes: syntax (docs/RULES.md, Names) and case-insensitive
+//! identity.
 //!
 //! Graph compares names with .NET's `OrdinalIgnoreCase`: per character, the simple uppercase
 //! mapping. Rust only exposes the full mapping, so a character whose uppercase is more than one
@@ -12,7 +13,7 @@ use smallvec::SmallVec;
 use crate::limits::MAX_NAME_LEN;
 use crate::text::{bytes_eq, half, word, Text};
 
-/// ASCII punctuation that names may not contain (RULES.md §1).
+/// ASCII punctuation that names may not contain (docs/RULES.md, Names).
 const FORBIDDEN: &str = "`~!@#$%^&*()_-+={[}]|\\:;\"'<,>.?/";
 
 /// Why a string is not a valid attribute set or attribute name.
@@ -51,7 +52,7 @@ pub fn check_name(s: &str) -> Result<(), NameError> {
     Ok(())
 }
 
-/// Whether `c` may occur in a name (RULES.md §1): what a filter path segment is made of.
+/// Whether `c` may occur in a name (docs/RULES.md, Names): what a filter path segment is made of.
 pub(crate) fn is_name_char(c: char) -> bool {
     !(c.is_whitespace() || c.is_control() || FORBIDDEN.contains(c))
 }

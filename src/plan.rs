@@ -35,7 +35,7 @@ pub enum PlanMode {
     /// The desired state is the whole state: every attribute the catalog defines, in a set the
     /// actor may read, that the desired state does not hold is removed. Sets the actor cannot
     /// read are left alone (a plan never names them), and so are attributes the catalog does
-    /// not define (RULES.md §3.3).
+    /// not define (docs/RULES.md, Catalog-dependent rules).
     Exclusive,
 }
 
@@ -251,8 +251,8 @@ impl Engine {
             let pos = catalog.set_position(&m.key);
             let defined = |name: &str| pos.and_then(|p| catalog.definition_in(p, name));
             // An attribute the catalog does not define, given the value the object holds: it
-            // stays as it is (RULES.md §3.3), so it is no change, and sending it would be
-            // refused.
+            // stays as it is (docs/RULES.md, Catalog-dependent rules), so it is no change, and
+            // sending it would be refused.
             let unchanged = |a: &Member<'_>| {
                 held.is_some()
                     && !a.key.contains('@')

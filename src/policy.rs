@@ -1,4 +1,4 @@
-//! Policy knobs (RULES.md §6). Defaults follow the source page.
+//! Policy knobs (docs/RULES.md, Policy knobs). Defaults follow the source page.
 
 use crate::json::{self, IntText, Kind};
 use crate::limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CATALOG_BYTES};
@@ -67,8 +67,8 @@ impl Policy {
         self.redact_sets.iter().any(|s| names_eq(s.as_str(), set))
     }
 
-    /// Reads a policy file: a JSON object with the keys of RULES.md §6; missing keys keep
-    /// their defaults.
+    /// Reads a policy file: a JSON object with the keys of docs/RULES.md, Policy knobs; missing
+    /// keys keep their defaults.
     pub fn from_json(bytes: &[u8]) -> Result<Policy, InputError> {
         let mut d = Diag::for_doc(Document::Policy);
         let mut policy = Policy::default();

@@ -1,4 +1,4 @@
-//! Violations and warnings as data (RULES.md §8, §9).
+//! Violations and warnings as data (docs/RULES.md, Rule table and Output documents).
 
 use std::fmt;
 use std::ops::Range;
@@ -517,6 +517,18 @@ impl Violation {
         }
     }
 
+    /// `payload_too_large` for a body of `len` bytes over the `max` bytes the policy allows
+    /// (`maxBodyBytes`), in `document`: the one wording of PATCH bodies, definition request
+    /// bodies and `csa serve`, which refuses a body before reading it whole (`len` is `None`
+    /// when the body's length is not declared and reading stopped past `max`).
+    pub fn payload_too_large(document: Document, len: Option<usize>, max: usize) -> Violation {
+        let message = match len {
+            Some(len) => format!("the body is {len} bytes, more than the {max} bytes allowed"),
+            None => format!("the body is more than the {max} bytes allowed"),
+        };
+        Violation::new(Code::PayloadTooLarge, "", message).in_doc(document)
+    }
+
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -642,7 +654,8 @@ impl Warning {
     }
 }
 
-/// Orders violations as RULES.md §3.5 says: by pointer (as strings), then code, then message.
+/// Orders violations as docs/RULES.md (Result) says: by pointer (as strings), then code, then
+/// message.
 pub(crate) fn sort_violations(v: &mut [Violation]) {
     v.sort_by(|a, b| {
         (&a.pointer, a.code.as_str(), &a.message).cmp(&(&b.pointer, b.code.as_str(), &b.message))

@@ -1,5 +1,6 @@
-//! Catalog evolution (RULES.md §2.1, §9 "change" and "impact"): every difference between two
-//! catalogs, classified as Entra would treat it, and the assignments such a change affects.
+//! Catalog evolution (docs/RULES.md, Definition requests and catalog evolution, and Output
+//! documents): every difference between two catalogs, classified as Entra would treat it, and the
+//! assignments such a change affects.
 //!
 //! Definition-as-code tools need to know before they apply a catalog whether Entra will accept
 //! each difference (it offers no delete and few updates), and platform teams need to know which
@@ -54,7 +55,8 @@ impl Serialize for ChangeKind {
     }
 }
 
-/// One difference between two catalogs (RULES.md §9 "change", definitions form).
+/// One difference between two catalogs (docs/RULES.md, Output documents: a change, definitions
+/// form).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionChange {
     pub(crate) path: String,
@@ -188,7 +190,7 @@ impl Serialize for ImpactEffect {
     }
 }
 
-/// One existing assignment an evolution affects (RULES.md §9 "impact").
+/// One existing assignment an evolution affects (docs/RULES.md, Output documents: an impact).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Impact {
     pub(crate) object_id: String,
@@ -279,8 +281,9 @@ impl Changes {
 }
 
 impl Catalog {
-    /// Classifies every difference from `self` to `to` (RULES.md §2.1): what a tool that
-    /// manages definitions as code would have to do, and whether Entra allows each step.
+    /// Classifies every difference from `self` to `to` (docs/RULES.md, Definition requests and
+    /// catalog evolution): what a tool that manages definitions as code would have to do, and
+    /// whether Entra allows each step.
     ///
     /// Both catalogs are valid, so limits hold in `to` and are not checked again.
     pub fn evolve(&self, to: &Catalog) -> Evolution {
@@ -313,9 +316,9 @@ impl Catalog {
         Evolution { changes: out.0 }
     }
 
-    /// The assignments of `objects` that `self -> to` affects (RULES.md §9 "impact"): held
-    /// values that become inactive and attributes that become deactivated. They stay assigned
-    /// but can no longer be set anew, which is what a catalog owner must review first.
+    /// The assignments of `objects` that `self -> to` affects (docs/RULES.md, Output documents: an
+    /// impact): held values that become inactive and attributes that become deactivated. They stay
+    /// assigned but can no longer be set anew, which is what a catalog owner must review first.
     ///
     /// Attributes either catalog does not define are skipped.
     #[must_use]

@@ -1,5 +1,6 @@
-//! The catalog: attribute sets, attribute definitions and their allowed values (RULES.md §2),
-//! parsed from Graph's JSON, validated once, then indexed for case-insensitive hash lookups.
+//! The catalog: attribute sets, attribute definitions and their allowed values (docs/RULES.md,
+//! Catalogs), parsed from Graph's JSON, validated once, then indexed for case-insensitive hash
+//! lookups.
 //!
 //! This file owns [`Catalog`]: reading one ([`Catalog::from_json`]), its indexes and lookups, and
 //! its Graph JSON form. The rest of the concept, lowest first:
@@ -15,7 +16,8 @@
 //!   [`parse`], check the new catalog with [`validate`] and take their changes from [`evolve`];
 //! - [`path`]: Graph's paths and URLs, which `define` reads and `evolve` writes.
 //!
-//! Where the codes of RULES.md §2 and §2.1 are decided:
+//! Where the codes of docs/RULES.md, Catalogs and Definition requests and catalog evolution, are
+//! decided:
 //!
 //! - `parse.rs`: `invalid_json`, `payload_too_large` (a catalog), `missing_property`,
 //!   `invalid_property`, `invalid_name`, `description_too_long`, `id_mismatch`, `invalid_type`,

@@ -1,6 +1,6 @@
-//! The catalog's items as Graph defines them (RULES.md §2): [`Status`], [`AttributeSet`],
-//! [`AllowedValue`] and [`AttributeDefinition`] with its allowed-value indexes (by id, and by
-//! value for Integer attributes), and their Graph JSON form.
+//! The catalog's items as Graph defines them (docs/RULES.md, Catalogs): [`Status`],
+//! [`AttributeSet`], [`AllowedValue`] and [`AttributeDefinition`] with its allowed-value indexes
+//! (by id, and by value for Integer attributes), and their Graph JSON form.
 
 use std::fmt;
 

@@ -1,9 +1,10 @@
-//! Reading Graph's JSON into catalog items (RULES.md §2), one item at a time, with every
-//! per-item rule: the document's size and shape (`payload_too_large`, `invalid_json`), required and typed properties (`missing_property`, `invalid_property`), names
-//! (`invalid_name`), `id_mismatch`, `invalid_type`, `invalid_status`, the Boolean rules
-//! (`boolean_collection`, `boolean_predefined`), allowed values (`invalid_allowed_value`,
-//! `too_many_allowed_values`, `duplicate_name` within a definition). Definition requests read
-//! their bodies with the same item parsers. Rules across items are in `validate.rs`.
+//! Reading Graph's JSON into catalog items (docs/RULES.md, Catalogs), one item at a time, with
+//! every per-item rule: the document's size and shape (`payload_too_large`, `invalid_json`),
+//! required and typed properties (`missing_property`, `invalid_property`), names (`invalid_name`),
+//! `id_mismatch`, `invalid_type`, `invalid_status`, the Boolean rules (`boolean_collection`,
+//! `boolean_predefined`), allowed values (`invalid_allowed_value`, `too_many_allowed_values`,
+//! `duplicate_name` within a definition). Definition requests read their bodies with the same item
+//! parsers. Rules across items are in `validate.rs`.
 
 use hashbrown::HashMap;
 

@@ -1,8 +1,8 @@
-//! Rules across a catalog's items (RULES.md §2), checked once every item is read: names unique
-//! (`duplicate_name`: sets in the tenant, attributes in a set), a definition's set exists
+//! Rules across a catalog's items (docs/RULES.md, Catalogs), checked once every item is read: names
+//! unique (`duplicate_name`: sets in the tenant, attributes in a set), a definition's set exists
 //! (`unknown_attribute_set`), and the limits (`limit_exceeded`: 500 sets, 500 `Available`
-//! definitions, a set's `maxAttributesPerSet`). Definition requests check the catalog a write
-//! would give with the same function. Also [`Catalog::lint`], which reports them all.
+//! definitions, a set's `maxAttributesPerSet`). Definition requests check the catalog a write would
+//! give with the same function. Also [`Catalog::lint`], which reports them all.
 
 use std::ops::Range;
 

@@ -60,6 +60,7 @@ mod evolve;
 mod filter;
 mod graph;
 mod lint;
+mod parallel;
 mod search;
 mod view;
 
@@ -71,6 +72,7 @@ pub use evolve::{Evolve, EvolveReport};
 pub use filter::{Filter, FilterReport};
 pub use graph::GraphAnswer;
 pub use lint::Lint;
+pub use parallel::Batch;
 pub use search::{Search, SearchReport};
 pub use view::{View, ViewReport};
 

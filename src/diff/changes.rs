@@ -13,7 +13,7 @@ use crate::violation::{Code, Document, InputError, Pointer, Violation};
 
 const CHANGE_KEYS: &[&str] = &["op", "attribute", "attributeSet", "name", "before", "after"];
 
-/// Reads changes written as RULES.md §9 writes them: the JSON output of `csa check` or
+/// Reads changes as docs/RULES.md (Output documents) writes them: the JSON output of `csa check` or
 /// `csa plan` (`{"allowed": true, "changes": [...], ...}`; other keys are ignored), or just its
 /// `changes` array. Each change needs all six keys (`before` and `after` may be `null`, never
 /// left out: a missing `before` would be a precondition nobody stated); unknown keys are

@@ -43,7 +43,7 @@ pub fn apply_checked(current: &State, changes: &[Change]) -> Applied {
 
 /// [`apply_checked`], with the values of the policy's `redactSets` left out of the `conflict`
 /// messages: they say only "a single value" or "a collection of 3 values", as the rest of
-/// csa's output does for those sets (RULES.md §6).
+/// csa's output does for those sets (docs/RULES.md, Policy knobs).
 pub fn apply_checked_with(current: &State, changes: &[Change], policy: &Policy) -> Applied {
     let mut out = current.clone();
     let mut violations = Vec::new();

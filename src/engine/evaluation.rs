@@ -120,7 +120,7 @@ impl Verdict for Evaluation {
     }
 }
 
-/// Serialises as `csa check --format json` prints it (RULES.md §9).
+/// Serialises as `csa check --format json` prints it (docs/RULES.md, Output documents).
 impl Serialize for Evaluation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;

@@ -2,7 +2,8 @@
 //! JSON reader's steps (no tree is built): the top level, each set's `@odata.type`, attributes,
 //! annotations and array elements, with their locations and spans. Each set is handed to the
 //! rules as soon as it is read. Structural problems inside a set are kept with the set, because they may
-//! only be reported once the actor is known to be allowed to see that set (RULES.md §4).
+//! only be reported once the actor is known to be allowed to see that set (docs/RULES.md,
+//! Authorization).
 
 use std::borrow::Cow;
 use std::ops::Range;

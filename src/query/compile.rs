@@ -2,7 +2,8 @@
 //! where a filter that parses is still refused. Names resolve case-insensitively; an unknown
 //! attribute set (or one the actor may not read: the same answer), an unknown attribute, an
 //! attribute whose `isSearchable` is false, a literal that does not fit the attribute's type
-//! and `startsWith` on a non-String attribute are each a [`FilterError`] (RULES.md §5).
+//! and `startsWith` on a non-String attribute are each a [`FilterError`] (docs/RULES.md, Search and
+//! filter).
 //!
 //! What compiles is a small tree of tests holding the catalog's names and typed literals;
 //! [`CompiledFilter::matches`] then only walks that tree over an object's state.

@@ -1,8 +1,8 @@
-//! Graph's list query emulated over many objects (RULES.md §5): [`GraphQuery`] (the options of
-//! `GET /users?...`, set one by one or read from a raw query string) and [`Engine::query`] →
-//! [`QueryOutcome`]. Around the compiled filter it adds what Graph adds: the advanced-query
-//! options (`$count=true`, `ConsistencyLevel: eventual`), `$top`, `$select`, `@odata.count`
-//! and the actor's projection of each match.
+//! Graph's list query emulated over many objects (docs/RULES.md, Search and filter): [`GraphQuery`]
+//! (the options of `GET /users?...`, set one by one or read from a raw query string) and
+//! [`Engine::query`] → [`QueryOutcome`]. Around the compiled filter it adds what Graph adds: the
+//! advanced-query options (`$count=true`, `ConsistencyLevel: eventual`), `$top`, `$select`,
+//! `@odata.count` and the actor's projection of each match.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};

@@ -1,5 +1,6 @@
-//! Querying objects by their custom security attributes (RULES.md §5): the `$filter` language,
-//! its compilation against a catalog, Graph's list query and the portal's search.
+//! Querying objects by their custom security attributes (docs/RULES.md, Search and filter): the
+//! `$filter` language, its compilation against a catalog, Graph's list query and the portal's
+//! search.
 //!
 //! - [`filter`]: the `$filter` text as a [`Filter`] (AST, parser, canonical printing) and
 //!   [`FilterError`]; it knows nothing of catalogs or engines.

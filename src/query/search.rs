@@ -1,6 +1,6 @@
-//! Portal search on one object's assignments (RULES.md §5): a case-insensitive "starts with"
-//! over attribute names and values, optionally limited to attribute sets by name prefix, over
-//! what the actor may read.
+//! Portal search on one object's assignments (docs/RULES.md, Search and filter): a case-insensitive
+//! "starts with" over attribute names and values, optionally limited to attribute sets by name
+//! prefix, over what the actor may read.
 
 use serde::Serialize;
 
@@ -10,9 +10,9 @@ use crate::names::fold_char;
 use crate::object::Object;
 use crate::value::{Assignment, Value};
 
-/// One portal-search hit (RULES.md §5). Names are in catalog casing (in the object's casing for
-/// what the catalog does not define). Serialises as `{"attribute", "attributeSet", "name",
-/// "value"}` with the value as plain JSON.
+/// One portal-search hit (docs/RULES.md, Search and filter). Names are in catalog casing (in the
+/// object's casing for what the catalog does not define). Serialises as `{"attribute",
+/// "attributeSet", "name", "value"}` with the value as plain JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchMatch {

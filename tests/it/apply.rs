@@ -1,6 +1,6 @@
-//! Applying changes later (issue 5, point 2): reading them back from `csa check` / `csa plan`
-//! output (`changes_from_json`), and `apply_checked`, which refuses with `conflict` when the
-//! object no longer holds what the changes were computed from.
+//! Applying changes later (docs/RULES.md, Planning, applying and auditing): reading them back from
+//! `csa check` / `csa plan` output (`changes_from_json`), and `apply_checked`, which refuses with
+//! `conflict` when the object no longer holds what the changes were computed from.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]

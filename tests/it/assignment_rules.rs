@@ -1,7 +1,8 @@
-//! The assignment rules of RULES.md §3 (request shape, values, catalog rules, objects, result):
-//! for every code and warning, a test that triggers it (code, pointer into the PATCH body,
-//! `Set_Name` attribute, hint where the rules imply one) and a minimally different neighbour
-//! that is accepted. Bodies without an actor: authorization is in `tests/it/authorization.rs`.
+//! The assignment rules of docs/RULES.md, Assignments (request shape, values, catalog rules,
+//! objects, result): for every code and warning, a test that triggers it (code, pointer into the
+//! PATCH body, `Set_Name` attribute, hint where the rules imply one) and a minimally different
+//! neighbour that is accepted. Bodies without an actor: authorization is in
+//! `tests/it/authorization.rs`.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
@@ -918,7 +919,8 @@ fn collection_expected_for_a_scalar() {
 
 #[test]
 fn collection_expected_for_a_scalar_with_a_collection_annotation() {
-    // The E-APP documentation defect: a collection annotation on a scalar value.
+    // A documentation defect of "Manage custom security attributes for an application": a
+    // collection annotation on a scalar value.
     let eval = ev(&eng(
         r##""Project@odata.type": "#Collection(String)", "Project": "Baker""##,
     ));
@@ -1567,7 +1569,7 @@ fn attribute_deactivated_predefined_collection_kept_in_any_order() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §3.4 objects: synced_object / unsupported_object_type
+// Objects: synced_object / unsupported_object_type
 
 #[test]
 fn synced_object_refused_by_default() {
@@ -1725,7 +1727,7 @@ fn unknown_current_attribute_in_an_unknown_set_is_kept() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// §3.5 result
+// Result
 
 #[test]
 fn atomic_one_valid_and_one_invalid_attribute_changes_nothing() {
@@ -2038,8 +2040,8 @@ fn integer_predefined_values_compare_by_number() {
     );
 }
 
-/// With `redactSets`, values of that set never appear in messages or hints (RULES.md §6);
-/// other sets are unaffected.
+/// With `redactSets`, values of that set never appear in messages or hints (docs/RULES.md, Policy
+/// knobs); other sets are unaffected.
 #[test]
 fn redacted_sets_mask_values_in_messages_and_hints() {
     let policy = Policy::from_json(br#"{"redactSets": ["engineering"]}"#).unwrap();

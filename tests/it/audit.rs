@@ -1,6 +1,6 @@
-//! Audit records (issue 5, point 3) and redaction (RULES.md §6): the record of an accepted
-//! request, and the promise that no value of a set in `redactSets` appears in messages, hints
-//! or audit records.
+//! Audit records and redaction (docs/RULES.md, Planning, applying and auditing): the record of an
+//! accepted request, and the promise that no value of a set in `redactSets` appears in messages,
+//! hints or audit records.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]

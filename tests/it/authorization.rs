@@ -1,6 +1,6 @@
-//! Authorization of assignments (RULES.md §4): the four actions at a scope covering every set
-//! named in the body, tenant and set scopes, built-in and custom roles, app permissions, object
-//! kinds, the no-leak rules, and the read projection of `Engine::view`.
+//! Authorization of assignments (docs/RULES.md, Authorization): the four actions at a scope
+//! covering every set named in the body, tenant and set scopes, built-in and custom roles, app
+//! permissions, object kinds, the no-leak rules, and the read projection of `Engine::view`.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]

@@ -1,6 +1,7 @@
-//! Catalog validity (RULES.md §1–§2): every catalog code and warning, each next to a neighbouring
-//! catalog that is accepted. Catalogs are built by editing the documented sample catalog
-//! (`tests/data/graph-examples/sample-catalog.json`) or from documented Graph list responses.
+//! Catalog validity (docs/RULES.md, Names and Catalogs): every catalog code and warning, each next
+//! to a neighbouring catalog that is accepted. Catalogs are built by editing the documented sample
+//! catalog (`tests/data/graph-examples/sample-catalog.json`) or from documented Graph list
+//! responses.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
@@ -1493,8 +1494,9 @@ fn coerced_boolean_still_obeys_boolean_rules() {
         .any(|w| w.code() == WarningCode::CoercedBoolean));
 }
 
-/// RULES.md §9: a violation's `attribute` is the `Set_Name` id "when one is involved". Every rule
-/// about one definition (or one of its allowed values) involves that definition.
+/// docs/RULES.md, Output documents: a violation's `attribute` is the `Set_Name` id "when one is
+/// involved". Every rule about one definition (or one of its allowed values) involves that
+/// definition.
 #[test]
 fn definition_level_problems_name_their_attribute() {
     type Edit = fn(&mut Value);

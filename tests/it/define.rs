@@ -1,6 +1,6 @@
-//! Definition requests (RULES.md §2.1, §4 "Definitions"): the documented Graph requests
-//! (`graph-examples/definitions/`) applied to the state each assumes, every refusal code next to
-//! an accepted neighbour, and the role and scope rules for definitions.
+//! Definition requests (docs/RULES.md, Definition requests and catalog evolution): the documented
+//! Graph requests (`graph-examples/definitions/`) applied to the state each assumes, every refusal
+//! code next to an accepted neighbour, and the role and scope rules for definitions.
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
@@ -90,8 +90,8 @@ fn catalog(j: &Json) -> Catalog {
     Catalog::from_json(&serde_json::to_vec(j).unwrap()).unwrap()
 }
 
-/// The state each documented write assumes (RULES.md / INDEX.md: the examples are not one
-/// history).
+/// The state each documented write assumes (tests/data/graph-examples/INDEX.md: the examples are
+/// not one history).
 fn assumed_state(id: &str) -> Catalog {
     match id {
         "D01" => catalog(&without_set("Engineering")),
@@ -952,7 +952,7 @@ fn outcome_serialises_as_the_cli_prints_it() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Roles and scopes (RULES.md §4 "Definitions")
+// Roles and scopes (docs/RULES.md, What each request needs)
 
 #[test]
 fn attribute_sets_need_tenant_scope_to_create_or_change() {

@@ -1,5 +1,5 @@
-//! Catalog evolution and impact (RULES.md §2.1, §9 "change" and "impact"): every difference
-//! between two catalogs is classified as Entra treats it, and the assignments a change
+//! Catalog evolution and impact (docs/RULES.md, Definition requests and catalog evolution): every
+//! difference between two catalogs is classified as Entra treats it, and the assignments a change
 //! deactivates are listed. Target catalogs are built by editing the documented sample catalog
 //! (`tests/data/graph-examples/sample-catalog.json`).
 

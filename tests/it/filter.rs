@@ -1,6 +1,7 @@
-//! `$filter` and Graph list queries (RULES.md §5): the documented queries Q01–Q03 on their
-//! documented data, every refusal next to an accepted neighbour, and property tests (a naive
-//! reference evaluator, printer/parser round trip, parser robustness, no leak of unreadable sets).
+//! `$filter` and Graph list queries (docs/RULES.md, Graph $filter): the documented queries Q01–Q03
+//! on their documented data, every refusal next to an accepted neighbour, and property tests (a
+//! naive reference evaluator, printer/parser round trip, parser robustness, no leak of unreadable
+//! sets).
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
@@ -1177,8 +1178,9 @@ fn leaves<'f>(f: &'f F, out: &mut Vec<&'f F>) {
     }
 }
 
-/// Which sets an actor may read (the reference's model of RULES.md §4 for this test: the two
-/// assignment roles at the tenant or at a set grant reading; the definition reader does not).
+/// Which sets an actor may read (the reference's model of docs/RULES.md, Authorization, for this
+/// test: the two assignment roles at the tenant or at a set grant reading; the definition reader
+/// does not).
 #[derive(Debug, Clone)]
 struct Grant {
     role: usize,
@@ -1226,8 +1228,8 @@ fn reference_readable(grants: Option<&[Grant]>, set: &str) -> bool {
     })
 }
 
-/// The reference's decision for compiling: the first leaf (in text order) that RULES.md §5
-/// refuses, with its kind.
+/// The reference's decision for compiling: the first leaf (in text order) that docs/RULES.md, Graph
+/// $filter, refuses, with its kind.
 fn reference_error(cx: &Cx, grants: Option<&[Grant]>, f: &F) -> Option<(usize, FilterErrorKind)> {
     let cat = cx.cat;
     let mut ls = Vec::new();
@@ -1282,9 +1284,9 @@ fn held<'j>(csa: &'j J, set: &str, attr: &str) -> Option<&'j J> {
     }
 }
 
-/// RULES.md §5 read literally, over JSON: values compare case-sensitively; on a collection
-/// `eq`/`startsWith` hold when any element does; `ne x` is `not (eq x)`; `eq null` holds when
-/// the attribute is absent.
+/// docs/RULES.md, Graph $filter, read literally, over JSON: values compare case-sensitively; on a
+/// collection `eq`/`startsWith` hold when any element does; `ne x` is `not (eq x)`; `eq null` holds
+/// when the attribute is absent.
 fn reference_eval(cx: &Cx, f: &F, csa: &J) -> bool {
     match f {
         F::Or(a, b) => reference_eval(cx, a, csa) || reference_eval(cx, b, csa),

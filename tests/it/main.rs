@@ -11,6 +11,7 @@ mod apply;
 mod assignment_rules;
 mod audit;
 mod authorization;
+mod batch;
 mod catalog_rules;
 mod define;
 mod docs;
@@ -23,8 +24,13 @@ mod object_documents;
 mod plan;
 mod positions;
 mod properties;
+mod schema;
 mod search;
 
 /// The `csa` command line, run as a user runs it; it needs the binary, built only with `cli`.
 #[cfg(feature = "cli")]
 mod cli;
+
+/// `csa serve` over HTTP: it needs the binary built with `serve`.
+#[cfg(feature = "serve")]
+mod serve;

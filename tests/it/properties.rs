@@ -1,5 +1,5 @@
-//! Property tests of the assignment engine (RULES.md §3–§4) over random catalogs, current
-//! states, actors and PATCH bodies.
+//! Property tests of the assignment engine (docs/RULES.md, Assignments and Authorization) over
+//! random catalogs, current states, actors and PATCH bodies.
 //!
 //! Generators draw raw choices (indices, case bits, weights) and materialise them against the
 //! generated catalog, so every body can name real sets and attributes in any casing while still

@@ -1,6 +1,7 @@
-//! Portal search on one object's assignments (RULES.md §5): "starts with" over attribute names
-//! and values ignoring case, the set prefix, ordering, the serde shape, and the scope rules of
-//! RULES.md §4 (only what the actor may read is searched; nothing else leaks).
+//! Portal search on one object's assignments (docs/RULES.md, Portal search): "starts with" over
+//! attribute names and values ignoring case, the set prefix, ordering, the serde shape, and the
+//! scope rules of docs/RULES.md, No leaks (only what the actor may read is searched; nothing else
+//! leaks).
 
 // Helpers outside `#[test]` functions unwrap too: `cfg(test)` lets clippy.toml cover them.
 #![cfg(test)]
@@ -378,7 +379,7 @@ fn a_match_serialises_as_attribute_attribute_set_name_and_plain_value() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Who may see what (RULES.md §4)
+// Who may see what (docs/RULES.md, No leaks)
 
 /// Asserts that nothing in `matches` names or holds anything of `sets` or `values`.
 #[track_caller]
@@ -636,7 +637,8 @@ fn starts(s: &str, prefix: &str) -> bool {
     upper(s).starts_with(&upper(prefix))
 }
 
-/// A reference search straight from RULES.md §5, over an already projected state (no actor).
+/// A reference search straight from docs/RULES.md, Portal search, over an already projected state
+/// (no actor).
 fn reference(state: &State, text: &str, set_prefix: Option<&str>) -> Vec<(String, Json)> {
     let mut out = Vec::new();
     for set in state.sets() {
@@ -727,8 +729,8 @@ proptest! {
         prop_assert_eq!(seen, case.readable());
     }
 
-    /// Without an actor, the search agrees with a reference written from RULES.md §5 over
-    /// the object's state in catalog casing.
+    /// Without an actor, the search agrees with a reference written from docs/RULES.md, Portal
+    /// search, over the object's state in catalog casing.
     #[test]
     fn the_search_agrees_with_a_reference(case in case_strategy()) {
         let expected = reference(&engine().view(&case.object, None), case.text, case.set_prefix);

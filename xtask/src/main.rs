@@ -14,6 +14,7 @@ use std::process::ExitCode;
 mod playground;
 mod python;
 mod run;
+mod serve;
 mod suites;
 mod wasm;
 

@@ -37,13 +37,7 @@ pub fn run_suite() -> Result<(), String> {
     let cli = target.join("debug").join(exe("csa"));
 
     // 2. A fresh virtual environment with the build tools.
-    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    run(Command::new(python3())
-        .args(["-m", "venv", "--clear"])
-        .arg(&venv)
-        .current_dir(root()))?;
-    let python = venv_bin(&venv, "python");
-    pip(&python, &["install", "--upgrade", "pip"])?;
+    let python = fresh_venv(&venv)?;
     pip(&python, &["install", "maturin>=1.9.4,<2", "ziglang"])?;
 
     // 3. The wheel and the sdist, from nothing left by an earlier run.
@@ -113,8 +107,24 @@ fn activated<'c>(c: &'c mut Command, venv: &Path) -> Result<&'c mut Command, Str
     Ok(c.env("PATH", joined).env("VIRTUAL_ENV", venv))
 }
 
+/// A fresh virtual environment at `venv` (emptied if it exists), with an up-to-date pip; its
+/// Python.
+pub fn fresh_venv(venv: &Path) -> Result<PathBuf, String> {
+    if let Some(parent) = venv.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    run(Command::new(python3())
+        .args(["-m", "venv", "--clear"])
+        .arg(venv)
+        .current_dir(root()))?;
+    let python = venv_bin(venv, "python");
+    pip(&python, &["install", "--upgrade", "pip"])?;
+    Ok(python)
+}
+
 /// `python -m pip ARGS`, quietly (pip prints a line per package otherwise).
-fn pip(python: &Path, args: &[&str]) -> Result<(), String> {
+pub fn pip(python: &Path, args: &[&str]) -> Result<(), String> {
     run(Command::new(python)
         .args(["-m", "pip", "--disable-pip-version-check", "--quiet"])
         .args(args)
@@ -122,7 +132,7 @@ fn pip(python: &Path, args: &[&str]) -> Result<(), String> {
 }
 
 /// Cargo's target directory: `$CARGO_TARGET_DIR`, or `target/` at the root.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
@@ -140,7 +150,7 @@ fn venv_bin(venv: &Path, name: &str) -> PathBuf {
     }
 }
 
-fn exe(name: &str) -> String {
+pub fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 

@@ -31,6 +31,11 @@ pub const SUITES: &[Suite] = &[
         run: crate::wasm::run_suite,
     },
     Suite {
+        name: "serve",
+        about: "csa serve driven by Microsoft's Graph SDKs: msgraph-sdk (pytest, in a fresh venv) and @microsoft/msgraph-sdk (node --test)",
+        run: crate::serve::run_suite,
+    },
+    Suite {
         name: "playground",
         about: "the browser playground: vite build, then Playwright on Debian's chromium",
         run: crate::playground::run_suite,

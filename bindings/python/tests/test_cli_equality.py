@@ -354,7 +354,7 @@ def with_json_format(args: List[str]) -> List[str]:
 
 @dataclass
 class Session:
-    """One `$ csa ...` line of docs/CLI.md (read as tests/cli_docs.rs reads it)."""
+    """One `$ csa ...` line of docs/CLI.md (read as tests/it/cli/sessions.rs reads it)."""
 
     line: int
     command: str

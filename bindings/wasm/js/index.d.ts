@@ -111,7 +111,7 @@ export interface Actor {
 /** The object kinds `objectType` names. */
 export type ObjectType = 'user' | 'servicePrincipal' | 'device' | 'managedIdentity';
 
-/** The policy knobs (RULES.md §6); missing keys keep their defaults. */
+/** The policy knobs (docs/RULES.md, Policy knobs); missing keys keep their defaults. */
 export interface Policy {
   allowSyncedObjects?: boolean;
   objectTypes?: ObjectType[];

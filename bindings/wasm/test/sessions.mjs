@@ -1,5 +1,5 @@
-// The `$ csa ...` sessions of docs/CLI.md (the rules of tests/cli_docs.rs, which reads the same
-// page), shared by docs.test.mjs and types.test.mjs.
+// The `$ csa ...` sessions of docs/CLI.md (the rules of tests/it/cli/sessions.rs, which reads
+// the same page), shared by docs.test.mjs and types.test.mjs.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{json, Outcome};
 use crate::render::{self, count};
+use crate::style::{paint, ERROR, PASS};
 
 #[derive(Debug, Args)]
 #[command(mut_args(edit("object", |a| a.help("The object as Graph returns it now"))))]
@@ -59,7 +60,11 @@ pub fn run(args: &ApplyArgs) -> Result<Outcome, Error> {
     let stdout = match (applied.result(), args.format.format) {
         (_, Format::Json) => json(&applied),
         (Ok(state), Format::Text) => {
-            let mut s = format!("applied ({})\n", count(applied.applied_changes(), "change"));
+            let mut s = format!(
+                "{} ({})\n",
+                paint(PASS, "applied"),
+                count(applied.applied_changes(), "change")
+            );
             // The view's lines without its first (which speaks of an actor apply has none of).
             for line in render::view(state, false).lines().skip(1) {
                 s.push_str(line);
@@ -69,7 +74,11 @@ pub fn run(args: &ApplyArgs) -> Result<Outcome, Error> {
         }
         (Err(violations), Format::Text) => {
             let sources = files.sources(&[Document::Object]);
-            let mut s = format!("refused ({})\n", count(violations.len(), "violation"));
+            let mut s = format!(
+                "{} ({})\n",
+                paint(ERROR, "refused"),
+                count(violations.len(), "violation")
+            );
             for v in violations {
                 render::violation(&mut s, v, &sources);
             }

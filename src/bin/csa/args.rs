@@ -119,7 +119,7 @@ pub enum Format {
 pub enum GraphFormat {
     /// For people.
     Text,
-    /// One JSON object (RULES.md §9).
+    /// One JSON object (docs/RULES.md, Output documents).
     Json,
     /// What Microsoft Graph would answer.
     Graph,
@@ -150,5 +150,30 @@ impl KindArg {
             KindArg::Device => ObjectKind::Device,
             KindArg::ManagedIdentity => ObjectKind::ManagedIdentity,
         }
+    }
+}
+
+// --jobs, wherever a --batch is decided.
+#[derive(Debug, Args)]
+pub struct JobsArg {
+    /// Decide a batch on N threads (default: the machine's available parallelism); output
+    /// stays in input order.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+}
+
+impl JobsArg {
+    /// A usage error when --jobs is given without a batch to run.
+    pub fn only_with_batch(&self, batch: bool) -> Result<(), crate::error::Error> {
+        if self.jobs.is_some() && !batch {
+            return Err(crate::error::Error::usage("--jobs needs --batch"));
+        }
+        Ok(())
+    }
+
+    pub fn jobs(&self) -> std::num::NonZeroUsize {
+        self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN)
+        })
     }
 }

@@ -1,14 +1,14 @@
 //! `csa check`: a PATCH body against a catalog, an object and an actor.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use csa::commands::Check;
+use csa::commands::{BatchLine, Check};
 use csa::Document;
 
 use crate::args::{
-    edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, GraphFormat, GraphFormatArg, KindArg,
-    PolicyArg,
+    edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, GraphFormat, GraphFormatArg, JobsArg,
+    KindArg, PolicyArg,
 };
 use crate::error::Error;
 use crate::input::{self, Files};
@@ -16,6 +16,10 @@ use crate::output::{json, Outcome};
 use crate::render;
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["patch", "batch"])))]
+#[command(mut_args(edit("format", |a| a.help(
+    "Output format (a batch always prints JSON lines)"
+).conflicts_with("batch"))))]
 #[command(mut_args(edit("catalog", |a| a.help(
     "The catalog: {\"attributeSets\": ..., \"customSecurityAttributeDefinitions\": ...} (`-` = stdin)"
 ))))]
@@ -26,13 +30,20 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
     /// The target object as Graph returns it (default: a cloud-only user with nothing assigned).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "batch")]
     pub object: Option<PathBuf>,
     #[command(flatten)]
     pub actor: ActorArg,
     /// The PATCH body (`-` = stdin; it may be anything: a body that is not JSON is refused).
     #[arg(long, value_name = "FILE")]
-    pub patch: PathBuf,
+    pub patch: Option<PathBuf>,
+    /// Many requests: JSON lines of `{"object": {...}, "patch": {...}, "actor"?: {...}}` (`-` =
+    /// stdin), one result line out per line in, in input order (a line's actor overrides
+    /// --actor).
+    #[arg(long, value_name = "FILE.jsonl", conflicts_with = "patch")]
+    pub batch: Option<PathBuf>,
+    #[command(flatten)]
+    pub jobs: JobsArg,
     #[command(flatten)]
     pub policy: PolicyArg,
     /// The object's kind; overrides the object's `@odata.type` (default: user).
@@ -51,15 +62,23 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         Some(args.catalog.catalog.as_path()),
         args.object.as_deref(),
         args.actor.path(),
-        Some(args.patch.as_path()),
+        args.patch.as_deref(),
+        args.batch.as_deref(),
         args.policy.path(),
     ])?;
+    args.jobs.only_with_batch(args.batch.is_some())?;
+    if let Some(batch) = &args.batch {
+        return check_batch(args, files, batch);
+    }
+    let Some(patch) = &args.patch else {
+        return Err(Error::usage("give --patch, or --batch"));
+    };
     let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
     let object = files.read_optional(args.object.as_deref(), "object", Document::Object, cap);
     let actor = files.read_optional(args.actor.path(), "actor", Document::Actor, cap);
-    let patch = files.read(&args.patch, "patch", Document::Body, cap);
+    let patch = files.read(patch, "patch", Document::Body, cap);
 
     let mut check = Check::new(files.bytes(catalog), files.bytes(patch))
         .allow_synced(args.allow_synced.allow_synced)
@@ -96,4 +115,22 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         }
     };
     Ok(Outcome::ok(stdout, report.is_allowed()))
+}
+
+/// `--batch`: one engine for every line (`--policy` and `--allow-synced` once, the catalog
+/// once), each line's object, PATCH body and optional actor read from the line.
+fn check_batch(args: &CheckArgs, mut files: Files, batch: &Path) -> Result<Outcome, Error> {
+    let (engine, actor) = crate::batch::engine(
+        &mut files,
+        &args.catalog.catalog,
+        args.actor.path(),
+        args.policy.path(),
+        args.allow_synced.allow_synced,
+    )?;
+    let (actor, audit) = (actor.as_ref(), args.audit.audit);
+    let kind = args.object_type.map(KindArg::kind);
+    let max = engine.policy().max_body_bytes;
+    crate::batch::run(batch, max, args.jobs.jobs(), |n, line| {
+        BatchLine::check(&engine, actor, (n, line), kind.clone(), audit)
+    })
 }

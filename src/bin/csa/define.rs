@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::input::{self, is_stdin, Files};
 use crate::output::{json, Outcome};
 use crate::render::{self, count, Sources};
+use crate::style::{paint, ERROR, PASS};
 
 #[derive(Debug, Args)]
 #[command(mut_args(edit("catalog", |a| a.help(
@@ -106,7 +107,8 @@ fn text(report: &DefineReport, sources: &Sources<'_>) -> String {
     } else if outcome.is_allowed() {
         let _ = writeln!(
             s,
-            "allowed: {} ({})",
+            "{}: {} ({})",
+            paint(PASS, "allowed"),
             outcome.status(),
             count(outcome.changes().len(), "change")
         );
@@ -116,7 +118,8 @@ fn text(report: &DefineReport, sources: &Sources<'_>) -> String {
     } else {
         let _ = writeln!(
             s,
-            "refused ({})",
+            "{} ({})",
+            paint(ERROR, "refused"),
             count(outcome.violations().len(), "violation")
         );
         for v in outcome.violations() {

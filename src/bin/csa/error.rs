@@ -8,6 +8,7 @@ use csa::{Code, Document, InputError};
 use crate::input::{is_stdin, Input};
 use crate::output::{self, Outcome};
 use crate::render::{self, Sources};
+use crate::style::{self, paint};
 
 /// Why a run stops with exit code 2.
 pub enum Error {
@@ -105,7 +106,8 @@ fn invalid_catalog(error: &InputError, source: &Input, json: bool) -> Outcome {
     } else {
         let sources = Sources::default().with(Document::Catalog, source);
         let mut s = format!(
-            "invalid catalog: {}\n",
+            "{}: {}\n",
+            paint(style::ERROR, "invalid catalog"),
             render::count(violations.len(), "violation")
         );
         for v in violations {
@@ -158,6 +160,35 @@ impl From<&clap::Error> for Error {
             .collect();
         let message = message.join(" ");
         let message = message.strip_prefix("error: ").unwrap_or(&message);
-        Error::Usage(format!("{message} (see `csa --help`)"))
+        match suggestion(e) {
+            Some(did_you_mean) => Error::Usage(format!(
+                "{message}; did you mean {did_you_mean}? (see `csa --help`)"
+            )),
+            None => Error::Usage(format!("{message} (see `csa --help`)")),
+        }
+    }
+}
+
+/// Clap's nearest subcommand, argument or value to a misspelt one (its `tip:` line, which the
+/// one-line message leaves out): `'check'`, or `one of 'a', 'b'`.
+fn suggestion(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let suggested = [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .find_map(|kind| e.get(kind))?;
+    let names = match suggested {
+        ContextValue::String(name) => vec![name.clone()],
+        ContextValue::Strings(names) => names.clone(),
+        _ => return None,
+    };
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("one of {}", many.join(", "))),
     }
 }

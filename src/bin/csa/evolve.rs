@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{compact, json, Outcome};
 use crate::render::{self, count};
+use crate::style::verdict;
 
 #[derive(Debug, Args)]
 pub struct EvolveArgs {
@@ -41,7 +42,8 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
     let (policy, limits) = files.policy(args.policy.path())?;
     let cap = input::cap(&limits);
     let from = files.read(&args.from, "--from catalog", Document::Catalog, cap);
-    // An invalid target is an illegal evolution, not an input error (RULES.md §9).
+    // An invalid target is an illegal evolution, not an input error (docs/RULES.md, Output
+    // documents).
     let to = files.read(&args.to, "--to catalog", None, cap);
     let objects = files.read_optional(args.objects.as_deref(), "objects", Document::Object, cap);
 
@@ -68,11 +70,7 @@ pub fn run(args: &EvolveArgs) -> Result<Outcome, Error> {
             let _ = writeln!(
                 s,
                 "{} ({}, {} illegal, {})",
-                if evolution.is_legal() {
-                    "legal"
-                } else {
-                    "illegal"
-                },
+                verdict(evolution.is_legal(), "legal", "illegal"),
                 count(evolution.changes().len(), "change"),
                 illegal,
                 count(report.impact().len(), "affected assignment")

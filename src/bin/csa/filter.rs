@@ -11,7 +11,9 @@ use crate::args::{edit, ActorArg, CatalogArg, GraphFormat, GraphFormatArg, KindA
 use crate::error::Error;
 use crate::input::{self, Files, Input};
 use crate::output::{json, Outcome};
+use crate::progress::Progress;
 use crate::render::{self, count, count_matches, Sources};
+use crate::style::{paint, ERROR};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["filter", "query"])))]
@@ -53,6 +55,9 @@ pub struct FilterArgs {
     #[command(flatten)]
     pub format: GraphFormatArg,
 }
+
+/// An objects file this large (1 MiB, thousands of objects) gets a progress line.
+const BIG_OBJECTS: usize = 1 << 20;
 
 pub fn run(args: &FilterArgs) -> Result<Outcome, Error> {
     let from_stdin = args
@@ -115,7 +120,11 @@ pub fn run(args: &FilterArgs) -> Result<Outcome, Error> {
     if let Some(policy) = policy {
         filter = filter.policy(files.bytes(policy));
     }
+    // A big objects file takes seconds to read and query: a spinner meanwhile (on a terminal).
+    let progress = (files.bytes(objects).len() >= BIG_OBJECTS)
+        .then(|| Progress::step(&format!("filtering {}", args.objects.display())));
     let report = filter.run();
+    drop(progress);
     let report = files.settle(report)?;
 
     let stdout = match args.format.format {
@@ -157,7 +166,8 @@ fn text_output(report: &FilterReport) -> String {
         };
         let _ = writeln!(
             s,
-            "refused ({})",
+            "{} ({})",
+            paint(ERROR, "refused"),
             count(report.violations().len(), "violation")
         );
         for v in report.violations() {

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::input::{self, Files};
 use crate::output::{json, Outcome};
 use crate::render::{self, count};
+use crate::style::verdict;
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -43,11 +44,7 @@ pub fn run(args: &LintArgs) -> Result<Outcome, Error> {
             let _ = writeln!(
                 s,
                 "{} ({}, {})",
-                if report.is_valid() {
-                    "valid"
-                } else {
-                    "invalid"
-                },
+                verdict(report.is_valid(), "valid", "invalid"),
                 count(report.violations().len(), "violation"),
                 count(report.warnings().len(), "warning")
             );

@@ -3,7 +3,11 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use anstream::AutoStream;
+use clap::ColorChoice;
 use serde::Serialize;
+
+use crate::style::{self, paint};
 
 /// What a run prints and how it exits.
 pub struct Outcome {
@@ -25,13 +29,23 @@ impl Outcome {
 }
 
 /// Prints the outcome (stdout, then the stderr line prefixed `csa: `) and exits with its code.
-pub fn finish(outcome: Outcome) -> ExitCode {
-    let mut out = std::io::stdout().lock();
+///
+/// Each stream keeps the text's styles only if `color` says so for it: `always`, `never`, or
+/// `auto`, a terminal where `NO_COLOR` is not set (anstream's rules, which also honour
+/// `CLICOLOR` and `CLICOLOR_FORCE`).
+pub fn finish(outcome: Outcome, color: ColorChoice) -> ExitCode {
+    let color = match color {
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+        _ => anstream::ColorChoice::Auto,
+    };
+    let mut out = AutoStream::new(std::io::stdout().lock(), color);
     // A closed pipe is not worth a panic: the exit code still tells the outcome.
     let _ = out.write_all(outcome.stdout.as_bytes());
     let _ = out.flush();
     if let Some(reason) = outcome.stderr {
-        let _ = writeln!(std::io::stderr().lock(), "csa: {reason}");
+        let mut err = AutoStream::new(std::io::stderr().lock(), color);
+        let _ = writeln!(err, "{} {reason}", paint(style::ERROR, "csa:"));
     }
     ExitCode::from(outcome.code)
 }

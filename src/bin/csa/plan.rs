@@ -1,19 +1,18 @@
 //! `csa plan`: the minimal PATCH from an object's current state to a desired state, for one
 //! object or, streamed, for a batch of them.
 
-use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use csa::commands::{BatchLine, CheckReport};
-use csa::{Actor, Catalog, Document, Engine, Object, PlanMode};
+use csa::{Document, Object, PlanMode};
 
 use crate::args::{
-    edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, Format, FormatArg, PolicyArg,
+    edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, Format, FormatArg, JobsArg, PolicyArg,
 };
 use crate::error::Error;
 use crate::input::{self, Files};
-use crate::output::{json, json_line, Outcome};
+use crate::output::{json, Outcome};
 use crate::render;
 
 #[derive(Debug, Args)]
@@ -46,6 +45,8 @@ pub struct PlanArgs {
     /// line in.
     #[arg(long, value_name = "FILE.jsonl")]
     pub batch: Option<PathBuf>,
+    #[command(flatten)]
+    pub jobs: JobsArg,
     /// Also remove every readable defined attribute the desired state does not hold, in sets
     /// it does not name.
     #[arg(long)]
@@ -63,6 +64,7 @@ pub struct PlanArgs {
 }
 
 pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
+    args.jobs.only_with_batch(args.batch.is_some())?;
     let mut files = Files::new(&[
         Some(args.catalog.catalog.as_path()),
         args.object.as_deref(),
@@ -73,25 +75,25 @@ pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
     ])?;
     // One engine for the plan or every line of the batch (`BatchLine::plan` takes it), with
     // `--allow-synced` on top of the policy (`commands::Plan` has no such option).
-    let (_, mut policy) = files.policy(args.policy.path())?;
-    if args.allow_synced.allow_synced {
-        policy.allow_synced_objects = true;
-    }
-    let cap = input::cap(&policy);
-    let catalog = files.read(&args.catalog.catalog, "catalog", Document::Catalog, cap);
-    let catalog = Catalog::from_json_with(files.bytes(catalog), &policy);
-    let catalog = files.settle(catalog)?;
-    let actor = files.read_optional(args.actor.path(), "actor", Document::Actor, cap);
-    let actor = actor.map(|a| Actor::from_json(files.bytes(a))).transpose();
-    let actor = files.settle(actor)?;
-    let engine = Engine::new(catalog, policy);
+    let (engine, actor) = crate::batch::engine(
+        &mut files,
+        &args.catalog.catalog,
+        args.actor.path(),
+        args.policy.path(),
+        args.allow_synced.allow_synced,
+    )?;
+    let cap = input::cap(engine.policy());
     let mode = if args.exclusive {
         PlanMode::Exclusive
     } else {
         PlanMode::Managed
     };
     if let Some(batch) = &args.batch {
-        return plan_batch(&engine, batch, actor.as_ref(), (mode, args.audit.audit));
+        let (actor, audit) = (actor.as_ref(), args.audit.audit);
+        let max = engine.policy().max_body_bytes;
+        return crate::batch::run(batch, max, args.jobs.jobs(), |n, line| {
+            BatchLine::plan(&engine, actor, (n, line), mode, audit)
+        });
     }
     let (Some(object_path), Some(desired_path)) = (&args.object, &args.desired) else {
         return Err(Error::usage("give --object and --desired, or --batch"));
@@ -132,79 +134,4 @@ pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
         }
     };
     Ok(Outcome::ok(stdout, report.is_allowed()))
-}
-
-/// One plan line per input line ([`BatchLine`]); a bad line never stops the batch. The batch
-/// is read and answered a line at a time (stdout is written as it goes), so memory is bounded
-/// by the longest line kept, `maxBodyBytes`, however many lines there are.
-fn plan_batch(
-    engine: &Engine,
-    path: &Path,
-    actor: Option<&Actor>,
-    (mode, audit): (PlanMode, bool),
-) -> Result<Outcome, Error> {
-    let (_, mut reader) = input::open(path, "batch")?;
-    let mut stdout = std::io::stdout().lock();
-    let mut all_planned = true;
-    let max = engine.policy().max_body_bytes;
-    let mut buf = Vec::new();
-    let mut line_no = 0;
-    loop {
-        line_no += 1;
-        let next = next_line(&mut reader, max, &mut buf);
-        let planned = match next.map_err(|e| input::read_error(path, "batch", e))? {
-            None => break,
-            Some(Ok(line)) => BatchLine::plan(engine, actor, (line_no, line), mode, audit),
-            Some(Err(len)) => Some(BatchLine::too_long(line_no, len, max)),
-        };
-        if let Some(planned) = planned {
-            all_planned &= planned.is_allowed();
-            stdout
-                .write_all(json_line(&planned).as_bytes())
-                .map_err(unwritable)?;
-        }
-    }
-    stdout.flush().map_err(unwritable)?;
-    Ok(Outcome::ok(String::new(), all_planned))
-}
-
-/// An output that went away (a closed pipe) ends the batch.
-fn unwritable(error: std::io::Error) -> Error {
-    Error::Unwritable { path: None, error }
-}
-
-/// The next line of `reader` without its newline: `Ok` when it is at most `max` bytes, else
-/// `Err(its length)`, its rest read and dropped without being kept; `None` at the end.
-fn next_line<'b>(
-    reader: &mut dyn BufRead,
-    max: usize,
-    buf: &'b mut Vec<u8>,
-) -> std::io::Result<Option<Result<&'b [u8], usize>>> {
-    buf.clear();
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    if reader.take(limit).read_until(b'\n', buf)? == 0 {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-    } else if buf.len() > max {
-        let mut len = buf.len();
-        loop {
-            let chunk = reader.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (chunk.len(), false),
-            };
-            len += used - usize::from(done);
-            reader.consume(used);
-            if done {
-                break;
-            }
-        }
-        return Ok(Some(Err(len)));
-    }
-    Ok(Some(Ok(buf.as_slice())))
 }

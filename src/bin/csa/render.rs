@@ -10,6 +10,7 @@ use csa::{
 
 use crate::input::Input;
 use crate::output::compact;
+use crate::style::{self, paint, verdict};
 
 /// `1 violation`, `2 violations`.
 pub fn count(n: usize, what: &str) -> String {
@@ -51,22 +52,26 @@ impl<'a> Sources<'a> {
 
 /// `error: code: message`, where, the offending line with a caret, and the hint.
 pub fn violation(s: &mut String, v: &Violation, sources: &Sources<'_>) {
-    let _ = writeln!(s, "error: {}: {}", v.code(), v.message());
+    let label = paint(style::ERROR, format_args!("error: {}:", v.code()));
+    let _ = writeln!(s, "{label} {}", v.message());
     location(s, v.pointer(), v.attribute());
     if let (Some(span), Some(input)) = (v.byte_span(), sources.get(v.document())) {
-        s.push_str(&Snippet::new(&input.bytes, span).render(&input.label));
+        let snippet = Snippet::new(&input.bytes, span).render(&input.label);
+        s.push_str(&style::snippet(&snippet, style::ERROR));
     }
     if let Some(hint) = v.hint() {
-        let _ = writeln!(s, "  hint: {hint}");
+        let _ = writeln!(s, "  {}", paint(style::HINT, format_args!("hint: {hint}")));
     }
 }
 
 /// `warning: code: message`, where, and the offending line with a caret.
 pub fn warning(s: &mut String, w: &Warning, sources: &Sources<'_>) {
-    let _ = writeln!(s, "warning: {}: {}", w.code(), w.message());
+    let label = paint(style::WARNING, format_args!("warning: {}:", w.code()));
+    let _ = writeln!(s, "{label} {}", w.message());
     location(s, w.pointer(), w.attribute());
     if let (Some(span), Some(input)) = (w.byte_span(), sources.get(w.document())) {
-        s.push_str(&Snippet::new(&input.bytes, span).render(&input.label));
+        let snippet = Snippet::new(&input.bytes, span).render(&input.label);
+        s.push_str(&style::snippet(&snippet, style::WARNING));
     }
 }
 
@@ -85,11 +90,7 @@ fn location(s: &mut String, pointer: &str, attribute: Option<&str>) {
 /// A decided PATCH (`check`, `plan`): the verdict, each change, each violation and warning.
 pub fn evaluation(evaluation: &Evaluation, sources: &Sources<'_>) -> String {
     let mut s = String::new();
-    let verdict = if evaluation.is_allowed() {
-        "allowed"
-    } else {
-        "refused"
-    };
+    let verdict = verdict(evaluation.is_allowed(), "allowed", "refused");
     let auth = match evaluation.authorization() {
         Authorization::Checked => "authorization checked",
         _ => "authorization not checked: no actor given",
@@ -157,7 +158,8 @@ pub fn definition_change(s: &mut String, c: &DefinitionChange) {
     };
     match c.code() {
         Some(code) if !c.is_allowed() => {
-            let _ = writeln!(s, "  illegal {what} ({code})");
+            let illegal = paint(style::ERROR, "illegal");
+            let _ = writeln!(s, "  {illegal} {what} ({})", paint(style::ERROR, code));
         }
         _ => {
             let _ = writeln!(s, "  {what}");

@@ -1,7 +1,7 @@
-//! Who may do what, and finding the item a path names (RULES.md §4 "Definitions"): reading
-//! sets and definitions (tenant or set scope), managing sets (tenant scope only) and definitions
-//! (tenant or set scope). Refusals are `permission_denied`, the same whether the item exists or
-//! not; `not_found` only for an actor who could read the item if it existed.
+//! Who may do what, and finding the item a path names (docs/RULES.md, What each request needs):
+//! reading sets and definitions (tenant or set scope), managing sets (tenant scope only) and
+//! definitions (tenant or set scope). Refusals are `permission_denied`, the same whether the item
+//! exists or not; `not_found` only for an actor who could read the item if it existed.
 
 use super::{Define, Found};
 use crate::auth::Actions;

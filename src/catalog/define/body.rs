@@ -22,16 +22,11 @@ impl Define<'_> {
             .in_doc(Document::Definition)]);
         };
         if bytes.len() > self.policy.max_body_bytes {
-            return Err(vec![Violation::new(
-                Code::PayloadTooLarge,
-                "",
-                format!(
-                    "the body is {} bytes, more than the {} bytes allowed",
-                    bytes.len(),
-                    self.policy.max_body_bytes
-                ),
-            )
-            .in_doc(Document::Definition)]);
+            return Err(vec![Violation::payload_too_large(
+                Document::Definition,
+                Some(bytes.len()),
+                self.policy.max_body_bytes,
+            )]);
         }
         match self.d.parse(bytes, "body") {
             Some(n) => Ok(n),

@@ -1,5 +1,6 @@
-//! Definition requests (RULES.md §2.1 and §4 "Definitions"): Graph's own requests on attribute
-//! sets, definitions and allowed values, decided as Graph would decide them.
+//! Definition requests (docs/RULES.md, Definition requests and catalog evolution, and What each
+//! request needs): Graph's own requests on attribute sets, definitions and allowed values, decided
+//! as Graph would decide them.
 //!
 //! A request never changes the catalog it is given. An accepted write returns a new catalog and
 //! the changes it made, which are computed by [`Catalog::evolve`], so a request and a catalog diff
@@ -246,8 +247,8 @@ impl DefineOutcome {
         }
     }
 
-    /// What an accepted write changed (RULES.md §9 "change", definitions form); empty for
-    /// reads, refusals and writes that change nothing.
+    /// What an accepted write changed (docs/RULES.md, Output documents: a change, definitions
+    /// form); empty for reads, refusals and writes that change nothing.
     pub fn changes(&self) -> &[DefinitionChange] {
         match &self.answer {
             Answer::Written { changes, .. } => changes,
@@ -289,10 +290,11 @@ impl Catalog {
         self.define_with(request, actor, &Policy::default())
     }
 
-    /// Decides a definition request as Graph would (RULES.md §2.1): a read gives Graph's
-    /// response body, restricted to what `actor` may read; an accepted write gives the new
-    /// catalog and its changes; a refusal gives every violation. Without an actor, permissions
-    /// are not evaluated. Bodies over `policy.max_body_bytes` are refused.
+    /// Decides a definition request as Graph would (docs/RULES.md, Definition requests and catalog
+    /// evolution): a read gives Graph's response body, restricted to what `actor` may read; an
+    /// accepted write gives the new catalog and its changes; a refusal gives every violation.
+    /// Without an actor, permissions are not evaluated. Bodies over `policy.max_body_bytes` are
+    /// refused.
     pub fn define_with(
         &self,
         request: &DefinitionRequest<'_>,

@@ -25,7 +25,7 @@ use crate::engine::{Engine, Position};
 use crate::object::Object;
 use crate::policy::{Policy, REDACTED};
 use crate::value::State;
-use crate::violation::{cold, Code, Violation, Warning, WarningCode};
+use crate::violation::{cold, Code, Document, Violation, Warning, WarningCode};
 
 /// One evaluation in progress.
 pub(super) struct Cx<'e> {
@@ -63,14 +63,10 @@ impl<'e> Cx<'e> {
         self.check_object();
         if body.len() > self.policy().max_body_bytes {
             self.push(cold(|| {
-                Violation::new(
-                    Code::PayloadTooLarge,
-                    "",
-                    format!(
-                        "the body is {} bytes, more than the {} bytes allowed",
-                        body.len(),
-                        self.policy().max_body_bytes
-                    ),
+                Violation::payload_too_large(
+                    Document::Body,
+                    Some(body.len()),
+                    self.policy().max_body_bytes,
                 )
                 .with_hint("send fewer attributes per request")
             }));

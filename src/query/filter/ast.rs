@@ -114,7 +114,7 @@ pub struct AttrPath {
 }
 
 impl AttrPath {
-    /// A path to `set`/`attribute`, both valid names (RULES.md §1), with an empty span.
+    /// A path to `set`/`attribute`, both valid names (docs/RULES.md, Names), with an empty span.
     pub fn new(set: &str, attribute: &str) -> Result<AttrPath, NameError> {
         check_name(set)?;
         check_name(attribute)?;

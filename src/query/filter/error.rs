@@ -46,7 +46,7 @@ pub struct FilterError {
 
 /// An `invalid_filter` violation (400 `Request_UnsupportedQuery`) on the query option `option`
 /// (`$filter`, `$count`, ...), at byte `offset` of the filter text: 0 for a problem that is not
-/// in the text, as RULES.md §9 wants an offset on every `invalid_filter`.
+/// in the text, as docs/RULES.md (Output documents) wants an offset on every `invalid_filter`.
 pub(crate) fn invalid_filter(option: &str, message: String, offset: usize) -> Violation {
     Violation::new(Code::InvalidFilter, Pointer::root().key(option), message).at_offset(offset)
 }

@@ -1,5 +1,5 @@
 //! Parsing a `$filter` text into an [`Expr`]: every syntax error, the length limit and the
-//! nesting limit are decided here, each at an exact byte offset (RULES.md §5).
+//! nesting limit are decided here, each at an exact byte offset (docs/RULES.md, Search and filter).
 //!
 //! Grammar (keywords, the `customSecurityAttributes` segment and function names compare
 //! ASCII-case-insensitively, as OData 4.01 allows; set and attribute names are kept as written
@@ -17,7 +17,7 @@
 //! literal    = string / integer / "true" / "false" / "null"
 //! string     = "'" *( any character but "'" / "''" ) "'"
 //! integer    = [ "-" ] 1*DIGIT              (an i64)
-//! name       = 1*( any character allowed in a name, RULES.md §1 )
+//! name       = 1*( any character allowed in a name, docs/RULES.md, Names )
 //! BWS / RWS  = zero / one or more of space, tab, CR, LF
 //! ```
 //!

@@ -1,6 +1,6 @@
-//! The `$filter` language Graph accepts on `customSecurityAttributes` (RULES.md §5): a
-//! [`Filter`] is parsed from text (`grammar`, where syntax errors and the input limits are
-//! decided) into an AST (`ast`, which also prints the canonical text); a [`FilterError`]
+//! The `$filter` language Graph accepts on `customSecurityAttributes` (docs/RULES.md, Search and
+//! filter): a [`Filter`] is parsed from text (`grammar`, where syntax errors and the input limits
+//! are decided) into an AST (`ast`, which also prints the canonical text); a [`FilterError`]
 //! (`error`) says what is wrong and where. Set and attribute names are kept as written: whether
 //! they name anything is decided against a catalog, in [`crate::Engine::compile_filter`].
 //!

@@ -273,7 +273,8 @@ fn check_no_change_is_accepted_with_null_request() {
 
 #[test]
 fn check_resulting_state_shows_only_the_sets_the_actor_may_read() {
-    // RULES.md §3.5: with an actor, the resulting customSecurityAttributes hold only readable sets.
+    // docs/RULES.md, Result: with an actor, the resulting customSecurityAttributes hold only
+    // readable sets.
     let s = Scratch::new("result-projection");
     let body = s.json("p.json", &documented_body("A01-user-string.json"));
     let current = json!({"Marketing": {"@odata.type": RESPONSE_SET_TYPE, "EmployeeId": "QN26904"}});
@@ -1136,7 +1137,7 @@ fn lint_invalid_catalog_exits_1_with_every_violation() {
     );
     assert_eq!(v["status"], json!(400));
     assert_eq!(v["graphError"], json!("Request_BadRequest"));
-    // RULES.md §9: `attribute` is the `Set_Name` id when one is involved.
+    // docs/RULES.md, Output documents: `attribute` is the `Set_Name` id when one is involved.
     assert_eq!(v["attribute"], json!("Eng_Flag"), "{v}");
 }
 

@@ -81,7 +81,8 @@ fn tenant_object(id: &str, sets: Value) -> Value {
 // ---------------------------------------------------------------------------------------------
 // define: accepted writes
 
-/// D10's two documented effects, as changes (RULES.md §9 "change", definitions form).
+/// D10's two documented effects, as changes (docs/RULES.md, Output documents: a change,
+/// definitions form).
 fn d10_changes() -> Value {
     json!([
         {"path": format!("{DEFS}/Engineering_Project/allowedValues/Baker"), "kind": "changed",

@@ -1,30 +1,13 @@
-//! docs/CLI.md cannot go stale: every `$ csa ...` session it shows is re-run here, from
-//! docs/examples/, and must print exactly what the page says.
+//! docs/CLI.md and README.md cannot go stale: every `$ csa ...` session they show is re-run
+//! here and must print exactly what the page says. docs/CLI.md's sessions run from
+//! docs/examples/; README.md's from the repository's root, or from the directory a `$ cd DIR`
+//! line of the block names.
 //!
-//! The parser is deliberately small. What it reads in docs/CLI.md:
+//! How a page's sessions are read is in `sessions.rs`.
 //!
-//! - A session is a fenced block opened by a line "```console" and closed by a line "```".
-//! - In a session, a line starting with `$ ` is a command, and the lines up to the next `$ ` line
-//!   (or the end of the block) are its output.
-//! - `$ echo $?` is not a command of its own: its one output line is the exit code of the command
-//!   before it. A command that is not followed by `$ echo $?` must exit 0.
-//! - A command is `csa ARG...`, with arguments separated by spaces and no shell quoting, in one of
-//!   three forms: plain (empty standard input), `echo 'TEXT' | csa ARG...` (standard input is
-//!   TEXT and a newline, as `echo` writes it), or `csa ARG... < FILE` (standard input is FILE).
-//! - The documented output is standard output followed by standard error. csa writes at most one
-//!   line to standard error, starting `csa: `, after everything else, so the trailing output lines
-//!   that start with `csa: ` are the expected standard error and the others the expected standard
-//!   output. Both must match exactly.
-//! - An output whose last line is `...` is truncated (the page shows only the beginning of
-//!   `csa demo`): the lines before it must be a prefix of standard output, standard error must be
-//!   empty, and the exit code is checked as usual.
-//!
-//! Nothing is skipped: a session or a `$ ` line the parser cannot run (another program, shell
-//! syntax beyond the three forms, a `$ ` line outside a console block, an empty session) fails the
-//! test, naming its line in docs/CLI.md.
-//!
-//! The page also shows the content of its input files (a line "`NAME.json`:" followed by a json
-//! block); those must be the files in docs/examples/, byte for byte.
+//! docs/CLI.md also shows the content of its input files (a line "`NAME.json`:" followed by a
+//! json block); those must be the files in docs/examples/, byte for byte. And every JSON document
+//! a session prints matches its schema in docs/schema/ (see `schema.rs`).
 // clippy.toml allows these in `#[test]` functions; the helpers here are test code too.
 #![allow(
     clippy::unwrap_used,
@@ -38,174 +21,7 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-// ---------------------------------------------------------------------------------------------
-// Parser
-
-/// One `$ csa ...` line of docs/CLI.md with what the page says it does.
-#[derive(Debug, PartialEq)]
-struct Session {
-    /// 1-based line of the command in the page.
-    line: usize,
-    /// The command as written, after `$ `.
-    command: String,
-    /// The arguments after `csa`.
-    args: Vec<String>,
-    /// What the command reads on standard input.
-    stdin: Stdin,
-    /// The expected standard output, each line ending with `\n`.
-    stdout: String,
-    /// The expected standard error, each line ending with `\n`.
-    stderr: String,
-    /// Whether `stdout` is only the beginning of the output (the block ended with `...`).
-    truncated: bool,
-    /// The expected exit code.
-    status: i32,
-}
-
-#[derive(Debug, PartialEq)]
-enum Stdin {
-    Empty,
-    Text(String),
-    File(String),
-}
-
-/// Every session of a page, or the first thing the parser cannot read, as `line N: why`.
-fn parse(page: &str) -> Result<Vec<Session>, String> {
-    let lines: Vec<&str> = page.lines().collect();
-    let mut sessions = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.starts_with("$ ") {
-            return Err(format!(
-                "line {}: `{line}` is outside a ```console block",
-                i + 1
-            ));
-        }
-        i += 1;
-        if line != "```console" {
-            continue;
-        }
-        let open = i;
-        let mut block = Vec::new();
-        while i < lines.len() && lines[i] != "```" {
-            block.push((i + 1, lines[i]));
-            i += 1;
-        }
-        if i == lines.len() {
-            return Err(format!("line {open}: the console block is never closed"));
-        }
-        i += 1;
-        let before = sessions.len();
-        parse_block(&block, &mut sessions)?;
-        if sessions.len() == before {
-            return Err(format!(
-                "line {open}: the console block has no `$ csa` command"
-            ));
-        }
-    }
-    Ok(sessions)
-}
-
-/// The sessions of one console block, given as (line number, text) pairs.
-fn parse_block(block: &[(usize, &str)], sessions: &mut Vec<Session>) -> Result<(), String> {
-    // Group the block into commands, each with its output lines.
-    let mut groups: Vec<(usize, &str, Vec<&str>)> = Vec::new();
-    for &(n, text) in block {
-        if let Some(command) = text.strip_prefix("$ ") {
-            groups.push((n, command, Vec::new()));
-        } else if let Some(group) = groups.last_mut() {
-            group.2.push(text);
-        } else {
-            return Err(format!("line {n}: `{text}` comes before any `$ ` command"));
-        }
-    }
-    let mut k = 0;
-    while k < groups.len() {
-        let (n, command, output) = &groups[k];
-        if *command == "echo $?" {
-            return Err(format!("line {n}: `$ echo $?` does not follow a command"));
-        }
-        k += 1;
-        let status = match groups.get(k) {
-            Some((m, "echo $?", code)) => {
-                k += 1;
-                match code.as_slice() {
-                    [code] => code
-                        .parse()
-                        .map_err(|_| format!("line {m}: `{code}` is not an exit code"))?,
-                    _ => return Err(format!("line {m}: `$ echo $?` needs exactly one line")),
-                }
-            }
-            _ => 0,
-        };
-        let (args, stdin) = parse_command(command).map_err(|why| format!("line {n}: {why}"))?;
-        let truncated = output.last() == Some(&"...");
-        let output = if truncated {
-            &output[..output.len() - 1]
-        } else {
-            &output[..]
-        };
-        let split = if truncated {
-            output.len()
-        } else {
-            output.len()
-                - output
-                    .iter()
-                    .rev()
-                    .take_while(|l| l.starts_with("csa: "))
-                    .count()
-        };
-        let join = |lines: &[&str]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
-        sessions.push(Session {
-            line: *n,
-            command: (*command).to_owned(),
-            args,
-            stdin,
-            stdout: join(&output[..split]),
-            stderr: join(&output[split..]),
-            truncated,
-            status,
-        });
-    }
-    Ok(())
-}
-
-/// The arguments and standard input of `csa ARG...`, `echo 'TEXT' | csa ARG...` or
-/// `csa ARG... < FILE`.
-fn parse_command(command: &str) -> Result<(Vec<String>, Stdin), String> {
-    let (stdin, rest) = match command.strip_prefix("echo '") {
-        Some(rest) => {
-            let (text, rest) = rest
-                .split_once("' | ")
-                .ok_or_else(|| format!("`{command}`: expected `echo 'TEXT' | csa ...`"))?;
-            (Stdin::Text(format!("{text}\n")), rest)
-        }
-        None => (Stdin::Empty, command),
-    };
-    let (stdin, rest) = match rest.split_once(" < ") {
-        Some((rest, file)) if stdin == Stdin::Empty => (Stdin::File(file.to_owned()), rest),
-        Some(_) => return Err(format!("`{command}`: two standard inputs")),
-        None => (stdin, rest),
-    };
-    let mut words = rest.split(' ');
-    if words.next() != Some("csa") {
-        return Err(format!("`{command}` does not run `csa`"));
-    }
-    let args: Vec<String> = words.map(str::to_owned).collect();
-    let special = |c: char| "'\"`\\|<>$;&*?(){}".contains(c);
-    if let Some(arg) = args.iter().find(|a| a.is_empty() || a.contains(special)) {
-        return Err(format!(
-            "`{command}`: the argument `{arg}` needs a shell; this test does not run one"
-        ));
-    }
-    if let Stdin::File(file) = &stdin {
-        if file.is_empty() || file.contains(special) || file.contains(' ') {
-            return Err(format!("`{command}`: `< {file}` is not a plain file name"));
-        }
-    }
-    Ok((args, stdin))
-}
+use super::sessions::{parse, Session, Stdin};
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -218,23 +34,59 @@ fn examples_dir() -> PathBuf {
     root().join("docs/examples")
 }
 
-fn page() -> String {
-    std::fs::read_to_string(root().join("docs/CLI.md")).unwrap()
+/// A page whose sessions are run: its path from the repository's root, and the directory its
+/// blocks start in.
+#[derive(Clone, Copy)]
+struct Page {
+    path: &'static str,
+    start: &'static str,
 }
 
-/// Runs one session in docs/examples/; returns (stdout, stderr, exit code).
+const CLI_MD: Page = Page {
+    path: "docs/CLI.md",
+    start: "docs/examples",
+};
+
+const README: Page = Page {
+    path: "README.md",
+    start: ".",
+};
+
+impl Page {
+    fn text(self) -> String {
+        std::fs::read_to_string(root().join(self.path)).unwrap()
+    }
+
+    fn sessions(self) -> Vec<Session> {
+        parse(&self.text(), self.start).unwrap_or_else(|why| panic!("{}, {why}", self.path))
+    }
+}
+
+fn page() -> String {
+    CLI_MD.text()
+}
+
+/// Runs one session in its directory; returns (stdout, stderr, exit code).
 fn run(session: &Session) -> (String, String, Option<i32>) {
-    let input =
-        match &session.stdin {
-            Stdin::Empty => None,
-            Stdin::Text(text) => Some(text.clone().into_bytes()),
-            Stdin::File(file) => Some(std::fs::read(examples_dir().join(file)).unwrap_or_else(
-                |e| panic!("docs/CLI.md:{}: cannot read `{file}`: {e}", session.line),
-            )),
-        };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_csa"))
+    let dir = root().join(&session.dir);
+    let input = match &session.stdin {
+        Stdin::Empty => None,
+        Stdin::Text(text) => Some(text.clone().into_bytes()),
+        Stdin::File(file) => Some(std::fs::read(dir.join(file)).unwrap_or_else(|e| {
+            panic!(
+                "line {}: cannot read `{file}` in {}: {e}",
+                session.line, session.dir
+            )
+        })),
+    };
+    let mut csa = Command::new(env!("CARGO_BIN_EXE_csa"));
+    // The page shows output without colour, whoever runs the tests.
+    for name in super::harness::COLOR_VARIABLES {
+        csa.env_remove(name);
+    }
+    let mut child = csa
         .args(&session.args)
-        .current_dir(examples_dir())
+        .current_dir(&dir)
         .stdin(if input.is_some() {
             Stdio::piped()
         } else {
@@ -259,9 +111,16 @@ fn run(session: &Session) -> (String, String, Option<i32>) {
     )
 }
 
-/// What is wrong with one session's run, if anything.
-fn check(session: &Session) -> Option<String> {
+/// What is wrong with one session of `page`'s run, if anything: a difference from the page, or a
+/// JSON document that does not match its schema.
+fn check(page: Page, session: &Session) -> Option<String> {
     let (stdout, stderr, status) = run(session);
+    if let Some(why) = schema_mismatch(session, &stdout, status) {
+        return Some(format!(
+            "{}:{}: `$ {}`: {why}",
+            page.path, session.line, session.command
+        ));
+    }
     let stdout_ok = if session.truncated {
         stdout.starts_with(&session.stdout)
     } else {
@@ -271,8 +130,8 @@ fn check(session: &Session) -> Option<String> {
         return None;
     }
     let mut report = format!(
-        "docs/CLI.md:{}: `$ {}` (run in docs/examples/)\n",
-        session.line, session.command
+        "{}:{}: `$ {}` (run in {}/)\n",
+        page.path, session.line, session.command, session.dir
     );
     if !stdout_ok {
         let what = if session.truncated {
@@ -298,6 +157,55 @@ fn check(session: &Session) -> Option<String> {
         );
     }
     Some(report)
+}
+
+/// Why the JSON a session printed does not match its schema in docs/schema/, if it does not:
+/// `--format json` output by the subcommand's schema (one per line for `--batch`, by check-batch.json), `--format
+/// graph` output by graph.json, a JSON input error (exit 2) by input-error.json, and the `audit: `
+/// line of a text output by audit.json.
+fn schema_mismatch(session: &Session, stdout: &str, status: Option<i32>) -> Option<String> {
+    let format = session
+        .args
+        .iter()
+        .position(|a| a == "--format")
+        .and_then(|i| session.args.get(i + 1))
+        .map(String::as_str);
+    let subcommand = session.args.first().map(String::as_str).unwrap_or("");
+    let mut documents: Vec<(String, &str)> = Vec::new();
+    if status == Some(2) {
+        if format == Some("json") && !stdout.is_empty() {
+            documents.push(("input-error.json".to_owned(), stdout));
+        }
+    } else if session.args.iter().any(|a| a == "--batch") {
+        documents.extend(stdout.lines().map(|l| ("check-batch.json".to_owned(), l)));
+    } else {
+        match format {
+            Some("json") => documents.push((format!("{subcommand}.json"), stdout)),
+            Some("graph") => documents.push(("graph.json".to_owned(), stdout)),
+            _ => documents.extend(
+                stdout
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("audit: "))
+                    .map(|l| ("audit.json".to_owned(), l)),
+            ),
+        }
+    }
+    let mut why = Vec::new();
+    for (name, text) in &documents {
+        match serde_json::from_str(text) {
+            Ok(json) => {
+                if let Some(errors) = crate::schema::schema_errors(name, &json) {
+                    why.push(format!(
+                        "its output does not match docs/schema/{name}:\n{errors}"
+                    ));
+                }
+            }
+            Err(e) => why.push(format!(
+                "its output is not the JSON docs/schema/{name} describes: {e}"
+            )),
+        }
+    }
+    (!why.is_empty()).then(|| why.join("\n"))
 }
 
 /// The input files the page shows: (name, content) for each "`NAME.json`:" line followed by a
@@ -332,9 +240,9 @@ fn shown_files(page: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_documented_session_prints_what_the_page_shows() {
-    let sessions = parse(&page()).unwrap_or_else(|why| panic!("docs/CLI.md, {why}"));
+    let sessions = CLI_MD.sessions();
     assert!(!sessions.is_empty(), "docs/CLI.md shows no `$ csa` session");
-    let failures: Vec<String> = sessions.iter().filter_map(check).collect();
+    let failures: Vec<String> = sessions.iter().filter_map(|s| check(CLI_MD, s)).collect();
     assert!(
         failures.is_empty(),
         "{} of the {} sessions of docs/CLI.md are stale (re-run them from docs/examples/ and \
@@ -346,10 +254,59 @@ fn every_documented_session_prints_what_the_page_shows() {
 }
 
 #[test]
+fn every_readme_session_prints_what_the_readme_shows() {
+    let sessions = README.sessions();
+    assert!(
+        sessions.len() >= 3,
+        "README.md shows {} `$ csa` sessions",
+        sessions.len()
+    );
+    let failures: Vec<String> = sessions.iter().filter_map(|s| check(README, s)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of the {} sessions of README.md are stale (re-run them from the directory they name \
+         and paste their output):\n\n{}",
+        failures.len(),
+        sessions.len(),
+        failures.join("\n")
+    );
+}
+
+/// The block of `page` that starts with the line `first`.
+fn block_starting(page: &str, first: &str) -> String {
+    let lines: Vec<&str> = page.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| *l == first)
+        .unwrap_or_else(|| panic!("no line `{first}`"));
+    lines[start..]
+        .iter()
+        .take_while(|l| !l.starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn the_readme_synopsis_is_the_one_of_the_command_line_page() {
+    let first =
+        "csa check --catalog FILE [--object FILE] [--actor FILE] --patch FILE [--policy FILE]";
+    let readme = block_starting(&README.text(), first);
+    assert_eq!(readme, block_starting(&page(), first));
+    for option in ["--audit", "--policy"] {
+        assert!(
+            readme.lines().take(3).any(|l| l.contains(option)),
+            "{option}"
+        );
+    }
+}
+
+#[test]
 fn the_documented_sessions_cover_every_subcommand_and_exit_code() {
-    let sessions = parse(&page()).unwrap();
+    let sessions = CLI_MD.sessions();
     let subcommands: BTreeSet<&str> = sessions
         .iter()
+        // The misspelt subcommand the page shows is not one.
+        .filter(|s| !s.stderr.contains("unrecognized subcommand"))
         .filter_map(|s| s.args.first().map(String::as_str))
         .collect();
     assert_eq!(
@@ -387,7 +344,7 @@ fn the_files_the_page_shows_are_the_example_files() {
 
 #[test]
 fn every_example_file_is_used_by_a_session() {
-    let sessions = parse(&page()).unwrap();
+    let sessions = CLI_MD.sessions();
     let used: BTreeSet<&str> = sessions
         .iter()
         .flat_map(|s| {
@@ -404,107 +361,5 @@ fn every_example_file_is_used_by_a_session() {
             used.contains(name.as_str()),
             "docs/examples/{name} is used by no session of docs/CLI.md"
         );
-    }
-}
-
-#[test]
-fn the_parser_reads_the_three_command_forms() {
-    let page = "text\n\
-                ```console\n\
-                $ csa check --patch a.json\n\
-                allowed\n\
-                csa: a reason\n\
-                $ echo $?\n\
-                2\n\
-                $ echo '{\"a\": 1}' | csa check --patch -\n\
-                refused\n\
-                $ csa check --catalog - < c.json\n\
-                $ echo $?\n\
-                1\n\
-                ```\n\
-                ```console\n\
-                $ csa demo\n\
-                first\n\
-                ...\n\
-                ```\n";
-    let sessions = parse(page).unwrap();
-    let session = |line, command: &str, args: &[&str], stdin, stdout: &str, stderr: &str| Session {
-        line,
-        command: command.to_owned(),
-        args: args.iter().map(|a| (*a).to_owned()).collect(),
-        stdin,
-        stdout: stdout.to_owned(),
-        stderr: stderr.to_owned(),
-        truncated: false,
-        status: 0,
-    };
-    assert_eq!(
-        sessions,
-        [
-            Session {
-                status: 2,
-                ..session(
-                    3,
-                    "csa check --patch a.json",
-                    &["check", "--patch", "a.json"],
-                    Stdin::Empty,
-                    "allowed\n",
-                    "csa: a reason\n"
-                )
-            },
-            session(
-                8,
-                "echo '{\"a\": 1}' | csa check --patch -",
-                &["check", "--patch", "-"],
-                Stdin::Text("{\"a\": 1}\n".to_owned()),
-                "refused\n",
-                ""
-            ),
-            Session {
-                status: 1,
-                ..session(
-                    10,
-                    "csa check --catalog - < c.json",
-                    &["check", "--catalog", "-"],
-                    Stdin::File("c.json".to_owned()),
-                    "",
-                    ""
-                )
-            },
-            Session {
-                truncated: true,
-                ..session(15, "csa demo", &["demo"], Stdin::Empty, "first\n", "")
-            },
-        ]
-    );
-}
-
-#[test]
-fn the_parser_refuses_what_it_cannot_run() {
-    let refused = [
-        ("```console\n$ ls\n```\n", "line 2: `ls` does not run `csa`"),
-        ("```console\nout\n```\n", "line 2: `out` comes before"),
-        ("```console\n```\n", "line 1: the console block has no"),
-        (
-            "```console\n$ csa demo\n",
-            "line 1: the console block is never",
-        ),
-        ("$ csa demo\n", "line 1: `$ csa demo` is outside"),
-        (
-            "```console\n$ csa check --patch \"a b.json\"\n```\n",
-            "line 2: `csa check --patch \"a b.json\"`: the argument `\"a` needs a shell",
-        ),
-        (
-            "```console\n$ csa demo\n$ echo $?\nzero\n```\n",
-            "line 3: `zero` is not an exit code",
-        ),
-        (
-            "```console\n$ echo $?\n0\n```\n",
-            "line 2: `$ echo $?` does not follow",
-        ),
-    ];
-    for (page, why) in refused {
-        let err = parse(page).unwrap_err();
-        assert!(err.starts_with(why), "{page:?}: {err}");
     }
 }

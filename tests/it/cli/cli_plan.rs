@@ -130,13 +130,7 @@ fn plan_documented(s: &Scratch) -> Csa {
 
 /// The lines of a batch's output, each parsed.
 fn lines(run: &Run) -> Vec<Value> {
-    run.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("a batch line is not JSON ({e}): {l:?}"))
-        })
-        .collect()
+    run.json_lines()
 }
 
 /// One batch input line.
@@ -877,6 +871,12 @@ fn batch_prints_one_line_per_line_and_goes_on_after_a_bad_one() {
     for line in &out {
         assert!(line.get("objectId").is_some(), "{line}");
     }
+    let numbers: Vec<&Value> = out.iter().map(|l| &l["line"]).collect();
+    assert_eq!(
+        numbers,
+        [1, 3, 4, 6, 7, 8, 9],
+        "every line names its input line"
+    );
     let ids: Vec<&Value> = out.iter().map(|l| &l["objectId"]).collect();
     assert_eq!(
         ids,
@@ -891,10 +891,11 @@ fn batch_prints_one_line_per_line_and_goes_on_after_a_bad_one() {
         ]
     );
 
-    // A planned line is the single-object output plus `objectId`.
+    // A planned line is the single-object output plus `line` and `objectId`.
     let strip = |line: &Value| {
         let mut l = line.clone();
         l.as_object_mut().unwrap().remove("objectId");
+        l.as_object_mut().unwrap().remove("line");
         l
     };
     assert_eq!(strip(&out[0]), single(&s, &user(), &desired(), &[]));
@@ -916,8 +917,8 @@ fn batch_prints_one_line_per_line_and_goes_on_after_a_bad_one() {
     assert_eq!(out[6]["allowed"], json!(true));
     assert_eq!(out[6]["request"], Value::Null);
 
-    // Error lines: the line number in the file, a reason, and the violations if any.
-    for (i, line_no) in [(1, 3), (3, 6)] {
+    // Error lines: the line number in the file, what is wrong, and why.
+    for (i, line_no, code) in [(1, 3, "invalid_json"), (3, 6, "invalid_shape")] {
         assert_eq!(
             keys(&out[i]),
             ["error", "line", "objectId", "violations"],
@@ -925,11 +926,16 @@ fn batch_prints_one_line_per_line_and_goes_on_after_a_bad_one() {
             out[i]
         );
         assert_eq!(out[i]["line"], line_no);
-        assert_eq!(out[i]["violations"], json!([]));
-        assert!(out[i]["error"].as_str().unwrap().contains("object"));
+        assert_eq!(out[i]["error"], "invalid_line");
+        assert_eq!(codes(&out[i]["violations"]), [code]);
+        let hint = out[i]["violations"][0]["hint"].as_str().unwrap();
+        assert!(
+            hint.contains(r#"{"object": {...}, "desired": {...}}"#),
+            "{hint}"
+        );
     }
     assert_eq!(out[5]["line"], 8);
-    assert_eq!(out[5]["error"], "invalid object");
+    assert_eq!(out[5]["error"], "invalid_object");
     assert_eq!(codes(&out[5]["violations"]), ["invalid_shape"]);
 }
 
@@ -1023,6 +1029,7 @@ fn batch_with_exclusive_actor_and_audit() {
         .json();
     let mut line = out[2].clone();
     line.as_object_mut().unwrap().remove("objectId");
+    assert_eq!(line.as_object_mut().unwrap().remove("line"), Some(json!(3)));
     assert_eq!(line, one);
 }
 
@@ -1051,9 +1058,10 @@ fn batch_line_over_max_body_bytes_is_its_own_error_line() {
     assert_eq!(out[1]["line"], 2);
     assert!(out[1].get("objectId").is_some());
     assert!(out[1].get("allowed").is_none());
-    let error = out[1]["error"].as_str().unwrap();
-    assert!(error.contains("300"), "{error}");
-    assert!(error.contains("payload_too_large"), "{error}");
+    assert_eq!(out[1]["error"], "invalid_line");
+    assert_eq!(codes(&out[1]["violations"]), ["payload_too_large"]);
+    let message = out[1]["violations"][0]["message"].as_str().unwrap();
+    assert!(message.contains("300"), "{message}");
 }
 
 #[test]
@@ -1078,9 +1086,9 @@ fn batch_line_of_many_mebibytes_is_skipped_and_the_next_line_planned() {
     assert_eq!(out[0]["allowed"], json!(true));
     assert_eq!(out[2]["allowed"], json!(true));
     assert_eq!(out[1]["line"], 2);
-    let error = out[1]["error"].as_str().unwrap();
-    assert!(error.contains(&(5 << 20).to_string()), "{error}");
-    assert!(error.contains("payload_too_large"), "{error}");
+    assert_eq!(codes(&out[1]["violations"]), ["payload_too_large"]);
+    let message = out[1]["violations"][0]["message"].as_str().unwrap();
+    assert!(message.contains(&(5 << 20).to_string()), "{message}");
 }
 
 #[test]

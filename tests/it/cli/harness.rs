@@ -97,6 +97,7 @@ pub struct Csa {
     args: Vec<String>,
     stdin: Option<String>,
     dir: Option<PathBuf>,
+    env: Vec<(String, String)>,
 }
 
 pub fn csa(args: &[&str]) -> Csa {
@@ -104,6 +105,7 @@ pub fn csa(args: &[&str]) -> Csa {
         args: args.iter().map(|s| (*s).to_owned()).collect(),
         stdin: None,
         dir: None,
+        env: Vec::new(),
     }
 }
 
@@ -162,11 +164,19 @@ impl Csa {
     pub fn batch(self, path: &str) -> Self {
         self.opt("--batch", path)
     }
+    pub fn jobs(self, n: usize) -> Self {
+        self.opt("--jobs", &n.to_string())
+    }
     pub fn changes(self, path: &str) -> Self {
         self.opt("--changes", path)
     }
     pub fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
+        self
+    }
+    /// An environment variable for this run (the colour variables are otherwise unset).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
         self
     }
     pub fn in_dir(mut self, dir: &Path) -> Self {
@@ -187,6 +197,11 @@ impl Csa {
         if let Some(dir) = &self.dir {
             cmd.current_dir(dir);
         }
+        // What the tests see does not depend on the colour settings of whoever runs them.
+        for name in COLOR_VARIABLES {
+            cmd.env_remove(name);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         let mut child = cmd.spawn().unwrap();
         if let Some(input) = &self.stdin {
             let mut pipe = child.stdin.take().unwrap();
@@ -202,6 +217,9 @@ impl Csa {
         }
     }
 }
+
+/// The environment variables that turn colour on or off when `--color` is `auto`.
+pub const COLOR_VARIABLES: [&str; 3] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"];
 
 /// What one invocation did: its arguments, exit code and output.
 pub struct Run {
@@ -220,6 +238,17 @@ impl Run {
                 self.args, self.stdout, self.stderr
             )
         })
+    }
+
+    /// Stdout as JSON lines (a batch's output), each parsed.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("a batch line is not JSON ({e}): {l:?}"))
+            })
+            .collect()
     }
 
     pub fn expect_code(&self, code: i32) -> &Self {

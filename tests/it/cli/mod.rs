@@ -7,8 +7,11 @@ mod harness;
 // `cli::cli`: the file keeps its name, which the docs cite (`cli::function`).
 #[allow(clippy::module_inception)]
 mod cli;
+mod cli_batch;
+mod cli_conventions;
 mod cli_define;
 mod cli_docs;
 mod cli_plan;
 mod cli_policy;
 mod cli_query;
+mod sessions;
