@@ -9,7 +9,8 @@ use serde::{Serialize, Serializer};
 use crate::snippet::Location;
 
 mod locate;
-pub(crate) use locate::{result_parts, Locate};
+pub use locate::Locate;
+pub(crate) use locate::{result_parts, Parts};
 
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $text:literal, $status:literal, $graph:expr; )*) => {

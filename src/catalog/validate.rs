@@ -50,7 +50,7 @@ impl Verdict for LintReport {
     }
 }
 
-impl crate::violation::Locate for LintReport {
+impl crate::violation::Parts for LintReport {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
         (&mut self.violations, &mut self.warnings)
     }

@@ -177,16 +177,28 @@ fn read_objects(objects: Input<'_>) -> Result<Vec<Object>, InputError> {
 /// (`documents`: which input each document was).
 fn located<R: Locate>(mut outcome: R, documents: &[(Document, Option<Input<'_>>)]) -> R {
     for (document, input) in documents {
-        if let Some(input) = input.filter(Input::is_text) {
-            outcome.locate(*document, input.bytes);
+        if let Some(input) = input {
+            input.locate(*document, &mut outcome);
         }
     }
     outcome
 }
 
 impl Input<'_> {
-    /// `e`, about this input, with line and column when it is text.
-    fn locate_error(&self, e: InputError) -> InputError {
+    /// Gives what `outcome` says about `document`, which this input is, its line and column
+    /// ([`Locate::locate`]) when this input is text; a document given as data has no place
+    /// anyone wrote, and gets none. For a caller that drives an [`crate::Engine`] with inputs
+    /// itself, as the commands do.
+    pub fn locate<R: Locate + ?Sized>(&self, document: Document, outcome: &mut R) {
+        if self.text {
+            outcome.locate(document, self.bytes);
+        }
+    }
+
+    /// `e`, an error about this input, with line and column when it is text
+    /// ([`InputError::located`]).
+    #[must_use]
+    pub fn locate_error(&self, e: InputError) -> InputError {
         if self.text {
             e.located(self.bytes)
         } else {

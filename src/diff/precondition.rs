@@ -83,7 +83,7 @@ pub struct Applied {
     outcome: Result<(State, usize), Vec<Violation>>,
 }
 
-impl crate::violation::Locate for Applied {
+impl crate::violation::Parts for Applied {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [crate::violation::Warning]) {
         crate::violation::result_parts(&mut self.outcome)
     }

@@ -28,7 +28,7 @@ pub(super) enum Outcome {
     Refused(Vec<Violation>),
 }
 
-impl crate::violation::Locate for Evaluation {
+impl crate::violation::Parts for Evaluation {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
         let violations: &mut [Violation] = match &mut self.outcome {
             Outcome::Refused(v) => v,

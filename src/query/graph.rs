@@ -400,7 +400,7 @@ pub struct QueryOutcome {
     inner: Result<Listing, Vec<Violation>>,
 }
 
-impl crate::violation::Locate for QueryOutcome {
+impl crate::violation::Parts for QueryOutcome {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [crate::violation::Warning]) {
         crate::violation::result_parts(&mut self.inner)
     }

@@ -4,13 +4,30 @@
 use super::{Document, InputError, Violation, Warning};
 use crate::snippet::Location;
 
-/// What carries violations and warnings that can be given their line and column.
-pub(crate) trait Locate {
-    /// Its violations and warnings, to be located.
-    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]);
+mod sealed {
+    use super::{Violation, Warning};
 
+    /// The violations and warnings of an outcome, to be located (implemented in this crate
+    /// only: what a report holds is its own business).
+    pub trait Parts {
+        /// Its violations and warnings.
+        fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]);
+    }
+}
+pub(crate) use sealed::Parts;
+
+/// An outcome whose violations and warnings can be given their line and column (and, for a
+/// violation, its byte `offset`) in the text of the document they are about: an
+/// [`crate::Evaluation`], an [`InputError`], a lint, define, filter or apply outcome.
+///
+/// The commands ([`crate::commands`]) do it for every document they are given as text
+/// ([`crate::commands::Input::locate`] skips documents given as data); a caller that drives an
+/// [`crate::Engine`] itself calls it with the text it gave the engine. Only what is reported is
+/// located, in one pass over the text.
+pub trait Locate: sealed::Parts {
     /// Gives every violation and warning about `document` that has a span its line and
-    /// column in `text` (the document as it was written).
+    /// column in `text` (the document as it was written). Calling it again with the same text
+    /// changes nothing.
     fn locate(&mut self, document: Document, text: &[u8]) {
         let (violations, warnings) = self.parts_mut();
         let mut at: Vec<(usize, &mut Option<Location>)> = Vec::new();
@@ -35,6 +52,8 @@ pub(crate) trait Locate {
     }
 }
 
+impl<T: sealed::Parts + ?Sized> Locate for T {}
+
 /// The parts of an outcome that is a result or every violation.
 pub(crate) fn result_parts<T>(
     r: &mut Result<T, Vec<Violation>>,
@@ -45,7 +64,7 @@ pub(crate) fn result_parts<T>(
     }
 }
 
-impl Locate for InputError {
+impl sealed::Parts for InputError {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
         (&mut self.violations, &mut self.warnings)
     }
@@ -66,8 +85,10 @@ impl InputError {
         self
     }
 
-    /// The error with line and column on what it says about its document, `text`.
-    pub(crate) fn located(mut self, text: &[u8]) -> Self {
+    /// The error with line and column on what it says about its document, `text` (that
+    /// document as it was written): [`Locate::locate`] on [`InputError::document`].
+    #[must_use]
+    pub fn located(mut self, text: &[u8]) -> Self {
         self.locate(self.document, text);
         self
     }

@@ -147,3 +147,47 @@ fn input_errors_lint_and_filters_are_located_too() {
     );
     let _ = sample_catalog_json();
 }
+
+#[test]
+fn a_caller_driving_the_engine_places_what_it_reports_as_the_commands_do() {
+    use csa::commands::CheckReport;
+    use csa::{Catalog, Document, Engine, Locate, Object, Policy};
+
+    let engine = Engine::new(
+        Catalog::from_json(CATALOG.as_bytes()).unwrap(),
+        Policy::default(),
+    );
+    let object = Object::default();
+    let report = |input: Input<'_>| {
+        let mut evaluation = engine.evaluate(&object, None, input.bytes());
+        input.locate(Document::Body, &mut evaluation);
+        serde_json::to_value(CheckReport::new(&engine, &object, None, evaluation, false)).unwrap()
+    };
+    let command = serde_json::to_value(Check::new(CATALOG, BODY).run().unwrap()).unwrap();
+    assert_eq!(report(Input::text(BODY.as_bytes())), command);
+    let data = serde_json::to_value(
+        Check::new(CATALOG, Input::data(BODY.as_bytes()))
+            .run()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report(Input::data(BODY.as_bytes())), data);
+    assert_ne!(data, command);
+
+    // `Locate` itself, on text the caller holds; again, it changes nothing.
+    let mut evaluation = engine.evaluate(&object, None, BODY.as_bytes());
+    evaluation.locate(Document::Body, BODY.as_bytes());
+    evaluation.locate(Document::Body, BODY.as_bytes());
+    let located = CheckReport::new(&engine, &object, None, evaluation, false);
+    assert_eq!(serde_json::to_value(located).unwrap(), command);
+
+    // An input error, placed in the text it is about.
+    let bad = "{\"id\": \"u1\",\n \"onPremisesSyncEnabled\": 3}";
+    let e =
+        Input::text(bad.as_bytes()).locate_error(Object::from_json(bad.as_bytes()).unwrap_err());
+    let v = &e.violations()[0];
+    assert_eq!(v.location().map(|l| (l.line(), l.column())), Some((2, 27)));
+    let e =
+        Input::data(bad.as_bytes()).locate_error(Object::from_json(bad.as_bytes()).unwrap_err());
+    assert_eq!(e.violations()[0].location(), None);
+}

@@ -172,7 +172,7 @@ enum Answer {
     Refused(Vec<Violation>),
 }
 
-impl crate::violation::Locate for DefineOutcome {
+impl crate::violation::Parts for DefineOutcome {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
         let violations: &mut [Violation] = match &mut self.answer {
             Answer::Refused(v) => v,
