@@ -59,6 +59,7 @@ export function options(args) {
 /** Why a session has no JavaScript equivalent, or undefined. */
 export function why(sub, o, args) {
   if (sub === 'demo') return 'the CLI demo';
+  if (sub === 'chek') return 'a mistyped command: a usage error';
   if (o.batch !== undefined) return 'a JSON Lines batch (`--batch`): JavaScript loops over engine.plan';
   if (args.filter((a) => a === '-').length > 1) return 'two documents on standard input: a usage error';
   if (sub === 'lint' && o.format === 'graph') return '`lint --format graph`: a usage error';
