@@ -210,7 +210,10 @@ fn startup_errors_exit_2_with_a_reason() {
     let bad_actor = path(&s.file("bad.json", r#"{"t1": null, "t2": {"roleAssignments": 3}}"#));
     let not_object = path(&s.file("list.json", "[1]"));
     let dup = path(&s.file("dup.jsonl", "{\"id\": \"a\"}\n{\"id\": \"A\"}\n"));
-    let no_id = path(&s.file("noid.jsonl", "{\"displayName\": \"x\"}\n"));
+    let no_id = path(&s.file(
+        "noid.jsonl",
+        "{\"@odata.type\": \"#microsoft.graph.user\", \"displayName\": \"x\"}\n",
+    ));
     let bad_object = path(&s.file(
         "bad.jsonl",
         "{\"id\": \"a\", \"onPremisesSyncEnabled\": 3}\n",
