@@ -45,7 +45,7 @@ pub use snippet::{Location, Snippet};
 pub use text::Text;
 pub use value::{Assignment, AttributeType, Collection, SetAssignments, State, Value};
 pub use violation::{
-    Authorization, Code, Document, InputError, Verdict, Violation, Warning, WarningCode,
+    Authorization, Code, Document, InputError, Locate, Verdict, Violation, Warning, WarningCode,
 };
 
 /// The compiled forms are shared across threads: an engine, a catalog or a compiled filter is

@@ -203,12 +203,16 @@ impl Object {
                 .collect();
         }
         let mut objects = Vec::new();
+        // Where each line starts: an error's spans are made to count from the document's start.
+        let mut start = 0usize;
         for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let line_start = start;
+            start = start.saturating_add(line.len()).saturating_add(1);
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let object =
-                Object::from_json(line).map_err(|e| e.in_item(format!("line {}", n + 1)))?;
+            let object = Object::from_json(line)
+                .map_err(|e| e.in_item(format!("line {}", n + 1)).shifted(line_start))?;
             objects.push(object);
         }
         Ok(objects)
@@ -263,11 +267,14 @@ impl Object {
             match m.key.as_ref() {
                 "@odata.type" => match m.value.as_str().and_then(ObjectKind::from_name) {
                     Some(k) => obj.kind = k,
-                    None => d.push(Violation::new(
-                        Code::InvalidProperty,
-                        p,
-                        "`@odata.type` must name the object's type, like `#microsoft.graph.user`",
-                    )),
+                    None => d.push(
+                        Violation::new(
+                            Code::InvalidProperty,
+                            p,
+                            "`@odata.type` must name the object's type, like `#microsoft.graph.user`",
+                        )
+                        .span(m.value.start..m.value.end),
+                    ),
                 },
                 "id" => obj.id = m.value.as_str().map(str::to_owned),
                 "displayName" => obj.display_name = m.value.as_str().map(str::to_owned),
@@ -275,11 +282,14 @@ impl Object {
                 "onPremisesSyncEnabled" => match &m.value.kind {
                     Kind::Null => {}
                     Kind::Bool(b) => obj.on_premises_sync_enabled = *b,
-                    _ => d.push(Violation::new(
-                        Code::InvalidProperty,
-                        p,
-                        "`onPremisesSyncEnabled` must be a Boolean or null",
-                    )),
+                    _ => d.push(
+                        Violation::new(
+                            Code::InvalidProperty,
+                            p,
+                            "`onPremisesSyncEnabled` must be a Boolean or null",
+                        )
+                        .span(m.value.start..m.value.end),
+                    ),
                 },
                 "customSecurityAttributes" => {
                     if let Some(s) = parse_state(&m.value, &p, d) {

@@ -6,6 +6,12 @@ use std::ops::Range;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use crate::snippet::Location;
+
+mod locate;
+pub use locate::Locate;
+pub(crate) use locate::{result_parts, Parts};
+
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $text:literal, $status:literal, $graph:expr; )*) => {
         /// The stable code of a violation. Codes are documented in `docs/RULES.md`.
@@ -460,9 +466,21 @@ macro_rules! located {
             pub fn byte_span(&self) -> Option<Range<usize>> {
                 self.span.clone()
             }
+            /// The keys every violation and warning starts with.
+            fn serialize_head<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+                m.serialize_entry("code", &self.code)?;
+                m.serialize_entry("pointer", &self.pointer)?;
+                m.serialize_entry("attribute", &self.attribute)?;
+                m.serialize_entry("message", &self.message)
+            }
             /// Which input document [`Self::pointer`] and [`Self::byte_span`] refer to.
             pub fn document(&self) -> Document {
                 self.document
+            }
+            /// The line and column of [`Self::byte_span`]'s start, when the document was
+            /// given to a command ([`crate::commands`]) as text.
+            pub fn location(&self) -> Option<Location> {
+                self.location
             }
         }
     };
@@ -480,6 +498,7 @@ pub struct Violation {
     pub(crate) offset: Option<usize>,
     pub(crate) span: Option<Range<usize>>,
     pub(crate) document: Document,
+    pub(crate) location: Option<Location>,
 }
 
 located!(Violation, "the value or key at fault");
@@ -495,6 +514,7 @@ impl Violation {
             offset: None,
             span: None,
             document: Document::Body,
+            location: None,
         }
     }
 
@@ -567,31 +587,48 @@ impl Violation {
 impl Serialize for Violation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("code", &self.code)?;
-        m.serialize_entry("pointer", &self.pointer)?;
-        m.serialize_entry("attribute", &self.attribute)?;
-        m.serialize_entry("message", &self.message)?;
+        self.serialize_head(&mut m)?;
         m.serialize_entry("hint", &self.hint)?;
         m.serialize_entry("status", &self.code.status())?;
         m.serialize_entry("graphError", self.code.graph_error())?;
-        if let Some(offset) = self.offset {
+        // The filter's offset always; any other once located in its text.
+        let located = self.location.and(self.span.as_ref()).map(|s| s.start);
+        if let Some(offset) = self.offset.or(located) {
             m.serialize_entry("offset", &offset)?;
         }
+        serialize_location(&mut m, self.location)?;
         m.end()
     }
 }
 
+/// `line` and `column` (1-based), when known.
+fn serialize_location<M: SerializeMap>(m: &mut M, at: Option<Location>) -> Result<(), M::Error> {
+    if let Some(at) = at {
+        m.serialize_entry("line", &at.line())?;
+        m.serialize_entry("column", &at.column())?;
+    }
+    Ok(())
+}
+
 /// Something worth knowing that refuses nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub(crate) code: WarningCode,
     pub(crate) pointer: String,
     pub(crate) attribute: Option<String>,
     pub(crate) message: String,
-    #[serde(skip)]
     pub(crate) span: Option<Range<usize>>,
-    #[serde(skip)]
     pub(crate) document: Document,
+    pub(crate) location: Option<Location>,
+}
+
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        self.serialize_head(&mut m)?;
+        serialize_location(&mut m, self.location)?;
+        m.end()
+    }
 }
 
 located!(Warning, "what the warning is about");
@@ -609,6 +646,7 @@ impl Warning {
             message: message.into(),
             span: None,
             document: Document::Body,
+            location: None,
         }
     }
     /// The warning code.

@@ -50,6 +50,12 @@ impl Verdict for LintReport {
     }
 }
 
+impl crate::violation::Parts for LintReport {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
+        (&mut self.violations, &mut self.warnings)
+    }
+}
+
 impl Catalog {
     /// Validates a catalog and reports everything (what `csa lint` prints).
     pub fn lint(bytes: &[u8], policy: &Policy) -> LintReport {

@@ -1,7 +1,7 @@
 //! `csa apply`: changes computed by `check` or `plan`, applied to an object if it has not
 //! changed meanwhile.
 
-use super::{read_catalog, read_object, read_policy, Input};
+use super::{located, read_catalog, read_object, read_policy, Input};
 use crate::diff::{changes_from_json, Applied};
 use crate::engine::Engine;
 use crate::violation::{Code, Document, InputError, Violation};
@@ -59,8 +59,11 @@ impl<'a> Apply<'a> {
                 .in_doc(Document::Changes)],
             ));
         }
-        let changes = changes_from_json(bytes)?;
+        let changes = changes_from_json(bytes).map_err(|e| self.changes.locate_error(e))?;
         let engine = Engine::new(catalog, policy);
-        Ok(engine.apply_changes(&object, &changes))
+        Ok(located(
+            engine.apply_changes(&object, &changes),
+            &[(Document::Object, Some(self.object))],
+        ))
     }
 }

@@ -3,13 +3,13 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{read_actor, read_catalog, read_object, read_policy, GraphAnswer, Input};
+use super::{located, read_actor, read_catalog, read_object, read_policy, GraphAnswer, Input};
 use crate::audit::AuditRecord;
 use crate::auth::Actor;
 use crate::engine::{Engine, Evaluation};
 use crate::object::{Object, ObjectKind};
 use crate::plan::PlanMode;
-use crate::violation::{InputError, Verdict, Violation, Warning};
+use crate::violation::{Document, InputError, Verdict, Violation, Warning};
 
 /// The policy of a command that decides a PATCH, with `--allow-synced` on top.
 fn read_policy_for_patches(
@@ -90,6 +90,13 @@ impl<'a> Check<'a> {
         let actor = read_actor(self.actor)?;
         let engine = Engine::new(catalog, policy);
         let evaluation = engine.evaluate(&object, actor.as_ref(), self.patch.bytes());
+        let evaluation = located(
+            evaluation,
+            &[
+                (Document::Body, Some(self.patch)),
+                (Document::Object, self.object),
+            ],
+        );
         Ok(CheckReport::new(
             &engine,
             &object,
@@ -169,6 +176,13 @@ impl<'a> Plan<'a> {
             PlanMode::Managed
         };
         let evaluation = engine.plan(&object, actor.as_ref(), self.desired.bytes(), mode);
+        let evaluation = located(
+            evaluation,
+            &[
+                (Document::Desired, Some(self.desired)),
+                (Document::Object, Some(self.object)),
+            ],
+        );
         Ok(CheckReport::new(
             &engine,
             &object,

@@ -2,9 +2,9 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{read_actor, read_catalog, read_policy, GraphAnswer, Input};
+use super::{located, read_actor, read_catalog, read_policy, GraphAnswer, Input};
 use crate::catalog::{Catalog, DefineOutcome, DefinitionRequest, Method};
-use crate::violation::{InputError, Verdict, Violation, Warning};
+use crate::violation::{Document, InputError, Verdict, Violation, Warning};
 
 /// `csa define`: decides a definition request as Graph would ([`Catalog::define_with`]).
 #[derive(Debug, Clone)]
@@ -52,8 +52,15 @@ impl<'a> Define<'a> {
         if let Some(body) = self.body {
             request = request.with_body(body.bytes());
         }
+        let outcome = catalog.define_with(&request, actor.as_ref(), &policy);
         Ok(DefineReport {
-            outcome: catalog.define_with(&request, actor.as_ref(), &policy),
+            outcome: located(
+                outcome,
+                &[
+                    (Document::Definition, self.body),
+                    (Document::Catalog, Some(self.catalog)),
+                ],
+            ),
         })
     }
 }

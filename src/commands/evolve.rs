@@ -3,9 +3,8 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{read_catalog, read_policy, Input};
+use super::{read_catalog, read_objects, read_policy, Input};
 use crate::catalog::{Catalog, Evolution, Impact};
-use crate::object::Object;
 use crate::violation::InputError;
 
 /// `csa evolve`: classifies every difference from catalog `from` to catalog `to`
@@ -45,12 +44,15 @@ impl<'a> Evolve<'a> {
         let policy = read_policy(self.policy)?;
         let from = read_catalog(self.from, &policy)?;
         let objects = match self.objects {
-            Some(o) => Object::list_from_json(o.bytes())?,
+            Some(o) => read_objects(o)?,
             None => Vec::new(),
         };
         let (evolution, impact) = match Catalog::from_json_with(self.to.bytes(), &policy) {
             Ok(to) => (from.evolve(&to), from.impact(&to, &objects)),
-            Err(e) => (Evolution::from_invalid(e.violations()), Vec::new()),
+            Err(e) => {
+                let e = self.to.locate_error(e);
+                (Evolution::from_invalid(e.violations()), Vec::new())
+            }
         };
         Ok(EvolveReport { evolution, impact })
     }

@@ -2,11 +2,11 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{read_actor, read_catalog, read_policy, GraphAnswer, Input};
+use super::{located, read_actor, read_catalog, read_objects, read_policy, GraphAnswer, Input};
 use crate::engine::Engine;
 use crate::object::{Object, ObjectKind};
 use crate::query::{GraphQuery, QueryOutcome};
-use crate::violation::{InputError, Verdict, Violation, Warning};
+use crate::violation::{Document, InputError, Verdict, Violation, Warning};
 
 /// `csa filter`: Graph's answer to `GET /users?$filter=...` (or `/servicePrincipals`) over the
 /// given objects ([`Engine::query`]): the filter and its options, or a raw query string.
@@ -114,11 +114,13 @@ impl<'a> Filter<'a> {
     pub fn run(&self) -> Result<FilterReport, InputError> {
         let policy = read_policy(self.policy)?;
         let catalog = read_catalog(self.catalog, &policy)?;
-        let objects = Object::list_from_json(self.objects.bytes())?;
+        let objects = read_objects(self.objects)?;
         let actor = read_actor(self.actor)?;
         let engine = Engine::new(catalog, policy);
         let query = self.graph_query();
         let outcome = engine.query(&objects, actor.as_ref(), &query);
+        let filter = query.filter_text().map(|t| Input::text(t.as_bytes()));
+        let outcome = located(outcome, &[(Document::Filter, filter)]);
         Ok(FilterReport {
             outcome,
             objects,

@@ -1,8 +1,8 @@
 //! `csa lint`: every problem of a catalog.
 
-use super::{read_policy, Input};
+use super::{located, read_policy, Input};
 use crate::catalog::{Catalog, LintReport};
-use crate::violation::InputError;
+use crate::violation::{Document, InputError};
 
 /// `csa lint`: a catalog validated, every violation and warning reported
 /// ([`LintReport`] is what it prints with `--format json`).
@@ -28,6 +28,7 @@ impl<'a> Lint<'a> {
     /// Reads the policy, then lints. Only an unreadable policy is an error.
     pub fn run(&self) -> Result<LintReport, InputError> {
         let policy = read_policy(self.policy)?;
-        Ok(Catalog::lint(self.catalog.bytes(), &policy))
+        let report = Catalog::lint(self.catalog.bytes(), &policy);
+        Ok(located(report, &[(Document::Catalog, Some(self.catalog))]))
     }
 }

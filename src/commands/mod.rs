@@ -80,7 +80,7 @@ use crate::auth::Actor;
 use crate::catalog::Catalog;
 use crate::object::Object;
 use crate::policy::Policy;
-use crate::violation::InputError;
+use crate::violation::{Document, InputError, Locate};
 
 /// One document given to a command: its bytes, and where they come from.
 ///
@@ -145,20 +145,64 @@ impl<'a> From<&'a String> for Input<'a> {
 
 /// The policy document, or the default policy without one.
 fn read_policy(policy: Option<Input<'_>>) -> Result<Policy, InputError> {
-    policy.map_or_else(|| Ok(Policy::default()), |p| Policy::from_json(p.bytes()))
+    policy.map_or_else(
+        || Ok(Policy::default()),
+        |p| Policy::from_json(p.bytes()).map_err(|e| p.locate_error(e)),
+    )
 }
 
 /// The catalog, valid under `policy`.
 fn read_catalog(catalog: Input<'_>, policy: &Policy) -> Result<Catalog, InputError> {
-    Catalog::from_json_with(catalog.bytes(), policy)
+    Catalog::from_json_with(catalog.bytes(), policy).map_err(|e| catalog.locate_error(e))
 }
 
 /// The actor document, if one is given.
 fn read_actor(actor: Option<Input<'_>>) -> Result<Option<Actor>, InputError> {
-    actor.map(|a| Actor::from_json(a.bytes())).transpose()
+    actor
+        .map(|a| Actor::from_json(a.bytes()).map_err(|e| a.locate_error(e)))
+        .transpose()
 }
 
 /// The object document.
 fn read_object(object: Input<'_>) -> Result<Object, InputError> {
-    Object::from_json(object.bytes())
+    Object::from_json(object.bytes()).map_err(|e| object.locate_error(e))
+}
+
+/// A list of objects (JSON Lines, an array, a list response).
+fn read_objects(objects: Input<'_>) -> Result<Vec<Object>, InputError> {
+    Object::list_from_json(objects.bytes()).map_err(|e| objects.locate_error(e))
+}
+
+/// `outcome` with line and column on what it says about each document given as text
+/// (`documents`: which input each document was).
+fn located<R: Locate>(mut outcome: R, documents: &[(Document, Option<Input<'_>>)]) -> R {
+    for (document, input) in documents {
+        if let Some(input) = input {
+            input.locate(*document, &mut outcome);
+        }
+    }
+    outcome
+}
+
+impl Input<'_> {
+    /// Gives what `outcome` says about `document`, which this input is, its line and column
+    /// ([`Locate::locate`]) when this input is text; a document given as data has no place
+    /// anyone wrote, and gets none. For a caller that drives an [`crate::Engine`] with inputs
+    /// itself, as the commands do.
+    pub fn locate<R: Locate + ?Sized>(&self, document: Document, outcome: &mut R) {
+        if self.text {
+            outcome.locate(document, self.bytes);
+        }
+    }
+
+    /// `e`, an error about this input, with line and column when it is text
+    /// ([`InputError::located`]).
+    #[must_use]
+    pub fn locate_error(&self, e: InputError) -> InputError {
+        if self.text {
+            e.located(self.bytes)
+        } else {
+            e
+        }
+    }
 }

@@ -83,6 +83,12 @@ pub struct Applied {
     outcome: Result<(State, usize), Vec<Violation>>,
 }
 
+impl crate::violation::Parts for Applied {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [crate::violation::Warning]) {
+        crate::violation::result_parts(&mut self.outcome)
+    }
+}
+
 impl Applied {
     fn new(state: State, changes: usize) -> Self {
         Self {

@@ -28,6 +28,16 @@ pub(super) enum Outcome {
     Refused(Vec<Violation>),
 }
 
+impl crate::violation::Parts for Evaluation {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
+        let violations: &mut [Violation] = match &mut self.outcome {
+            Outcome::Refused(v) => v,
+            Outcome::Accepted { .. } => &mut [],
+        };
+        (violations, &mut self.warnings)
+    }
+}
+
 impl Evaluation {
     /// Whether the PATCH is accepted.
     pub fn is_allowed(&self) -> bool {

@@ -400,6 +400,12 @@ pub struct QueryOutcome {
     inner: Result<Listing, Vec<Violation>>,
 }
 
+impl crate::violation::Parts for QueryOutcome {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [crate::violation::Warning]) {
+        crate::violation::result_parts(&mut self.inner)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Listing {
     context: String,

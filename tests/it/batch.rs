@@ -9,7 +9,7 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use csa::commands::{Batch, BatchLine, Check};
+use csa::commands::{Batch, BatchLine, Check, Input};
 use csa::{ObjectKind, Verdict};
 use serde_json::{json, Value};
 
@@ -218,8 +218,10 @@ fn a_checked_line_is_the_check_report_with_line_and_object_id() {
     for body in &cases {
         let text = line(&object, body, None);
         let got = BatchLine::check(&engine, None, (12, text.as_bytes()), None, false).unwrap();
-        let single = Check::new(&catalog, &body.to_string())
-            .object(&object.to_string())
+        // A line's documents are parts of it, given as data: no places.
+        let (body, object) = (body.to_string(), object.to_string());
+        let single = Check::new(&catalog, Input::data(body.as_bytes()))
+            .object(Input::data(object.as_bytes()))
             .run()
             .unwrap();
         assert_eq!(got.report(), Some(&single));

@@ -23,6 +23,7 @@ mod limits;
 mod object_documents;
 mod objects;
 mod plan;
+mod positions;
 mod properties;
 mod schema;
 mod search;

@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use csa::commands::{CheckReport, GraphAnswer, Input, ViewReport};
 use csa::{
-    Actor, Authorization, Catalog, Engine, Object, ObjectKind, PlanMode, Policy, QueryOutcome,
-    Verdict,
+    Actor, Authorization, Catalog, Document, Engine, Locate, Object, ObjectKind, PlanMode, Policy,
+    QueryOutcome, Verdict,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -83,12 +83,21 @@ impl<'a> ObjectSource<'a> {
         let object = match self {
             ObjectSource::Default => Cow::Owned(Object::default()),
             ObjectSource::Parsed(o) => Cow::Borrowed(o),
-            ObjectSource::Doc(d) => Cow::Owned(Object::from_json(d.bytes())?),
+            ObjectSource::Doc(d) => {
+                Cow::Owned(Object::from_json(d.bytes()).map_err(|e| d.locate_error(e))?)
+            }
         };
         Ok(match kind {
             Some(k) => Cow::Owned(object.into_owned().with_kind(k.clone())),
             None => object,
         })
+    }
+
+    /// Places what `outcome` says about the object in its text, when it was given as text.
+    fn locate(self, outcome: &mut impl Locate) {
+        if let ObjectSource::Doc(d) = self {
+            d.locate(Document::Object, outcome);
+        }
     }
 }
 
@@ -132,7 +141,9 @@ impl<'a> ActorSource<'a> {
         Ok(match self {
             ActorSource::None => None,
             ActorSource::Parsed(a) => Some(Cow::Borrowed(a)),
-            ActorSource::Doc(d) => Some(Cow::Owned(Actor::from_json(d.bytes())?)),
+            ActorSource::Doc(d) => Some(Cow::Owned(
+                Actor::from_json(d.bytes()).map_err(|e| d.locate_error(e))?,
+            )),
         })
     }
 }
@@ -151,12 +162,15 @@ impl PyEngine {
         &self,
         (object, actor): (ObjectSource<'_>, ActorSource<'_>),
         kind: Option<&ObjectKind>,
-        patch: &[u8],
+        patch: Input<'_>,
         audit: bool,
     ) -> Result<CheckReport, csa::InputError> {
-        let object = object.read(kind)?;
+        let read = object.read(kind)?;
         let actor = actor.read()?;
-        let evaluation = self.engine.evaluate(&object, actor.as_deref(), patch);
+        let mut evaluation = self.engine.evaluate(&read, actor.as_deref(), patch.bytes());
+        patch.locate(Document::Body, &mut evaluation);
+        object.locate(&mut evaluation);
+        let object = read;
         Ok(CheckReport::new(
             &self.engine,
             &object,
@@ -182,10 +196,11 @@ impl PyEngine {
         // As the commands read them: the policy first, then the catalog under it.
         let engine = py.detach(move || -> Result<Engine, csa::InputError> {
             let policy = match policy {
-                Some(p) => Policy::from_json(p.bytes())?,
+                Some(p) => Policy::from_json(p.bytes()).map_err(|e| p.locate_error(e))?,
                 None => Policy::default(),
             };
-            let catalog = Catalog::from_json_with(catalog.bytes(), &policy)?;
+            let catalog = Catalog::from_json_with(catalog.bytes(), &policy)
+                .map_err(|e| catalog.locate_error(e))?;
             Ok(Engine::new(catalog, policy))
         });
         match engine {
@@ -216,7 +231,7 @@ impl PyEngine {
         let actor = ActorArg::new(actor)?;
         let kind = opt_kind(object_type.as_deref())?;
         let (patch, sources) = (patch.input(), (object.source(), actor.source()));
-        let report = py.detach(|| self.decide(sources, kind.as_ref(), patch.bytes(), audit));
+        let report = py.detach(|| self.decide(sources, kind.as_ref(), patch, audit));
         match report {
             Ok(report) => Ok(PyEvaluation { report }),
             Err(e) => Err(input_error(py, &e)),
@@ -276,7 +291,7 @@ impl PyEngine {
         let kind = kind.as_ref();
         let reports = py.detach(|| {
             parallel::map(&work, threads, |w| {
-                self.decide((w.object, w.actor), kind, w.patch.bytes(), audit)
+                self.decide((w.object, w.actor), kind, w.patch, audit)
             })
         });
         let mut out = Vec::with_capacity(reports.len());
@@ -344,10 +359,13 @@ impl PyEngine {
         // As `csa plan` reads them: the actor, then the object.
         let report = py.detach(|| -> Result<CheckReport, csa::InputError> {
             let actor = actor.read()?;
-            let object = object.read(None)?;
-            let evaluation = self
+            let read = object.read(None)?;
+            let mut evaluation = self
                 .engine
-                .plan(&object, actor.as_deref(), desired.bytes(), mode);
+                .plan(&read, actor.as_deref(), desired.bytes(), mode);
+            desired.locate(Document::Desired, &mut evaluation);
+            object.locate(&mut evaluation);
+            let object = read;
             Ok(CheckReport::new(
                 &self.engine,
                 &object,
@@ -403,12 +421,16 @@ impl PyEngine {
         // As `csa filter` reads them: the objects, then the actor.
         let outcome = py.detach(|| -> Result<QueryOutcome, csa::InputError> {
             let objects = match (objects, &parsed) {
-                (Some(d), _) => Object::list_from_json(d.bytes())?,
+                (Some(d), _) => Object::list_from_json(d.bytes()).map_err(|e| d.locate_error(e))?,
                 (None, Some(list)) => list.clone(),
                 (None, None) => Vec::new(),
             };
             let actor = actor.read()?;
-            Ok(self.engine.query(&objects, actor.as_deref(), &query))
+            let mut outcome = self.engine.query(&objects, actor.as_deref(), &query);
+            if let Some(filter) = query.filter_text() {
+                outcome.locate(Document::Filter, filter.as_bytes());
+            }
+            Ok(outcome)
         });
         match outcome {
             Ok(outcome) => Ok(PyQueryResult { outcome }),
@@ -522,7 +544,8 @@ impl PyCsaObject {
         let document = doc(document, "document")?;
         let kind = opt_kind(object_type.as_deref())?;
         let input = document.input();
-        let object = py.detach(|| Object::from_json(input.bytes()));
+        let object =
+            py.detach(|| Object::from_json(input.bytes()).map_err(|e| input.locate_error(e)));
         match object {
             Ok(o) => Ok(Self {
                 object: match kind {
@@ -584,7 +607,7 @@ impl PyActor {
     fn new(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<Self> {
         let document = doc(document, "document")?;
         let input = document.input();
-        match py.detach(|| Actor::from_json(input.bytes())) {
+        match py.detach(|| Actor::from_json(input.bytes()).map_err(|e| input.locate_error(e))) {
             Ok(actor) => Ok(Self { actor }),
             Err(e) => Err(input_error(py, &e)),
         }

@@ -66,14 +66,16 @@ def ordered(value: Any) -> str:
 
 
 def without_positions(value: Any) -> Any:
-    """`value` without the `line` and `column` of its violations and warnings: what only a
-    document given as text has."""
+    """`value` without the `offset`, `line` and `column` of its violations and warnings: what
+    only a document given as text has. An `invalid_filter` keeps its `offset`: the filter is
+    always text, and its offset is there whatever the other documents were."""
     if isinstance(value, dict):
         is_finding = "code" in value and "pointer" in value
+        placed = ("line", "column") if value.get("code") == "invalid_filter" else ("offset", "line", "column")
         return {
             k: without_positions(v)
             for k, v in value.items()
-            if not (is_finding and k in ("line", "column"))
+            if not (is_finding and k in placed)
         }
     if isinstance(value, list):
         return [without_positions(v) for v in value]

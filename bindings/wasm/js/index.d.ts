@@ -166,8 +166,15 @@ export interface Violation {
   status: number;
   /** Graph's `error.code`. */
   graphError: string;
-  /** Byte offset into the `$filter` text (`invalid_filter` only). */
+  /**
+   * Byte offset of the offending text in its document, when that document was given as a string
+   * or bytes (always for `invalid_filter`: into the `$filter` text).
+   */
   offset?: number;
+  /** Line (from 1) of the offending text, when its document was given as a string or bytes. */
+  line?: number;
+  /** Column (from 1, in characters, as the CLI's caret counts) of the offending text. */
+  column?: number;
   /** With `locate: true` (not in the CLI's output): the document the span is in. */
   document?: DocumentName;
   /** With `locate: true`: the offending text, in UTF-16 code units of `document`'s text. */
@@ -199,6 +206,10 @@ export interface Warning {
   pointer: string;
   attribute: string | null;
   message: string;
+  /** Line (from 1) of what the warning is about, when its document was given as text. */
+  line?: number;
+  /** Column (from 1, in characters) of what the warning is about. */
+  column?: number;
   /** With `locate: true`. */
   document?: DocumentName;
   /** With `locate: true`. */

@@ -30,8 +30,8 @@ use csa::commands::{
     Apply, Check, CheckReport, Define, Evolve, Filter, Input, Lint, Plan, Search, View,
 };
 use csa::{
-    Actor, Document, InputError, Method, Object, ObjectKind, PlanMode, Policy, Verdict, Violation,
-    Warning,
+    Actor, Document, InputError, Locate, Method, Object, ObjectKind, PlanMode, Policy, Verdict,
+    Violation, Warning,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -656,10 +656,12 @@ pub struct Engine {
 /// An actor document read: its bytes (the key) and the actor.
 type ReadActor = (Vec<u8>, Actor);
 
-/// An object document read and prepared: its bytes and kind override (the key), the object.
+/// An object document read and prepared: its bytes, kind override and whether it was given as
+/// data (the key), the object.
 struct Read {
     bytes: Vec<u8>,
     kind: Option<ObjectKind>,
+    data: bool,
     object: Object,
     prepared: PreparedObject,
 }
@@ -669,8 +671,9 @@ impl Engine {
     /// from the cache when it holds the same bytes and kind.
     fn object(&self, doc: Option<&Doc>, kind: Option<ObjectKind>) -> Result<Rc<Read>, InputError> {
         let bytes = doc.map_or(&[][..], |d| d.bytes.as_slice());
+        let data = doc.is_none_or(|d| d.data);
         if let Some(read) = self.object.borrow().as_ref() {
-            if read.bytes == bytes && read.kind == kind {
+            if read.bytes == bytes && read.kind == kind && read.data == data {
                 return Ok(Rc::clone(read));
             }
         }
@@ -682,6 +685,7 @@ impl Engine {
         let read = Rc::new(Read {
             bytes: bytes.to_vec(),
             kind,
+            data,
             object,
             prepared,
         });
@@ -699,7 +703,8 @@ impl Engine {
                 return Ok(Some(Rc::clone(cached)));
             }
         }
-        let read = Rc::new((doc.bytes.clone(), Actor::from_json(&doc.bytes)?));
+        let actor = Actor::from_json(&doc.bytes).map_err(|e| doc.input().locate_error(e))?;
+        let read = Rc::new((doc.bytes.clone(), actor));
         *self.actor.borrow_mut() = Some(Rc::clone(&read));
         Ok(Some(read))
     }
@@ -707,12 +712,17 @@ impl Engine {
 
 /// The object document, or a cloud-only user with nothing assigned.
 fn read_object(object: Option<&Doc>) -> Result<Object, InputError> {
-    object.map_or_else(|| Ok(Object::default()), |o| Object::from_json(&o.bytes))
+    object.map_or_else(
+        || Ok(Object::default()),
+        |o| Object::from_json(&o.bytes).map_err(|e| o.input().locate_error(e)),
+    )
 }
 
 /// The actor document, if one is given.
 fn read_actor(actor: Option<&Doc>) -> Result<Option<Actor>, InputError> {
-    actor.map(|a| Actor::from_json(&a.bytes)).transpose()
+    actor
+        .map(|a| Actor::from_json(&a.bytes).map_err(|e| a.input().locate_error(e)))
+        .transpose()
 }
 
 /// `{"matches": [...]}`, as `csa search --format json` prints it.
@@ -756,11 +766,12 @@ impl Engine {
         };
         let located = locate.then_some(&sources);
         let policy = match &policy_doc {
-            Some(p) => Policy::from_json(&p.bytes).map_err(|e| input_error(&e, located))?,
+            Some(p) => Policy::from_json(&p.bytes)
+                .map_err(|e| input_error(&p.input().locate_error(e), located))?,
             None => Policy::default(),
         };
         let catalog = csa::Catalog::from_json_with(&catalog.bytes, &policy)
-            .map_err(|e| input_error(&e, located))?;
+            .map_err(|e| input_error(&catalog.input().locate_error(e), located))?;
         Ok(Engine {
             engine: csa::Engine::new(catalog, policy),
             object: RefCell::new(None),
@@ -815,9 +826,13 @@ impl Engine {
                 None => self.actor(actor.as_ref())?,
             };
             let actor = actor.as_ref().map(|a| &a.1);
-            let evaluation = self
+            let mut evaluation = self
                 .engine
                 .evaluate_prepared(&read.prepared, actor, &patch.bytes);
+            patch.input().locate(Document::Body, &mut evaluation);
+            if !read.data {
+                evaluation.locate(Document::Object, &read.bytes);
+            }
             Ok(CheckReport::new(
                 &self.engine,
                 &read.object,
@@ -885,13 +900,15 @@ impl Engine {
         };
         let planned = (|| {
             let actor = read_actor(actor.as_ref())?;
-            let object = read_object(Some(&object))?;
-            let evaluation = self
+            let read = read_object(Some(&object))?;
+            let mut evaluation = self
                 .engine
-                .plan(&object, actor.as_ref(), &desired.bytes, mode);
+                .plan(&read, actor.as_ref(), &desired.bytes, mode);
+            desired.input().locate(Document::Desired, &mut evaluation);
+            object.input().locate(Document::Object, &mut evaluation);
             Ok(CheckReport::new(
                 &self.engine,
-                &object,
+                &read,
                 actor.as_ref(),
                 evaluation,
                 audit,
@@ -937,9 +954,12 @@ impl Engine {
             );
         }
         let applied = (|| {
-            let object = read_object(Some(&object))?;
-            let changes = csa::changes_from_json(&changes.bytes)?;
-            Ok(self.engine.apply_changes(&object, &changes))
+            let read = read_object(Some(&object))?;
+            let parsed = csa::changes_from_json(&changes.bytes)
+                .map_err(|e| changes.input().locate_error(e))?;
+            let mut applied = self.engine.apply_changes(&read, &parsed);
+            object.input().locate(Document::Object, &mut applied);
+            Ok(applied)
         })();
         verdict(applied, sources, locate)
     }
@@ -990,9 +1010,14 @@ impl Engine {
             .on(Filter::new(&[][..], objects.input()))?
             .graph_query();
         let answered = (|| {
-            let list = Object::list_from_json(&objects.bytes)?;
+            let list = Object::list_from_json(&objects.bytes)
+                .map_err(|e| objects.input().locate_error(e))?;
             let actor = read_actor(actor.as_ref())?;
-            Ok(self.engine.query(&list, actor.as_ref(), &query))
+            let mut outcome = self.engine.query(&list, actor.as_ref(), &query);
+            if let Some(filter) = query.filter_text() {
+                outcome.locate(Document::Filter, filter.as_bytes());
+            }
+            Ok(outcome)
         })();
         let sources = Sources {
             filter: options.filter.as_deref().map(str::as_bytes),

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { csa, example, packageDir } from './helpers.mjs';
+import { csa, example, packageDir, runCli, sameAsCli } from './helpers.mjs';
 
 const catalog = example('sample-catalog.json');
 const assign = example('assign.json');
@@ -201,5 +201,30 @@ test('Engine.check reads a changed object or actor again, also after a refused d
   assert.deepEqual(engine.check(assign, { object: user, actor: reader, objectType: 'device' }), csa.check(catalog, assign, { object: user, actor: reader, objectType: 'device' }));
   assert.deepEqual(engine.check(assign, { object: user, actor: reader }), expect(user, reader));
   assert.deepEqual(engine.check(assign), csa.check(catalog, assign));
+  engine.free();
+});
+
+test('a body as text has the places csa check prints, also through an Engine; as an object, none', () => {
+  const mistakes = example('mistakes.json');
+  const args = ['check', '--catalog', 'sample-catalog.json', '--patch', 'mistakes.json', '--format', 'json'];
+  const cli = runCli(args);
+  const printed = JSON.parse(cli.stdout);
+  const found = (report) => [...report.violations, ...report.warnings];
+  assert.ok(found(printed).length >= 2 && found(printed).every((f) => 'line' in f && 'column' in f));
+  const engine = new csa.Engine(catalog);
+  sameAsCli(assert, cli, () => csa.check(catalog, mistakes), 'check, text');
+  sameAsCli(assert, cli, () => engine.check(mistakes), 'Engine.check, text');
+  for (const report of [csa.check(catalog, JSON.parse(mistakes)), engine.check(JSON.parse(mistakes))]) {
+    assert.equal(found(report).length, found(printed).length);
+    for (const f of found(report)) {
+      for (const k of ['offset', 'line', 'column']) assert.ok(!(k in f), `${k} in ${JSON.stringify(f)}`);
+    }
+  }
+  // A plan places what it refuses in the desired state given as text.
+  const desired = '{"Engineering": {\n  "NumVendors": "eight"}}';
+  const [v] = engine.plan('{"id": "u1"}', desired).violations;
+  assert.deepEqual([v.line, v.column], [2, 17]);
+  const [w] = engine.plan({ id: 'u1' }, JSON.parse(desired)).violations;
+  assert.ok(!('line' in w) && !('offset' in w), JSON.stringify(w));
   engine.free();
 });

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { csa, examplesDir, graphExamplesDir, runCli, sameAsCli } from './helpers.mjs';
+import { csa, examplesDir, graphExamplesDir, runCli, sameAsCli, withoutPositions } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'entra-csa-examples-'));
 const catalogFile = join(graphExamplesDir, 'sample-catalog.json');
@@ -66,7 +66,7 @@ for (const e of patchExamples) {
     if (e.id.startsWith('A')) assert.equal(cli.status, 0, `documented as accepted: ${cli.stdout}`);
     const text = JSON.stringify(e.request.body);
     sameAsCli(assert, cli, () => csa.check(catalog, text, { object: object && JSON.stringify(object) }), `${e.id} as text`);
-    sameAsCli(assert, cli, () => csa.check(JSON.parse(catalog), e.request.body, { object }), `${e.id} as objects`);
+    sameAsCli(assert, withoutPositions(cli), () => csa.check(JSON.parse(catalog), e.request.body, { object }), `${e.id} as objects`);
     const bytes = new TextEncoder().encode(text);
     const engine = new csa.Engine(catalog);
     try {

@@ -202,9 +202,17 @@ impl Files {
 
     /// The library refuses the document of file `at`.
     fn invalid(&mut self, error: InputError, at: usize) -> Error {
-        let (what, source) = match self.files.get_mut(at) {
-            Some(f) => (f.what.clone(), std::mem::take(&mut f.input)),
-            None => (error.document().as_str().to_owned(), Input::default()),
+        let (what, source, error) = match self.files.get_mut(at) {
+            // Placed in the file's text, as the commands place what they read (the same again).
+            Some(f) => {
+                let error = error.located(&f.input.bytes);
+                (f.what.clone(), std::mem::take(&mut f.input), error)
+            }
+            None => (
+                error.document().as_str().to_owned(),
+                Input::default(),
+                error,
+            ),
         };
         Error::Invalid(Box::new(Invalid {
             error,

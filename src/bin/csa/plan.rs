@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use csa::commands::{BatchLine, CheckReport};
-use csa::{Document, Object, PlanMode};
+use csa::{Document, Locate, Object, PlanMode};
 
 use crate::args::{
     edit, ActorArg, AllowSyncedArg, AuditArg, CatalogArg, Format, FormatArg, JobsArg, PolicyArg,
@@ -98,13 +98,15 @@ pub fn run(args: &PlanArgs) -> Result<Outcome, Error> {
     let (Some(object_path), Some(desired_path)) = (&args.object, &args.desired) else {
         return Err(Error::usage("give --object and --desired, or --batch"));
     };
-    let object = files.read(object_path, "object", Document::Object, cap);
-    let object = Object::from_json(files.bytes(object));
+    let object_slot = files.read(object_path, "object", Document::Object, cap);
+    let object = Object::from_json(files.bytes(object_slot));
     let object = files.settle(object)?;
     let desired = files.read(desired_path, "desired state", Document::Desired, cap);
     files.all_read()?;
 
-    let evaluation = engine.plan(&object, actor.as_ref(), files.bytes(desired), mode);
+    let mut evaluation = engine.plan(&object, actor.as_ref(), files.bytes(desired), mode);
+    evaluation.locate(Document::Desired, files.bytes(desired));
+    evaluation.locate(Document::Object, files.bytes(object_slot));
     let report = CheckReport::new(
         &engine,
         &object,

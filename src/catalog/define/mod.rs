@@ -172,6 +172,16 @@ enum Answer {
     Refused(Vec<Violation>),
 }
 
+impl crate::violation::Parts for DefineOutcome {
+    fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
+        let violations: &mut [Violation] = match &mut self.answer {
+            Answer::Refused(v) => v,
+            _ => &mut [],
+        };
+        (violations, &mut self.warnings)
+    }
+}
+
 impl DefineOutcome {
     /// Whether Graph would accept the request.
     pub fn is_allowed(&self) -> bool {

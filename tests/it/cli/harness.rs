@@ -357,3 +357,28 @@ pub const INVALID_CATALOG: &str = r#"{"attributeSets": [{"id": "Eng"}],
   {"attributeSet": "Eng", "name": "Flag", "type": "Boolean", "isCollection": true,
    "isSearchable": true, "status": "Available", "usePreDefinedValuesOnly": false}]}
 "#;
+
+/// `value` without the `offset`, `line` and `column` of its violations and warnings: a single
+/// command's output about files, as a `--batch` line (whose documents are parts of the line)
+/// shows it. An `invalid_filter` keeps its `offset`.
+pub fn without_positions(value: &Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(without_positions).collect()),
+        Value::Object(map) => {
+            let finding = map.contains_key("code") && map.contains_key("pointer");
+            let filter = map.get("code") == Some(&Value::from("invalid_filter"));
+            Value::Object(
+                map.iter()
+                    .filter(|(k, _)| {
+                        !(finding
+                            && (k.as_str() == "line"
+                                || k.as_str() == "column"
+                                || (k.as_str() == "offset" && !filter)))
+                    })
+                    .map(|(k, v)| (k.clone(), without_positions(v)))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    }
+}

@@ -13,5 +13,6 @@ mod cli_define;
 mod cli_docs;
 mod cli_plan;
 mod cli_policy;
+mod cli_positions;
 mod cli_query;
 mod sessions;

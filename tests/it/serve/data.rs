@@ -212,7 +212,7 @@ fn startup_errors_exit_2_with_a_reason() {
     let dup = path(&s.file("dup.jsonl", "{\"id\": \"a\"}\n{\"id\": \"A\"}\n"));
     let no_id = path(&s.file(
         "noid.jsonl",
-        "{\"displayName\": \"x\", \"customSecurityAttributes\": {}}\n",
+        "{\"@odata.type\": \"#microsoft.graph.user\", \"displayName\": \"x\"}\n",
     ));
     let bad_object = path(&s.file(
         "bad.jsonl",
