@@ -40,6 +40,9 @@ export function parse(command) {
   return { args: words, stdin };
 }
 
+/** csa's subcommands; any other word after `csa` on the page is a misspelt one. */
+const SUBCOMMANDS = ['check', 'view', 'lint', 'define', 'evolve', 'search', 'filter', 'plan', 'apply', 'demo'];
+
 const FLAGS = new Set(['--allow-synced', '--audit', '--count', '--exclusive']);
 
 /** The subcommand and its options: `{catalog: 'x.json', audit: true, ...}`. */
@@ -59,8 +62,10 @@ export function options(args) {
 /** Why a session has no JavaScript equivalent, or undefined. */
 export function why(sub, o, args) {
   if (sub === 'demo') return 'the CLI demo';
-  if (sub === 'chek') return 'a mistyped command: a usage error';
-  if (o.batch !== undefined) return 'a JSON Lines batch (`--batch`): JavaScript loops over engine.plan';
+  if (!SUBCOMMANDS.includes(sub)) return `\`csa ${sub}\` is no subcommand: a usage error`;
+  if (o.batch !== undefined) {
+    return 'a JSON Lines batch (`--batch`): JavaScript loops over engine.check or engine.plan';
+  }
   if (args.filter((a) => a === '-').length > 1) return 'two documents on standard input: a usage error';
   if (sub === 'lint' && o.format === 'graph') return '`lint --format graph`: a usage error';
   if (o.out !== undefined) return '`--out` writes a file';
