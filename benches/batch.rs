@@ -17,8 +17,12 @@
 //!   `Engine::evaluate` of the patch for that object (the object's state read against the
 //!   catalog in the call), one thread; the evaluation dropped;
 //! - `csa_single_2_threads`: the same, the lines in two halves on two threads (the calling
-//!   thread and one scoped thread started in the call): the wall-clock figure for the 2-thread
-//!   target, until the library has a batch API;
+//!   thread and one scoped thread started in the call): the ideal split, no coordination;
+//! - `csa_batch_1_job`, `csa_batch_2_jobs`: the lines as `csa check --batch --jobs N` decides
+//!   them: `commands::Batch` (input order, a bounded window) with `BatchLine::check` of each
+//!   line (its `{"object", "patch"}` split, the object read, the patch evaluated, the result
+//!   line built), on 1 and 2 threads; the results are counted, not written. Their ratio is the
+//!   2-thread speed-up of the library's batch API;
 //! - `serde_value`: `serde_json::from_slice::<Value>` of the line;
 //! - `serde_ignored`: `serde_json::from_slice::<IgnoredAny>` of the line (the JSON syntax alone).
 //!
@@ -33,11 +37,14 @@
     reason = "benchmark setup: a failed setup must stop the run loudly"
 )]
 
+use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use criterion::{SamplingMode, Throughput};
+use csa::commands::{Batch, BatchLine};
 use csa::{Actor, Code, Engine, Evaluation, Object};
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
@@ -55,6 +62,8 @@ const BATCH_100K: Group = Group {
     functions: &[
         "csa_single",
         "csa_single_2_threads",
+        "csa_batch_1_job",
+        "csa_batch_2_jobs",
         "serde_value",
         "serde_ignored",
     ],
@@ -214,6 +223,27 @@ fn accepted(engine: &Engine, actor: &Actor, lines: &[String]) -> usize {
         .count()
 }
 
+/// The accepted lines among `lines`, decided as `csa check --batch --jobs JOBS` decides them:
+/// `commands::Batch` on `jobs` threads with its default window, each line through
+/// `BatchLine::check`, results taken in input order (and dropped, not written).
+fn batch_accepted(engine: &Engine, actor: &Actor, lines: &[String], jobs: usize) -> usize {
+    let jobs = NonZeroUsize::new(jobs).expect("at least one job");
+    let mut allowed = 0;
+    Batch::new(jobs)
+        .run(
+            lines.iter().enumerate(),
+            |(n, line)| {
+                BatchLine::check(engine, Some(actor), (n + 1, line.as_bytes()), None, false)
+            },
+            |line| {
+                allowed += usize::from(line.is_some_and(|l| l.is_allowed()));
+                Ok::<(), Infallible>(())
+            },
+        )
+        .unwrap_or_else(|never| match never {});
+    allowed
+}
+
 /// Checks that each of the first 30 lines (every kind, in turn) takes its intended path.
 fn check(engine: &Engine, actor: &Actor, lines: &[String]) {
     for (i, line) in lines.iter().take(30).enumerate() {
@@ -244,6 +274,14 @@ fn batch_100k(runner: &mut Runner) {
     let (engine, actor) = (&s.engine, &s.actor);
     let lines = lines();
     check(engine, actor, &lines);
+    let first = lines.get(..300).expect("300 lines");
+    for jobs in [1, 2] {
+        assert_eq!(
+            batch_accepted(engine, actor, first, jobs),
+            accepted(engine, actor, first),
+            "the batch API decides as `csa_single` does, on {jobs} threads"
+        );
+    }
     let bytes: usize = lines.iter().map(String::len).sum();
     eprintln!(
         "batch_100k: {LINES} lines, {bytes} bytes ({} per line on average)",
@@ -271,6 +309,12 @@ fn batch_100k(runner: &mut Runner) {
                     accepted(engine, actor, first) + other.join().expect("the thread ends")
                 });
                 black_box(n);
+            })
+            .with("csa_batch_1_job", || {
+                black_box(batch_accepted(engine, actor, black_box(lines), 1));
+            })
+            .with("csa_batch_2_jobs", || {
+                black_box(batch_accepted(engine, actor, black_box(lines), 2));
             })
             .with("serde_value", || {
                 let parsed = black_box(lines)

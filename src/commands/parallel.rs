@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, TryLockError};
 use std::thread;
 
 /// How a batch is run: on how many threads (`jobs`), with at most how many items in flight
@@ -23,6 +23,12 @@ use std::thread;
 /// (queued, being decided, or decided and waiting for an earlier one), so a batch of millions of
 /// lines costs as much as `window` lines. A slow item holds back the output after it, never the
 /// work: the other threads go on with the next items until the window is full.
+///
+/// The threads hand results back in groups (up to 16 at a time, or fewer as soon as a thread
+/// runs out of queued items), so the threads and the caller wake each other once per group, not
+/// once per item: with items of a few microseconds each, per-item hand-offs would cost about as
+/// much as the work. The default window (32 items per thread) leaves room for every thread to
+/// hold a group and have as many queued.
 ///
 /// Each item is decided on its own: a bad item is its own result (the decision returns it as
 /// data, as [`super::BatchLine`] does), never the end of the batch. The sink can stop the batch
@@ -82,7 +88,7 @@ pub struct Batch {
 
 impl Batch {
     /// A batch run on `jobs` threads (1: on the calling thread, no thread started), with the
-    /// default window of twice as many items as threads.
+    /// default window of 32 items per thread.
     pub fn new(jobs: NonZeroUsize) -> Self {
         Self { jobs, window: None }
     }
@@ -104,9 +110,11 @@ impl Batch {
         if self.jobs == NonZeroUsize::MIN {
             return NonZeroUsize::MIN;
         }
+        // Room for every thread to keep a full message of results and have as many queued.
         let default = self
             .jobs
-            .saturating_mul(NonZeroUsize::MIN.saturating_add(1));
+            .saturating_mul(NonZeroUsize::MIN.saturating_add(1))
+            .saturating_mul(NonZeroUsize::MIN.saturating_add(RESULTS_PER_MESSAGE - 1));
         self.window.unwrap_or(default).max(self.jobs)
     }
 
@@ -135,27 +143,13 @@ impl Batch {
         // Work: (sequence number, item). Never more than `window` queued, so sends never block.
         let (work_tx, work_rx) = mpsc::sync_channel::<(usize, T)>(window);
         let work_rx = Mutex::new(work_rx);
-        let (done_tx, done_rx) = mpsc::channel::<(usize, thread::Result<R>)>();
+        let (done_tx, done_rx) = mpsc::channel::<Decided<R>>();
         let stop = AtomicBool::new(false);
         let ended = thread::scope(|scope| {
             for _ in 0..jobs {
                 let done_tx = done_tx.clone();
                 let (work_rx, decide, stop) = (&work_rx, &decide, &stop);
-                scope.spawn(move || loop {
-                    // The lock is held only while waiting for the next item.
-                    let next = work_rx
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .recv();
-                    let Ok((seq, item)) = next else { break };
-                    if stop.load(Ordering::Relaxed) {
-                        continue; // drain what is queued without deciding it
-                    }
-                    let result = panic::catch_unwind(AssertUnwindSafe(|| decide(item)));
-                    if done_tx.send((seq, result)).is_err() {
-                        break;
-                    }
-                });
+                scope.spawn(move || work(work_rx, decide, stop, &done_tx));
             }
             drop(done_tx);
             let ended = feed(items, &work_tx, &done_rx, window, &mut sink);
@@ -174,6 +168,80 @@ impl Batch {
     }
 }
 
+/// Results handed back at most this many at a time: one message (and at most one wake-up of
+/// the calling thread) per group rather than per item. A thread sends what it holds sooner when
+/// it runs out of work: it never waits for work while holding results.
+const RESULTS_PER_MESSAGE: usize = 16;
+
+/// What a thread hands back: results in the order it decided them, each with its sequence
+/// number, and the panic that ended its last item, if one did.
+struct Decided<R> {
+    results: Vec<(usize, R)>,
+    panicked: Option<Box<dyn std::any::Any + Send + 'static>>,
+}
+
+/// One thread's loop: take the next item, decide it, keep its result; send the results kept
+/// once there are [`RESULTS_PER_MESSAGE`] of them or the queue is empty (before waiting for
+/// more work), or at once when a decision panics.
+fn work<T, R>(
+    work_rx: &Mutex<mpsc::Receiver<(usize, T)>>,
+    decide: &(impl Fn(T) -> R + Sync),
+    stop: &AtomicBool,
+    done_tx: &mpsc::Sender<Decided<R>>,
+) {
+    let mut kept: Vec<(usize, R)> = Vec::with_capacity(RESULTS_PER_MESSAGE);
+    let send = |kept: &mut Vec<(usize, R)>, panicked| {
+        let results = std::mem::replace(kept, Vec::with_capacity(RESULTS_PER_MESSAGE));
+        done_tx.send(Decided { results, panicked }).is_ok()
+    };
+    loop {
+        // A thread waits (for the lock or for work) only with nothing kept: a result kept by a
+        // waiting thread could be the one the caller waits for, with no more work coming until
+        // it is handed over.
+        let next = if kept.is_empty() {
+            // The lock is held only while taking the next item (or waiting for it).
+            let rx = work_rx.lock().unwrap_or_else(PoisonError::into_inner);
+            rx.recv().map_err(drop)
+        } else {
+            let rx = match work_rx.try_lock() {
+                Ok(rx) => Some(rx),
+                Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            match rx.map(|rx| rx.try_recv()) {
+                Some(Ok(next)) => Ok(next),
+                Some(Err(mpsc::TryRecvError::Disconnected)) => Err(()),
+                // Out of work, or another thread waiting for it: hand back what is kept first.
+                Some(Err(mpsc::TryRecvError::Empty)) | None => {
+                    if !send(&mut kept, None) {
+                        return;
+                    }
+                    continue;
+                }
+            }
+        };
+        let Ok((seq, item)) = next else { break };
+        if stop.load(Ordering::Relaxed) {
+            continue; // drain what is queued without deciding it
+        }
+        match panic::catch_unwind(AssertUnwindSafe(|| decide(item))) {
+            Ok(result) => {
+                kept.push((seq, result));
+                if kept.len() >= RESULTS_PER_MESSAGE && !send(&mut kept, None) {
+                    return;
+                }
+            }
+            Err(payload) => {
+                let _ = send(&mut kept, Some(payload));
+                return;
+            }
+        }
+    }
+    if !kept.is_empty() {
+        let _ = send(&mut kept, None);
+    }
+}
+
 /// Why the calling thread's loop ended.
 enum Ended<E> {
     Done,
@@ -186,7 +254,7 @@ enum Ended<E> {
 fn feed<T, R, E>(
     items: impl IntoIterator<Item = T>,
     work_tx: &mpsc::SyncSender<(usize, T)>,
-    done_rx: &mpsc::Receiver<(usize, thread::Result<R>)>,
+    done_rx: &mpsc::Receiver<Decided<R>>,
     window: usize,
     sink: &mut impl FnMut(R) -> Result<(), E>,
 ) -> Ended<E> {
@@ -213,13 +281,17 @@ fn feed<T, R, E>(
             return Ended::Done;
         }
         match done_rx.recv() {
-            Ok((seq, Ok(result))) => {
-                let slot = seq.checked_sub(next_out).and_then(|i| pending.get_mut(i));
-                if let Some(slot) = slot {
-                    *slot = Some(result);
+            Ok(Decided { results, panicked }) => {
+                for (seq, result) in results {
+                    let slot = seq.checked_sub(next_out).and_then(|i| pending.get_mut(i));
+                    if let Some(slot) = slot {
+                        *slot = Some(result);
+                    }
+                }
+                if let Some(payload) = panicked {
+                    return Ended::Panicked(payload);
                 }
             }
-            Ok((_, Err(payload))) => return Ended::Panicked(payload),
             // No thread left to answer: cannot happen while items are pending, as threads
             // only end once the queue is closed; end rather than wait forever.
             Err(_) => return Ended::Done,

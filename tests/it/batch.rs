@@ -67,7 +67,12 @@ fn work_is_shared_between_the_threads() {
 #[test]
 fn no_more_items_in_flight_than_the_window() {
     // In flight: taken from the input and not yet handed to the sink.
-    for (jobs, window, expected) in [(2, None, 4), (4, Some(5), 5), (7, Some(3), 7), (1, None, 1)] {
+    for (jobs, window, expected) in [
+        (2, None, 64),
+        (4, Some(5), 5),
+        (7, Some(3), 7),
+        (1, None, 1),
+    ] {
         let mut batch = Batch::new(n(jobs));
         if let Some(w) = window {
             batch = batch.window(n(w));
@@ -128,8 +133,9 @@ fn the_sink_stops_the_batch_and_its_error_is_returned() {
         assert_eq!(result, Err("closed pipe"));
         assert_eq!(seen, (0..=10).collect::<Vec<_>>());
         let taken = taken.load(Ordering::SeqCst);
+        let window = Batch::new(n(jobs)).window_size().get();
         assert!(
-            taken <= 11 + 6,
+            taken <= 11 + window,
             "{jobs} jobs: stopped taking items ({taken} taken)"
         );
     }

@@ -39,7 +39,7 @@ pub fn engine(
 /// threads; a line over `max` bytes is its own error line. Exit 0 if every line was decided and
 /// accepted, 1 otherwise.
 ///
-/// Memory is bounded by the window of lines in flight (twice `jobs`), each at most `max` bytes;
+/// Memory is bounded by the window of lines in flight (32 per job), each at most `max` bytes;
 /// a longer line is read past without being kept.
 pub fn run(
     path: &Path,
