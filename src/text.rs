@@ -187,19 +187,74 @@ impl serde::Serialize for Text {
     }
 }
 
-/// `a`, `b` and `c` in one string, without the formatting machinery `format!` runs: the
-/// annotation keys and `set_name` strings every serialised change and state writes.
-pub(crate) fn joined(a: &str, b: &str, c: &str) -> String {
-    let mut out = String::with_capacity(a.len() + b.len() + c.len());
-    out.push_str(a);
-    out.push_str(b);
-    out.push_str(c);
-    out
+/// `a`, `b` and `c` written one after the other as one string (the annotation keys and
+/// `set_name` strings every serialised change and state writes), never joined into a `String`
+/// of its own: a serializer gets them joined in a buffer on the stack, or, when they are too
+/// long for it, through `collect_str`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Joined<'a>(pub(crate) &'a str, pub(crate) &'a str, pub(crate) &'a str);
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)?;
+        f.write_str(self.1)?;
+        f.write_str(self.2)
+    }
+}
+
+impl serde::Serialize for Joined<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Joined on the stack when short (a defined name is at most 32 characters), which costs
+        // less than an allocation or the formatting machinery `collect_str` runs.
+        let mut buf = [0; 128];
+        let parts = [self.0.as_bytes(), self.1.as_bytes(), self.2.as_bytes()];
+        let mut end = 0;
+        for part in parts {
+            let Some(slot) = buf.get_mut(end..end + part.len()) else {
+                return s.collect_str(self);
+            };
+            slot.copy_from_slice(part);
+            end += part.len();
+        }
+        match buf.get(..end).map(std::str::from_utf8) {
+            Some(Ok(text)) => s.serialize_str(text),
+            _ => s.collect_str(self),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A joined string is written as the one string its parts make, short or too long for the
+    /// stack buffer, escaped like any string, as a value and as a map key.
+    #[test]
+    fn joined_is_written_as_one_string() {
+        let long = "é".repeat(100);
+        for (a, b, c) in [
+            ("Engineering", "_", "Project"),
+            ("Project", "@odata.type", ""),
+            ("", "", ""),
+            ("q\"uote", "\n", "\u{2028}"),
+            (long.as_str(), "_", long.as_str()),
+        ] {
+            let whole = format!("{a}{b}{c}");
+            assert_eq!(
+                serde_json::to_string(&Joined(a, b, c)).ok(),
+                serde_json::to_string(&whole).ok()
+            );
+            let key = std::collections::BTreeMap::from([(Joined(a, b, c).to_string(), 1)]);
+            let mut m = serde_json::Serializer::new(Vec::new());
+            {
+                use serde::ser::{SerializeMap, Serializer};
+                let mut map = (&mut m).serialize_map(Some(1)).unwrap();
+                map.serialize_entry(&Joined(a, b, c), &1).unwrap();
+                map.end().unwrap();
+            }
+            assert_eq!(m.into_inner(), serde_json::to_vec(&key).unwrap());
+        }
+    }
 
     #[test]
     fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {

@@ -17,7 +17,7 @@ use std::fmt;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::text::{joined, Text};
+use crate::text::{Joined, Text};
 use crate::value::odata::{Annotation, REQUEST_SET_TYPE};
 use crate::value::{State, Value};
 
@@ -147,7 +147,7 @@ impl<V: Serialize> Serialize for Change<V> {
         let (set, name) = (&*self.attribute_set, &*self.name);
         let mut m = s.serialize_map(Some(6))?;
         m.serialize_entry("op", &self.op)?;
-        m.serialize_entry("attribute", &joined(set, "_", name))?;
+        m.serialize_entry("attribute", &Joined(set, "_", name))?;
         m.serialize_entry("attributeSet", set)?;
         m.serialize_entry("name", name)?;
         m.serialize_entry("before", &self.before)?;
@@ -242,7 +242,7 @@ impl Serialize for RequestBody<'_> {
                     match &c.after {
                         Some(v) => {
                             if let Some(ann) = Annotation::of_value(v).map(Annotation::as_str) {
-                                m.serialize_entry(&joined(&c.name, "@odata.type", ""), ann)?;
+                                m.serialize_entry(&Joined(&c.name, "@odata.type", ""), ann)?;
                             }
                             m.serialize_entry(&*c.name, v)?;
                         }

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use super::odata::{Annotation, RESPONSE_SET_TYPE};
 use super::Value;
 use crate::names::names_eq;
-use crate::text::{joined, Text};
+use crate::text::{Joined, Text};
 
 /// One attribute assigned to an object. Short names and strings are stored inline (see
 /// [`Text`]), so copying a state (the resulting state of every evaluation starts as one)
@@ -258,7 +258,7 @@ impl Serialize for ResponseSet<'_> {
         m.serialize_entry("@odata.type", RESPONSE_SET_TYPE)?;
         for a in &self.0.attributes {
             if let Some(ann) = Annotation::of_collection(&a.value) {
-                m.serialize_entry(&joined(&a.name, "@odata.type", ""), ann.as_str())?;
+                m.serialize_entry(&Joined(&a.name, "@odata.type", ""), ann.as_str())?;
             }
             m.serialize_entry(&*a.name, &a.value)?;
         }
