@@ -54,3 +54,55 @@ impl fmt::Debug for After {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::apply;
+    use crate::value::Value;
+
+    /// Built when asked for, the state is what applying the changes in order gives: a
+    /// replacement keeps its place, an addition to a held set goes last in it, a new set goes
+    /// last, and a set left empty disappears.
+    #[test]
+    fn built_state_is_the_changes_applied_in_order() {
+        let mut before = State::new();
+        before.insert("Engineering", "Project", Value::String("A".into()));
+        before.insert("Engineering", "Level", Value::Integer(1));
+        before.insert("Marketing", "Region", Value::String("EU".into()));
+        let changes: Vec<Change> = [
+            Change::between(
+                "Engineering",
+                "Project",
+                Some(Value::String("A".into())),
+                Some(Value::String("B".into())),
+            ),
+            Change::between("Engineering", "Cost", None, Some(Value::Integer(7))),
+            Change::between(
+                "Marketing",
+                "Region",
+                Some(Value::String("EU".into())),
+                None,
+            ),
+            Change::between("Sales", "Quota", None, Some(Value::Integer(3))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let after = After::new(Arc::new(before.clone()));
+        let built = after.get(&changes);
+        assert_eq!(*built, apply(&before, &changes));
+        let order: Vec<(&str, &str)> = built.iter().map(|(s, a, _)| (s, a)).collect();
+        assert_eq!(
+            order,
+            [
+                ("Engineering", "Project"),
+                ("Engineering", "Level"),
+                ("Engineering", "Cost"),
+                ("Sales", "Quota"),
+            ]
+        );
+        // Asked again, the same state (built once).
+        assert!(std::ptr::eq(built, after.get(&changes)));
+    }
+}
