@@ -18,8 +18,8 @@
 //!   how many).
 //!
 //! Inside the timing: `csa` is `Engine::evaluate_prepared` from the body bytes to the finished
-//! `Evaluation` (changes, resulting state, the actor's view of it, or every violation; the
-//! canonical request body is a borrowed view of the changes, rendered on demand);
+//! `Evaluation` (changes or every violation; the resulting state, the actor's view of it and
+//! the canonical request body are built when asked for, as `csa_to_json` does);
 //! `csa_to_json` (typical only) adds `serde_json::to_vec` of what `csa check --format json`
 //! prints (`CheckReport::of` the evaluation, including the rendered canonical body);
 //! `serde_value` is `serde_json::from_slice::<Value>`; `serde_ignored` is

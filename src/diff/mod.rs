@@ -6,9 +6,11 @@
 //! [`apply_checked`] (in `precondition`) applies them only if every touched attribute still
 //! holds the value the change was computed from (Graph has no ETag to do this for us).
 
+mod after;
 mod changes;
 mod precondition;
 
+pub(crate) use after::After;
 pub use changes::changes_from_json;
 pub use precondition::{apply_checked, apply_checked_with, Applied};
 
@@ -174,11 +176,29 @@ pub fn apply(state: &State, changes: &[Change]) -> State {
 }
 
 /// An accepted PATCH: what changes and the whole resulting state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 #[must_use]
 pub struct Diff {
     pub(crate) changes: Vec<Change>,
-    pub(crate) after: State,
+    /// The resulting state, built when first asked for.
+    pub(crate) after: After,
+}
+
+impl PartialEq for Diff {
+    fn eq(&self, other: &Self) -> bool {
+        self.changes == other.changes && self.after() == other.after()
+    }
+}
+
+impl Eq for Diff {}
+
+impl fmt::Debug for Diff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diff")
+            .field("changes", &self.changes)
+            .field("after", self.after())
+            .finish()
+    }
 }
 
 impl Diff {
@@ -188,7 +208,7 @@ impl Diff {
     }
     /// The complete resulting state (not projected to any actor).
     pub fn after(&self) -> &State {
-        &self.after
+        self.after.get(&self.changes)
     }
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {

@@ -1,27 +1,27 @@
 //! One evaluation from start to end: the rules run over the body, then, only if none was broken,
-//! the resulting state is the current one with the changes written in.
+//! the diff: the changes, and the resulting state (the current one with the changes written in)
+//! and the actor's view of it, both built when first asked for.
 
-use std::borrow::Cow;
 use std::cell::Cell;
+use std::sync::Arc;
 
-use smallvec::SmallVec;
-
-use super::evaluation::{Evaluation, Outcome};
+use super::evaluation::{Evaluation, Outcome, Without};
 use super::rules::Cx;
 use super::{Engine, Position};
 use crate::auth::Actor;
-use crate::diff::Diff;
+use crate::diff::{After, Diff};
 use crate::limits::MAX_SUGGESTIONS;
 use crate::object::Object;
+use crate::text::Text;
 use crate::value::State;
 use crate::violation::{sort_violations, sort_warnings, Authorization, Warning};
 
 impl Engine {
-    /// The evaluation proper, on the object's normalised state (which becomes the result).
+    /// The evaluation proper, on the object's normalised state (shared with the result).
     pub(super) fn evaluate_state(
         &self,
         object: &Object,
-        state: Cow<'_, State>,
+        state: Arc<State>,
         (held, value_count): (&[(usize, Position)], usize),
         state_warnings: Vec<Warning>,
         actor: Option<&Actor>,
@@ -35,7 +35,6 @@ impl Engine {
             value_count,
             violations: Vec::new(),
             warnings: Vec::new(),
-            held_at: SmallVec::new(),
             suggestions_left: Cell::new(MAX_SUGGESTIONS),
         };
         let changes = cx.run(&state, body, max_depth);
@@ -69,67 +68,43 @@ impl Engine {
                 outcome: Outcome::Refused(violations),
             };
         }
-        // The resulting state: the current one (copied only now, with room for the additions)
-        // changed in place.
-        let held_at = cx.held_at;
-        debug_assert_eq!(held_at.len(), changes.len(), "one position per change");
-        let mut state = match state {
-            Cow::Owned(mut s) => {
-                s.reserve(changes.len());
-                s
-            }
-            // A value about to be replaced is not copied (it would be dropped at once); the
-            // replacement below puts the new one there.
-            Cow::Borrowed(s) => s.clone_with_room(changes.len(), |p| {
-                held_at
-                    .iter()
-                    .zip(&changes)
-                    .any(|(at, c)| *at == Some(p) && c.after.is_some())
-            }),
-        };
-        // Replacements keep their place, so they go straight to where the check found the
-        // attribute (the state is still laid out as it was then); additions and removals follow,
-        // in order, which gives what applying every change in order gives.
-        // One path: the positions were taken from this very state (`Cx::held_at` checks each in
-        // debug builds) and `clone_with_room` keeps its layout, so every replacement lands; and
-        // every defined attribute the state holds has its position, and a body changes an
-        // attribute once, so an attribute without one is new to the state.
-        for (c, at) in changes.iter().zip(&held_at) {
-            if let (Some(v), Some(p)) = (&c.after, *at) {
-                state.replace_at(p, v.clone());
-            }
-        }
-        for (c, at) in changes.iter().zip(&held_at) {
-            match (&c.after, at) {
-                (Some(_), Some(_)) => {}
-                (Some(v), None) => state.push_new(&c.attribute_set, &c.name, v.clone()),
-                (None, _) => {
-                    state.remove(&c.attribute_set, &c.name);
-                }
-            }
-        }
-        // The actor's view is a separate copy only when some set is hidden from it.
-        let visible = actor
-            .filter(|a| {
-                !state
+        // The resulting state is built when first asked for, from the current one (shared, not
+        // copied) and where the check found each changed attribute. The actor's view leaves out
+        // the sets it may not read: those of the current state and of the changes (the
+        // resulting state holds no other), named as the resulting state names them.
+        let hidden = match actor {
+            None => Vec::new(),
+            Some(a) => {
+                let can_read = |set: &str| a.can_read_assignments(&object.kind, set);
+                let mut hidden: Vec<Text> = Vec::new();
+                let mut last: Option<&str> = None;
+                let names = state
                     .sets
                     .iter()
-                    .all(|s| a.can_read_assignments(&object.kind, &s.name))
-            })
-            .map(|a| {
-                let mut v = state.clone();
-                v.retain_sets(|set| a.can_read_assignments(&object.kind, set));
-                v
-            });
+                    .map(|s| &s.name)
+                    .chain(changes.iter().map(|c| &c.attribute_set));
+                for name in names {
+                    // Changes come set by set: a set is asked about once per run.
+                    if last == Some(&**name) {
+                        continue;
+                    }
+                    last = Some(name);
+                    if !can_read(name) && !hidden.contains(name) {
+                        hidden.push(name.clone());
+                    }
+                }
+                hidden
+            }
+        };
         Evaluation {
             authorization,
             warnings,
             outcome: Outcome::Accepted {
                 diff: Diff {
                     changes,
-                    after: state,
+                    after: After::new(state),
                 },
-                visible,
+                visible: Without::new(hidden),
             },
         }
     }

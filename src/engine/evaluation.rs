@@ -1,9 +1,13 @@
 //! [`Evaluation`]: what deciding one PATCH gives, and its JSON form.
 
+use std::fmt;
+use std::sync::OnceLock;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::diff::Diff;
+use crate::text::Text;
 use crate::value::{ResponseForm, State};
 use crate::violation::{
     sort_violations, sort_warnings, Authorization, Verdict, Violation, Warning,
@@ -18,15 +22,34 @@ pub struct Evaluation {
     pub(super) outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(super) enum Outcome {
-    /// `visible` is `None` when the actor sees the whole resulting state.
+    /// `visible`: the resulting state as the actor may read it.
     Accepted {
         diff: Diff,
-        visible: Option<State>,
+        visible: Without,
     },
     Refused(Vec<Violation>),
 }
+
+/// Equal when they say the same: the views are compared by what they show.
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Outcome::Accepted { diff, visible },
+                Outcome::Accepted {
+                    diff: d,
+                    visible: v,
+                },
+            ) => diff == d && visible.of(diff.after()) == v.of(d.after()),
+            (Outcome::Refused(a), Outcome::Refused(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Outcome {}
 
 impl crate::violation::Parts for Evaluation {
     fn parts_mut(&mut self) -> (&mut [Violation], &mut [Warning]) {
@@ -57,7 +80,7 @@ impl Evaluation {
     /// The resulting state as the actor may read it (the whole state without an actor).
     pub fn visible_state(&self) -> Option<&State> {
         match &self.outcome {
-            Outcome::Accepted { diff, visible } => Some(visible.as_ref().unwrap_or(&diff.after)),
+            Outcome::Accepted { diff, visible } => Some(visible.of(diff.after())),
             Outcome::Refused(_) => None,
         }
     }
@@ -130,7 +153,7 @@ impl Serialize for Evaluation {
             Outcome::Accepted { diff, visible } => {
                 m.serialize_entry("changes", &diff.changes)?;
                 m.serialize_entry("warnings", &self.warnings)?;
-                let visible = visible.as_ref().unwrap_or(&diff.after);
+                let visible = visible.of(diff.after());
                 m.serialize_entry("customSecurityAttributes", &ResponseForm(visible))?;
                 m.serialize_entry("request", &diff.request())?;
             }
@@ -140,5 +163,46 @@ impl Serialize for Evaluation {
             }
         }
         m.end()
+    }
+}
+
+/// A view of a resulting state without some of its sets (those an actor may not read), built
+/// the first time it is asked for.
+#[derive(Clone, Default)]
+pub(crate) struct Without {
+    /// The names of the sets left out, as the resulting state spells them (empty: the view is
+    /// the whole state).
+    hidden: Vec<Text>,
+    built: OnceLock<State>,
+}
+
+impl Without {
+    /// A view without the sets named in `hidden`.
+    pub(crate) fn new(hidden: Vec<Text>) -> Self {
+        Self {
+            hidden,
+            built: OnceLock::new(),
+        }
+    }
+
+    /// The view of `whole`: `whole` itself when nothing is hidden, else a copy without the
+    /// hidden sets, made on the first call.
+    pub(crate) fn of<'s>(&'s self, whole: &'s State) -> &'s State {
+        if self.hidden.is_empty() {
+            return whole;
+        }
+        self.built.get_or_init(|| {
+            let mut v = whole.clone();
+            v.retain_sets(|set| !self.hidden.iter().any(|h| **h == *set));
+            v
+        })
+    }
+}
+
+impl fmt::Debug for Without {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Without")
+            .field("hidden", &self.hidden)
+            .finish_non_exhaustive()
     }
 }

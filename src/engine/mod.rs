@@ -15,7 +15,7 @@ pub(crate) mod wire;
 
 pub use evaluation::Evaluation;
 
-use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::auth::Actor;
 use crate::catalog::Catalog;
@@ -29,8 +29,9 @@ use crate::violation::{Document, Pointer, Warning, WarningCode};
 pub struct PreparedObject {
     /// The object without its state (kind, sync status, id).
     object: Object,
-    /// Its state in catalog casing.
-    state: State,
+    /// Its state in catalog casing (shared with the evaluations' resulting states, which are
+    /// built from it when asked for).
+    state: Arc<State>,
     /// Warnings about attributes the catalog does not define.
     warnings: Vec<Warning>,
     /// Where the state holds each defined attribute, by definition.
@@ -158,7 +159,7 @@ impl Engine {
         let value_count = state.value_count();
         self.evaluate_state(
             object,
-            Cow::Owned(state),
+            Arc::new(state),
             (&held, value_count),
             state_warnings,
             actor,
@@ -175,7 +176,7 @@ impl Engine {
         PreparedObject {
             object: object.clone().with_state(State::new()),
             value_count: state.value_count(),
-            state,
+            state: Arc::new(state),
             warnings,
             held,
             catalog_build: self.catalog.build_id,
@@ -192,12 +193,15 @@ impl Engine {
         if prepared.catalog_build != self.catalog.build_id {
             // Prepared by an engine with another catalog: its casing and positions do not
             // apply here, so read the object again.
-            let object = prepared.object.clone().with_state(prepared.state.clone());
+            let object = prepared
+                .object
+                .clone()
+                .with_state(State::clone(&prepared.state));
             return self.evaluate(&object, actor, body);
         }
         self.evaluate_state(
             &prepared.object,
-            Cow::Borrowed(&prepared.state),
+            Arc::clone(&prepared.state),
             (&prepared.held, prepared.value_count),
             prepared.warnings.clone(),
             actor,

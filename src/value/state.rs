@@ -96,16 +96,6 @@ impl State {
         Some(&self.sets.get(si)?.attributes.get(ai)?.value)
     }
 
-    /// Replaces the value at a position: (set index, attribute index), one the state holds
-    /// (the caller took it from this state; debug builds check).
-    pub(crate) fn replace_at(&mut self, (si, ai): (usize, usize), value: Value) {
-        let slot = self.sets.get_mut(si).and_then(|s| s.attributes.get_mut(ai));
-        debug_assert!(slot.is_some(), "({si}, {ai}) is a position of the state");
-        if let Some(a) = slot {
-            a.value = value;
-        }
-    }
-
     /// Every assignment as `(set, attribute, value)`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &Value)> {
         self.sets.iter().flat_map(|s| {
@@ -135,18 +125,6 @@ impl State {
                 name: name.into(),
                 value,
             }),
-        }
-    }
-
-    /// Assigns `value` to `set`/`name`, which the caller knows the state does not hold (so
-    /// the set's attributes are not searched).
-    pub(crate) fn push_new(&mut self, set: &str, name: &Text, value: Value) {
-        debug_assert!(self.get(set, name).is_none(), "{set}_{name} is new");
-        if let Some(entry) = self.set_entry(set) {
-            entry.attributes.push(Assignment {
-                name: name.clone(),
-                value,
-            });
         }
     }
 
@@ -180,39 +158,18 @@ impl State {
     }
 
     /// A copy with room for `extra` more sets and `extra` more attributes in each set, so that
-    /// applying that many changes does not reallocate. Values at the positions (set index,
-    /// attribute index) where `replaced` is true are left as `Value::Boolean(false)`, for the
-    /// caller to replace.
-    pub(crate) fn clone_with_room(
-        &self,
-        extra: usize,
-        mut replaced: impl FnMut((usize, usize)) -> bool,
-    ) -> State {
+    /// applying that many changes does not reallocate.
+    pub(crate) fn clone_with_room(&self, extra: usize) -> State {
         let mut sets = Vec::with_capacity(self.sets.len() + extra);
-        sets.extend(self.sets.iter().enumerate().map(|(si, s)| {
+        sets.extend(self.sets.iter().map(|s| {
             let mut attributes = Vec::with_capacity(s.attributes.len() + extra);
-            attributes.extend(s.attributes.iter().enumerate().map(|(ai, a)| Assignment {
-                name: a.name.clone(),
-                value: if replaced((si, ai)) {
-                    Value::Boolean(false)
-                } else {
-                    a.value.clone()
-                },
-            }));
+            attributes.extend(s.attributes.iter().cloned());
             SetAssignments {
                 name: s.name.clone(),
                 attributes,
             }
         }));
         State { sets }
-    }
-
-    /// Makes room for `extra` more sets and `extra` more attributes in each set.
-    pub(crate) fn reserve(&mut self, extra: usize) {
-        self.sets.reserve(extra);
-        for s in &mut self.sets {
-            s.attributes.reserve(extra);
-        }
     }
 
     /// Keeps only the sets for which `keep` is true.

@@ -34,8 +34,9 @@ impl Cx<'_> {
         let annotation = request.annotation(attr);
         self.check_annotation(def, annotation, set_loc, id);
         let node = &attr.value;
-        let held_at = self.held_at(current, def, index);
-        let held = held_at.and_then(|p| current.at(p));
+        let held = self
+            .held_at(current, def, index)
+            .and_then(|p| current.at(p));
         let new = self.typed_value(def, node, items, loc, id);
         let typed_ok = self.violations.len() == before_len;
         let predefined = def.use_predefined_values_only() && def.status() == Status::Available;
@@ -98,7 +99,6 @@ impl Cx<'_> {
             before: held.cloned(),
             after: new,
         });
-        self.held_at.push(held_at);
     }
 
     pub(super) fn check_annotation(

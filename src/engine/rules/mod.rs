@@ -15,8 +15,6 @@ mod typed;
 use std::cell::Cell;
 use std::ops::Range;
 
-use smallvec::SmallVec;
-
 use crate::auth::Actor;
 use crate::catalog::{AttributeDefinition, Catalog};
 use crate::diff::Change;
@@ -38,8 +36,6 @@ pub(super) struct Cx<'e> {
     pub(super) value_count: usize,
     pub(super) violations: Vec<Violation>,
     pub(super) warnings: Vec<Warning>,
-    /// For each change, where the current state holds its attribute, if it does.
-    pub(super) held_at: SmallVec<[Option<Position>; 16]>,
     /// How many more "did you mean" searches this evaluation may make: each compares a name
     /// with a whole list, so a body of thousands of unknown names gets a generic hint after
     /// the first [`MAX_SUGGESTIONS`](crate::limits::MAX_SUGGESTIONS) instead of costing thousands of list scans.
@@ -86,7 +82,6 @@ impl<'e> Cx<'e> {
             Err(e) => {
                 self.violations.truncate(violations);
                 self.warnings.truncate(warnings);
-                self.held_at.clear();
                 self.push(cold(|| {
                     Violation::new(
                         Code::InvalidJson,
