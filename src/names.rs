@@ -294,17 +294,21 @@ impl hashbrown::Equivalent<Name> for NameRef<'_> {
 /// and an ASCII candidate whose characters alone put it out of reach ([`missing`], with
 /// `a_letters` the [`letters`] of `a`) costs none.
 fn distance_within(a: &[char], a_letters: u64, b: &str, limit: usize) -> Option<usize> {
-    // An ASCII candidate, the usual case, is folded byte by byte as it is read.
     if b.is_ascii() {
-        let folded = b.bytes().map(|c| char::from(c.to_ascii_uppercase()));
-        let b_letters = letters(folded.clone());
-        if missing(a_letters, b_letters) > limit {
-            return None;
-        }
-        distance_of(a, folded, b.len(), limit)
+        distance_ascii(a, a_letters, b, limit)
     } else {
         distance_of(a, b.chars().map(fold_char), b.chars().count(), limit)
     }
+}
+
+/// [`distance_within`] of an ASCII candidate, the usual case: folded byte by byte as it is
+/// read.
+fn distance_ascii(a: &[char], a_letters: u64, b: &str, limit: usize) -> Option<usize> {
+    let folded = b.bytes().map(|c| char::from(c.to_ascii_uppercase()));
+    if missing(a_letters, letters(folded.clone())) > limit {
+        return None;
+    }
+    distance_of(a, folded, b.len(), limit)
 }
 
 /// The characters of a name as a set of 64 buckets (a character's bucket is its code modulo
@@ -401,14 +405,19 @@ where
         if c.len() + limit < len || c.len() > 4 * (len + limit) {
             continue;
         }
-        if char_len(c).abs_diff(len) > limit {
+        let ascii = c.is_ascii();
+        let n = if ascii { c.len() } else { c.chars().count() };
+        if n.abs_diff(len) > limit {
             continue;
         }
         // Only a distance at most the best one so far can win.
         let within = best.map_or(limit, |(d, _)| d);
-        let Some(d) = distance_within(&folded, wanted_letters, c, within) else {
-            continue;
+        let d = if ascii {
+            distance_ascii(&folded, wanted_letters, c, within)
+        } else {
+            distance_within(&folded, wanted_letters, c, within)
         };
+        let Some(d) = d else { continue };
         match best {
             Some(b) if b <= (d, c) => {}
             _ => best = Some((d, c)),

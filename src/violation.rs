@@ -704,6 +704,12 @@ impl Pointer {
         p.push_index(i);
         p
     }
+    /// Appends a key known to need no escaping (a constant such as `customSecurityAttributes`).
+    pub(crate) fn push_plain_key(&mut self, key: &'static str) {
+        debug_assert!(!key.contains(['~', '/']), "{key} needs escaping");
+        self.0.push('/');
+        self.0.push_str(key);
+    }
     /// Appends a key, escaped.
     pub(crate) fn push_key(&mut self, key: &str) {
         let s = &mut self.0;

@@ -54,7 +54,7 @@ impl<'k> Loc<'k> {
         let key = self.key.map_or(0, |k| k.len() + 1);
         let index = self.index.map_or(0, |_| 1 + MAX_DECIMAL);
         let mut p = Pointer::with_capacity(CSA.len() + self.set.len() + 2 + key + index);
-        p.push_key(CSA);
+        p.push_plain_key(CSA);
         p.push_key(self.set);
         if let Some(k) = self.key {
             p.push_key(k);
