@@ -165,6 +165,7 @@ fn assignable(
 }
 
 /// [`assignable`] for an element of a String attribute.
+#[inline]
 fn assignable_text(
     def: &AttributeDefinition,
     held: Option<&Value>,
@@ -178,6 +179,7 @@ fn assignable_text(
 }
 
 /// [`assignable`] for an element of an Integer attribute (looked up by value).
+#[inline]
 fn assignable_int(def: &AttributeDefinition, held: Option<&Value>, n: i32) -> Result<(), Refusal> {
     assignable(def.allowed_int(n), || match held {
         Some(Value::Integer(i)) => *i == n,

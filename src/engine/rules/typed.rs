@@ -188,6 +188,7 @@ impl Cx<'_> {
         }));
     }
 
+    #[inline]
     pub(super) fn typed_scalar(
         &mut self,
         def: &AttributeDefinition,
