@@ -290,32 +290,68 @@ impl hashbrown::Equivalent<Name> for NameRef<'_> {
 
 /// The edit distance between two names under the fold (insertions, deletions and
 /// substitutions of one character), when it is at most `limit`; `None` when it is more. The
-/// search stops as soon as every path exceeds `limit`, so dissimilar names cost a few rows.
-fn distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
-    // Fixed rows on the stack: `closest` passes names of at most 64 characters and candidates
-    // within `limit` of that; anything longer is out of reach.
-    const MAX: usize = 96;
-    let mut folded = ['\0'; MAX];
-    let mut n = 0;
-    for c in b.chars() {
-        *folded.get_mut(n)? = fold_char(c);
-        n += 1;
+/// search stops as soon as every path exceeds `limit`, so dissimilar names cost a few rows,
+/// and an ASCII candidate whose characters alone put it out of reach ([`missing`], with
+/// `a_letters` the [`letters`] of `a`) costs none.
+fn distance_within(a: &[char], a_letters: u64, b: &str, limit: usize) -> Option<usize> {
+    if b.is_ascii() {
+        distance_ascii(a, a_letters, b, limit)
+    } else {
+        distance_of(a, b.chars().map(fold_char), b.chars().count(), limit)
     }
-    let b = folded.get(..n)?;
-    if a.len().abs_diff(n) > limit {
+}
+
+/// [`distance_within`] of an ASCII candidate, the usual case: folded byte by byte as it is
+/// read.
+fn distance_ascii(a: &[char], a_letters: u64, b: &str, limit: usize) -> Option<usize> {
+    let folded = b.bytes().map(|c| char::from(c.to_ascii_uppercase()));
+    if missing(a_letters, letters(folded.clone())) > limit {
         return None;
     }
-    let mut prev = [0u8; MAX + 1];
-    let mut cur = [0u8; MAX + 1];
+    distance_of(a, folded, b.len(), limit)
+}
+
+/// The characters of a name as a set of 64 buckets (a character's bucket is its code modulo
+/// 64): what [`missing`] compares.
+fn letters(chars: impl Iterator<Item = char>) -> u64 {
+    chars.fold(0, |set, c| set | 1u64 << (u32::from(c) % 64))
+}
+
+/// A lower bound of the edit distance between two names, from their [`letters`]: each bucket
+/// one of them has and the other lacks holds a character the other does not have at all, and
+/// each such character takes at least one edit of its own (its occurrences deleted or
+/// substituted, or inserted). Buckets shared by different characters only lower the bound.
+fn missing(a: u64, b: u64) -> usize {
+    let only_a = (a & !b).count_ones();
+    let only_b = (b & !a).count_ones();
+    usize::try_from(only_a.max(only_b)).unwrap_or(usize::MAX)
+}
+
+/// [`distance_within`] of `a` and the `n` characters `b` yields, already folded.
+fn distance_of(
+    a: &[char],
+    b: impl Iterator<Item = char> + Clone,
+    n: usize,
+    limit: usize,
+) -> Option<usize> {
+    // Rows on the stack: `closest` passes names of at most 64 characters and candidates
+    // within `limit` of that; anything longer is out of reach.
+    const MAX: usize = 96;
+    if n > MAX || a.len().abs_diff(n) > limit {
+        return None;
+    }
+    let (mut rows, mut other) = ([0u8; MAX + 1], [0u8; MAX + 1]);
+    // The two rows are swapped by reference, not copied.
+    let (mut prev, mut cur) = (&mut rows, &mut other);
     for (j, p) in (0u8..).zip(prev.iter_mut().take(n + 1)) {
         *p = j;
     }
-    for (i, ca) in (1u8..).zip(a) {
+    for (i, &ca) in (1u8..).zip(a) {
         if let Some(first) = cur.first_mut() {
             *first = i;
         }
         let mut row_min = i;
-        for (j, cb) in b.iter().enumerate() {
+        for (j, cb) in b.clone().enumerate() {
             let cost = u8::from(ca != cb);
             let del = prev.get(j + 1).map_or(u8::MAX, |v| v.saturating_add(1));
             let ins = cur.get(j).map_or(u8::MAX, |v| v.saturating_add(1));
@@ -334,27 +370,60 @@ fn distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
     prev.get(n).map(|&d| usize::from(d)).filter(|&d| d <= limit)
 }
 
-/// The closest candidate to `wanted`, if it is close enough to be a likely typo.
+/// The number of characters of `s`: its length in bytes when it is ASCII, the usual case.
+fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// The closest candidate to `wanted`, if it is close enough to be a likely typo: the one at
+/// the smallest distance, the first in string order among equals.
 ///
 /// Cheap whatever the input: a name of more than twice [`MAX_NAME_LEN`] characters gets no
-/// suggestion, and a candidate whose length alone puts it out of reach is skipped before the
-/// distance is computed, so the cost per candidate is bounded by the longest name.
+/// suggestion, a candidate whose length alone puts it out of reach is skipped before the
+/// distance is computed (its length in bytes first, which bounds its length in characters),
+/// and once a candidate is found the others are only searched up to its distance, so the cost
+/// per candidate is bounded by the longest name.
 pub(crate) fn closest<'c, I>(wanted: &str, candidates: I) -> Option<&'c str>
 where
     I: IntoIterator<Item = &'c str>,
 {
-    let len = wanted.chars().count();
+    let len = char_len(wanted);
     if len > 2 * MAX_NAME_LEN {
         return None;
     }
     let limit = (len / 3).max(1);
     let folded: SmallVec<[char; 64]> = wanted.chars().map(fold_char).collect();
-    candidates
-        .into_iter()
-        .filter(|c| c.len() <= 4 * (len + limit) && c.chars().count().abs_diff(len) <= limit)
-        .filter_map(|c| Some((distance_within(&folded, c, limit)?, c)))
-        .min_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.cmp(y.1)))
-        .map(|(_, c)| c)
+    let wanted_letters = letters(folded.iter().copied());
+    let mut best: Option<(usize, &'c str)> = None;
+    for c in candidates {
+        // A character is one to four bytes: a candidate of fewer bytes than `len - limit`, or
+        // more than four times `len + limit`, has too few or too many characters.
+        if c.len() + limit < len || c.len() > 4 * (len + limit) {
+            continue;
+        }
+        let ascii = c.is_ascii();
+        let n = if ascii { c.len() } else { c.chars().count() };
+        if n.abs_diff(len) > limit {
+            continue;
+        }
+        // Only a distance at most the best one so far can win.
+        let within = best.map_or(limit, |(d, _)| d);
+        let d = if ascii {
+            distance_ascii(&folded, wanted_letters, c, within)
+        } else {
+            distance_within(&folded, wanted_letters, c, within)
+        };
+        let Some(d) = d else { continue };
+        match best {
+            Some(b) if b <= (d, c) => {}
+            _ => best = Some((d, c)),
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// Lists up to this long are searched by scanning; longer ones get a [`NameIndex`].
@@ -545,6 +614,42 @@ mod tests {
             Some("Project")
         );
         assert_eq!(closest("Zzz", ["Project"]), None);
+        // The nearest wins wherever it is in the list; among equals, the first in string
+        // order; lengths are counted in characters, not bytes.
+        assert_eq!(
+            closest("Alpine", ["Xlpinx", "Alpone", "Alpinx", "Alpine2"]),
+            Some("Alpine2")
+        );
+        assert_eq!(closest("Alpine", ["Alpinf", "Alpind"]), Some("Alpind"));
+        assert_eq!(
+            closest("Z\u{fc}rich", ["Zurich", "Z\u{fc}rch"]),
+            Some("Zurich")
+        );
+        assert_eq!(
+            closest("\u{e9}t\u{e9}", ["ete", "\u{c9}T\u{c9}S"]),
+            Some("\u{c9}T\u{c9}S")
+        );
+        // The bound from the characters alone never exceeds the distance itself.
+        let names = [
+            "Alpine",
+            "alpinE",
+            "Zermatt",
+            "Atlantis",
+            "Mars",
+            "Marseille",
+            "L1",
+            "L2",
+        ];
+        for a in names {
+            for b in names {
+                let fa: Vec<char> = a.chars().map(fold_char).collect();
+                let fb: Vec<char> = b.chars().map(fold_char).collect();
+                let full = distance_of(&fa, fb.iter().copied(), fb.len(), 64);
+                let (la, lb) = (letters(fa.iter().copied()), letters(fb.iter().copied()));
+                assert!(full.is_some_and(|d| missing(la, lb) <= d), "{a} {b}");
+                assert_eq!(distance_within(&fa, la, b, 64), full, "{a} {b}");
+            }
+        }
     }
 
     /// Past `SCAN_MAX` names the index hashes them: every name is still found, at its first

@@ -687,11 +687,35 @@ impl Pointer {
     pub(crate) fn root() -> Self {
         Self(String::new())
     }
+    /// An empty pointer with room for `capacity` bytes, to be built with [`Self::push_key`]
+    /// and [`Self::push_index`] in one allocation.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self(String::with_capacity(capacity))
+    }
     pub(crate) fn key(&self, key: &str) -> Self {
-        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
-        s.push_str(&self.0);
+        let mut p = Self::with_capacity(self.0.len() + key.len() + 1);
+        p.0.push_str(&self.0);
+        p.push_key(key);
+        p
+    }
+    pub(crate) fn index(&self, i: usize) -> Self {
+        let mut p = Self::with_capacity(self.0.len() + 1 + MAX_DECIMAL);
+        p.0.push_str(&self.0);
+        p.push_index(i);
+        p
+    }
+    /// Appends a key known to need no escaping (a constant such as `customSecurityAttributes`).
+    pub(crate) fn push_plain_key(&mut self, key: &'static str) {
+        debug_assert!(!key.contains(['~', '/']), "{key} needs escaping");
+        self.0.push('/');
+        self.0.push_str(key);
+    }
+    /// Appends a key, escaped.
+    pub(crate) fn push_key(&mut self, key: &str) {
+        let s = &mut self.0;
         s.push('/');
-        if key.contains(['~', '/']) {
+        // Bytes, not characters: both are ASCII, and no other character's UTF-8 holds them.
+        if key.bytes().any(|b| b == b'~' || b == b'/') {
             for c in key.chars() {
                 match c {
                     '~' => s.push_str("~0"),
@@ -702,15 +726,52 @@ impl Pointer {
         } else {
             s.push_str(key);
         }
-        Self(s)
     }
-    pub(crate) fn index(&self, i: usize) -> Self {
-        Self(format!("{}/{}", self.0, i))
+    /// Appends an array index.
+    pub(crate) fn push_index(&mut self, i: usize) {
+        self.0.push('/');
+        push_decimal(&mut self.0, i);
     }
     #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The most digits a `usize` has in decimal.
+pub(crate) const MAX_DECIMAL: usize = 20;
+
+/// A `usize` written in decimal on the stack, for messages and pointers built without the
+/// formatting machinery.
+pub(crate) struct Decimal {
+    digits: [u8; MAX_DECIMAL],
+    start: usize,
+}
+
+impl Decimal {
+    pub(crate) fn of(mut n: usize) -> Self {
+        let mut digits = [b'0'; MAX_DECIMAL];
+        let mut start = MAX_DECIMAL;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + u8::try_from(n % 10).unwrap_or(0);
+            start -= 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        Self { digits, start }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        let digits = self.digits.get(self.start..).unwrap_or_default();
+        std::str::from_utf8(digits).unwrap_or_default()
+    }
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(s: &mut String, n: usize) {
+    s.push_str(Decimal::of(n).as_str());
 }
 
 impl From<Pointer> for String {
@@ -733,6 +794,15 @@ mod tests {
     fn pointer_escapes() {
         let p = Pointer::root().key("a/b").key("c~d").index(3);
         assert_eq!(p.as_str(), "/a~1b/c~0d/3");
+        let mut q = Pointer::with_capacity(4);
+        q.push_key("x/~");
+        q.push_index(0);
+        q.push_index(1207);
+        q.push_index(usize::MAX);
+        assert_eq!(q.as_str(), format!("/x~1~0/0/1207/{}", usize::MAX));
+        for n in [0, 7, 10, 64, 99, 100, 12_345, usize::MAX] {
+            assert_eq!(Decimal::of(n).as_str(), n.to_string());
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::json::{ParseError, Parser, Shallow, ShallowKind};
 use crate::names::NameIndex;
 pub(crate) use crate::value::odata::Annotation;
 use crate::value::odata::{REQUEST_SET_TYPE, RESPONSE_SET_TYPE};
-use crate::violation::{cold, Code, Pointer, Violation, Warning, WarningCode};
+use crate::violation::{cold, Code, Pointer, Violation, Warning, WarningCode, MAX_DECIMAL};
 
 /// The property that carries assignments.
 pub(crate) const CSA: &str = "customSecurityAttributes";
@@ -49,13 +49,18 @@ impl<'k> Loc<'k> {
             ..self
         }
     }
+    /// The JSON Pointer, written into one string sized for it.
     pub(crate) fn pointer(self) -> Pointer {
-        let mut p = Pointer::root().key(CSA).key(self.set);
+        let key = self.key.map_or(0, |k| k.len() + 1);
+        let index = self.index.map_or(0, |_| 1 + MAX_DECIMAL);
+        let mut p = Pointer::with_capacity(CSA.len() + self.set.len() + 2 + key + index);
+        p.push_plain_key(CSA);
+        p.push_key(self.set);
         if let Some(k) = self.key {
-            p = p.key(k);
+            p.push_key(k);
         }
         if let Some(i) = self.index {
-            p = p.index(i);
+            p.push_index(i);
         }
         p
     }

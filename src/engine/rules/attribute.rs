@@ -69,9 +69,12 @@ impl Cx<'_> {
                 Violation::new(
                     Code::AttributeDeactivated,
                     loc,
-                    format!(
-                        "the attribute `{id}` is deactivated: its value cannot be set or changed"
-                    ),
+                    [
+                        "the attribute `",
+                        id,
+                        "` is deactivated: its value cannot be set or changed",
+                    ]
+                    .concat(),
                 )
                 .attr(id)
                 .with_hint(
@@ -140,7 +143,7 @@ impl Cx<'_> {
         let Some(expected) = Annotation::of_value(v).map(Annotation::as_str) else {
             return;
         };
-        let message = format!("`{id}` is sent without its annotation `{expected}`");
+        let message = ["`", id, "` is sent without its annotation `", expected, "`"].concat();
         let ptr = String::from(loc);
         if self.policy().strict_annotations {
             self.push(cold(|| {

@@ -8,7 +8,7 @@ use crate::json::{self, IntText, Shallow, ShallowKind};
 use crate::limits::MAX_VALUE_LEN;
 use crate::names::{closest, utf16_len};
 use crate::value::{AttributeType, Value};
-use crate::violation::{cold, Code, Violation};
+use crate::violation::{cold, push_decimal, Code, Violation};
 
 impl Cx<'_> {
     pub(super) fn check_predefined(
@@ -63,19 +63,27 @@ impl Cx<'_> {
             Err(Refusal::Deactivated) => Violation::new(
                 Code::ValueDeactivated,
                 ptr,
-                format!(
-                    "the predefined value `{}` of `{id}` is deactivated and cannot be assigned anew",
-                    self.show(def, text)
-                ),
+                [
+                    "the predefined value `",
+                    self.show(def, text),
+                    "` of `",
+                    id,
+                    "` is deactivated and cannot be assigned anew",
+                ]
+                .concat(),
             )
             .with_hint("choose an active value, or reactivate this one (`isActive: true`)"),
             Err(Refusal::NotPredefined) => Violation::new(
                 Code::ValueNotPredefined,
                 ptr,
-                format!(
-                    "`{}` is not a predefined value of `{id}`",
-                    self.show(def, text)
-                ),
+                [
+                    "`",
+                    self.show(def, text),
+                    "` is not a predefined value of `",
+                    id,
+                    "`",
+                ]
+                .concat(),
             )
             .maybe_hint(self.allowed_hint(def, text)),
         };
@@ -86,36 +94,53 @@ impl Cx<'_> {
         if self.policy().is_redacted(def.attribute_set()) || !self.may_suggest() {
             return Some("use one of the attribute's active predefined values".to_owned());
         }
-        let active: Vec<&str> = def
-            .allowed_values()
-            .iter()
-            .filter(|v| v.is_active())
-            .map(|v| v.id())
-            .collect();
-        if active.is_empty() {
+        // The active values, read from the definition on each pass rather than collected.
+        let active = || {
+            def.allowed_values()
+                .iter()
+                .filter(|v| v.is_active())
+                .map(AllowedValue::id)
+        };
+        if active().next().is_none() {
             return Some(
                 "the attribute has no active predefined values yet; add one first".to_owned(),
             );
         }
         // A value that differs only in case is the likeliest mistake: values are case-sensitive.
-        if let Some(c) = active.iter().find(|v| v.eq_ignore_ascii_case(wanted)) {
-            return Some(format!("values are case-sensitive: did you mean `{c}`?"));
+        if let Some(c) = active().find(|v| v.eq_ignore_ascii_case(wanted)) {
+            return Some(["values are case-sensitive: did you mean `", c, "`?"].concat());
         }
-        if let Some(c) = closest(wanted, active.iter().copied()) {
-            return Some(format!("did you mean `{c}`?"));
+        if let Some(c) = closest(wanted, active()) {
+            return Some(["did you mean `", c, "`?"].concat());
         }
-        const SHOWN: usize = 10;
-        let mut list = active
-            .iter()
-            .take(SHOWN)
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if active.len() > SHOWN {
-            list.push_str(&format!(" and {} more", active.len() - SHOWN));
-        }
-        Some(format!("use one of {list}"))
+        Some(use_one_of(active()))
     }
+}
+
+/// `use one of `a`, `b` and 3 more`: the first [`SHOWN`] of `values` (at least one), written
+/// into one string sized for them.
+fn use_one_of<'v>(values: impl Iterator<Item = &'v str> + Clone) -> String {
+    const SHOWN: usize = 10;
+    const HEAD: &str = "use one of ";
+    let shown = values.clone().take(SHOWN);
+    let size = shown.clone().map(|v| v.len() + 4).sum::<usize>() + HEAD.len() + 16;
+    let mut hint = String::with_capacity(size);
+    hint.push_str(HEAD);
+    for (i, v) in shown.enumerate() {
+        if i > 0 {
+            hint.push_str(", ");
+        }
+        hint.push('`');
+        hint.push_str(v);
+        hint.push('`');
+    }
+    let more = values.skip(SHOWN).count();
+    if more > 0 {
+        hint.push_str(" and ");
+        push_decimal(&mut hint, more);
+        hint.push_str(" more");
+    }
+    hint
 }
 
 /// Why an element may not be assigned to a predefined-values-only attribute.
@@ -140,6 +165,7 @@ fn assignable(
 }
 
 /// [`assignable`] for an element of a String attribute.
+#[inline]
 fn assignable_text(
     def: &AttributeDefinition,
     held: Option<&Value>,
@@ -153,6 +179,7 @@ fn assignable_text(
 }
 
 /// [`assignable`] for an element of an Integer attribute (looked up by value).
+#[inline]
 fn assignable_int(def: &AttributeDefinition, held: Option<&Value>, n: i32) -> Result<(), Refusal> {
     assignable(def.allowed_int(n), || match held {
         Some(Value::Integer(i)) => *i == n,

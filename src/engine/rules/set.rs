@@ -44,7 +44,7 @@ impl Cx<'_> {
                 Violation::new(
                     Code::UnknownAttributeSet,
                     set.loc(),
-                    format!("the attribute set `{}` does not exist", set.key),
+                    ["the attribute set `", &set.key, "` does not exist"].concat(),
                 )
                 .maybe_hint(hint)
                 .span(set.key_span.clone())
@@ -65,20 +65,29 @@ impl Cx<'_> {
                     .may_suggest()
                     .then(|| closest(&attr.key, self.catalog().active_names_in(set_pos)))
                     .flatten()
-                    .map(|c| format!("did you mean `{c}`?"));
+                    .map(|c| ["did you mean `", c, "`?"].concat());
                 self.push(cold(|| {
                     Violation::new(
                         Code::UnknownAttribute,
                         set_loc.key(&attr.key),
-                        format!(
-                            "the attribute `{}` does not exist in `{set_name}`",
-                            attr.key
-                        ),
+                        [
+                            "the attribute `",
+                            &attr.key,
+                            "` does not exist in `",
+                            set_name,
+                            "`",
+                        ]
+                        .concat(),
                     )
                     .maybe_hint(hint.or_else(|| {
-                        Some(format!(
-                            "define it first, or check the attribute names of `{set_name}`"
-                        ))
+                        Some(
+                            [
+                                "define it first, or check the attribute names of `",
+                                set_name,
+                                "`",
+                            ]
+                            .concat(),
+                        )
                     }))
                     .span(attr.key_span.clone())
                 }));

@@ -9,7 +9,7 @@ use crate::limits::MAX_VALUE_LEN;
 use crate::text::Text;
 use crate::value::check::{self, IntProblem, StringProblem};
 use crate::value::{AttributeType, Value};
-use crate::violation::{cold, Code, Violation};
+use crate::violation::{cold, Code, Decimal, Violation};
 
 impl Cx<'_> {
     /// The typed value: `Some(None)` for a removal, `Some(Some(v))` for a value, `None` after
@@ -30,7 +30,7 @@ impl Cx<'_> {
                         Violation::new(
                             Code::WrongRemoval,
                             ptr,
-                            format!("`{id}` is multi-valued: `null` does not remove it"),
+                            ["`", id, "` is multi-valued: `null` does not remove it"].concat(),
                         )
                         .attr(id)
                         .with_hint("remove a multi-valued attribute with an empty collection `[]`")
@@ -45,10 +45,13 @@ impl Cx<'_> {
                         Violation::new(
                             Code::CollectionExpected,
                             ptr,
-                            format!(
-                                "`{id}` is multi-valued and needs an array, not {}",
-                                node.kind_name()
-                            ),
+                            [
+                                "`",
+                                id,
+                                "` is multi-valued and needs an array, not ",
+                                node.kind_name(),
+                            ]
+                            .concat(),
                         )
                         .attr(id)
                         .with_hint("wrap the value in an array, like `[...]`")
@@ -65,7 +68,7 @@ impl Cx<'_> {
                         Violation::new(
                             Code::WrongRemoval,
                             ptr,
-                            format!("`{id}` is single-valued: `[]` does not remove it"),
+                            ["`", id, "` is single-valued: `[]` does not remove it"].concat(),
                         )
                         .attr(id)
                         .with_hint("remove a single-valued attribute with `null`")
@@ -78,10 +81,10 @@ impl Cx<'_> {
                         Violation::new(
                             Code::SingleValueExpected,
                             ptr,
-                            format!("`{id}` is single-valued and cannot hold an array"),
+                            ["`", id, "` is single-valued and cannot hold an array"].concat(),
                         )
                         .attr(id)
-                        .with_hint(format!("send one {}", def.attribute_type().noun()))
+                        .with_hint(["send one ", def.attribute_type().noun()].concat())
                         .span(span)
                     }));
                     None
@@ -114,11 +117,15 @@ impl Cx<'_> {
                     Violation::new(
                         Code::TypeMismatch,
                         ip,
-                        format!(
-                            "the elements of `{id}` must be {}s, not {}",
+                        [
+                            "the elements of `",
+                            id,
+                            "` must be ",
                             def.attribute_type().noun(),
-                            item.kind_name()
-                        ),
+                            "s, not ",
+                            item.kind_name(),
+                        ]
+                        .concat(),
                     )
                     .attr(id)
                     .span(item.start..item.end)
@@ -173,7 +180,7 @@ impl Cx<'_> {
             Violation::new(
                 Code::DuplicateValue,
                 ptr,
-                format!("`{id}` lists `{shown}` more than once"),
+                ["`", id, "` lists `", shown, "` more than once"].concat(),
             )
             .attr(id)
             .with_hint("list each value once")
@@ -181,6 +188,7 @@ impl Cx<'_> {
         }));
     }
 
+    #[inline]
     pub(super) fn typed_scalar(
         &mut self,
         def: &AttributeDefinition,
@@ -221,7 +229,7 @@ impl Cx<'_> {
                     Violation::new(
                         Code::EmptyString,
                         ptr,
-                        format!("`{id}` cannot be an empty string"),
+                        ["`", id, "` cannot be an empty string"].concat(),
                     )
                     .attr(id)
                     .with_hint(if def.is_collection() {
@@ -238,14 +246,25 @@ impl Cx<'_> {
                     Violation::new(
                         Code::ValueTooLong,
                         ptr,
-                        format!(
-                            "a value of `{id}` is {units} UTF-16 code units long, more than {MAX_VALUE_LEN}"
-                        ),
+                        [
+                            "a value of `",
+                            id,
+                            "` is ",
+                            Decimal::of(units).as_str(),
+                            " UTF-16 code units long, more than ",
+                            Decimal::of(MAX_VALUE_LEN).as_str(),
+                        ]
+                        .concat(),
                     )
                     .attr(id)
-                    .with_hint(format!(
-                        "shorten the value to at most {MAX_VALUE_LEN} UTF-16 code units"
-                    ))
+                    .with_hint(
+                        [
+                            "shorten the value to at most ",
+                            Decimal::of(MAX_VALUE_LEN).as_str(),
+                            " UTF-16 code units",
+                        ]
+                        .concat(),
+                    )
                     .span(span)
                 }));
                 None
@@ -312,7 +331,7 @@ impl Cx<'_> {
             Violation::new(
                 Code::TypeMismatch,
                 ptr,
-                format!("`{id}` holds {}s, not {}", ty.noun(), node.kind_name()),
+                ["`", id, "` holds ", ty.noun(), "s, not ", node.kind_name()].concat(),
             )
             .attr(id)
             .maybe_hint(hint.map(str::to_owned))
@@ -325,7 +344,7 @@ fn out_of_range(ptr: Loc<'_>, id: &str, span: std::ops::Range<usize>) -> Violati
     Violation::new(
         Code::IntegerOutOfRange,
         ptr,
-        format!("a value of `{id}` is outside the Int32 range"),
+        ["a value of `", id, "` is outside the Int32 range"].concat(),
     )
     .attr(id)
     .with_hint("use a whole number from -2147483648 to 2147483647")
