@@ -266,9 +266,21 @@ pub(crate) fn is_canonical_int32(s: &str) -> bool {
     parse_canonical_int32(s).is_some()
 }
 
-/// The Int32 `s` writes in canonical decimal ([`is_canonical_int32`]).
+/// The Int32 `s` writes in canonical decimal ([`is_canonical_int32`]): digits only, after an
+/// optional `-`, without a leading zero (but for `0` itself) and not `-0`. Checked on the text,
+/// so that reading a catalog's integer values writes nothing out.
 fn parse_canonical_int32(s: &str) -> Option<i32> {
-    int32(s).ok().filter(|v| v.to_string() == s)
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == s.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    if canonical {
+        int32(s).ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -327,5 +339,14 @@ mod tests {
         assert!(!is_canonical_int32("-0"));
         assert!(!is_canonical_int32("1.0"));
         assert!(!is_canonical_int32("2147483648"));
+        assert!(is_canonical_int32("2147483647"));
+        assert!(is_canonical_int32("-2147483648"));
+        assert!(!is_canonical_int32("-2147483649"));
+        assert!(!is_canonical_int32("-"));
+        assert!(!is_canonical_int32(""));
+        assert!(!is_canonical_int32("1e3"));
+        assert!(!is_canonical_int32("-012"));
+        assert!(!is_canonical_int32("12a"));
+        assert!(!is_canonical_int32(" 12"));
     }
 }
