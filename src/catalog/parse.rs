@@ -15,6 +15,7 @@ use crate::limits::{MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTES_PE
 use crate::names::{names_eq, Name};
 use crate::policy::Policy;
 use crate::reader::{check_name_at, is_odata_key, span, Diag, Props};
+use crate::text::Text;
 use crate::value::check::{check_string, StringProblem};
 use crate::value::AttributeType;
 use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
@@ -454,9 +455,9 @@ fn parse_allowed_values(
     p: &Props<'_, '_>,
     ty: Option<AttributeType>,
     d: &mut Diag,
-) -> (Vec<AllowedValue>, HashMap<Box<str>, usize>) {
+) -> (Vec<AllowedValue>, HashMap<Text, usize>) {
     let mut out: Vec<AllowedValue> = Vec::new();
-    let mut index: HashMap<Box<str>, usize> = HashMap::new();
+    let mut index: HashMap<Text, usize> = HashMap::new();
     let Some(node) = p.get("allowedValues") else {
         return (out, index);
     };
@@ -514,7 +515,7 @@ fn parse_allowed_values(
             );
             continue;
         }
-        index.insert(Box::from(v.id.as_str()), out.len());
+        index.insert(v.id.clone(), out.len());
         out.push(v);
     }
     (out, index)
@@ -566,7 +567,7 @@ fn plain_allowed_value(node: &Node<'_>, ty: Option<AttributeType>) -> Option<All
     let (id, is_active) = (id.value.as_str()?, active.value.as_bool()?);
     check_allowed_value_id(id, ty).ok()?;
     Some(AllowedValue {
-        id: id.to_owned(),
+        id: Text::new(id),
         is_active,
     })
 }
@@ -595,7 +596,7 @@ pub(crate) fn parse_allowed_value(
         return None;
     }
     Some(AllowedValue {
-        id: id.to_owned(),
+        id: Text::new(id),
         is_active: active?,
     })
 }
