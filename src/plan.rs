@@ -7,10 +7,11 @@
 //! evaluates that body; its canonical request then holds only the real changes. Reports are
 //! pointed back into the desired document afterwards.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 use hashbrown::HashMap;
+use smallvec::SmallVec;
 
 use crate::auth::Actor;
 use crate::catalog::AttributeDefinition;
@@ -205,16 +206,16 @@ impl Engine {
         w.open();
         // Names are looked up through indexes: a desired document naming thousands of sets or
         // attributes costs linear time, not quadratic.
-        let set_key = |i: usize| sets.get(i).map(|m| &*m.key).filter(|k| !k.contains('@'));
+        let set_key = |i: usize| sets.get(i).map(|m| &*m.key).filter(|k| !has_at(k));
         let set_names = NameIndex::of(sets.len(), set_key);
         let current_names = NameIndex::of(current.len(), |i| current.get(i).map(|s| s.name()));
         for (i, m) in sets.iter().enumerate() {
-            let repeated = !m.key.contains('@')
+            let repeated = !has_at(&m.key)
                 && set_names
                     .get(sets.len(), set_key, &m.key)
                     .is_some_and(|first| first < i);
             let members = match m.value.as_object() {
-                Some(members) if !m.key.contains('@') && !repeated => members,
+                Some(members) if !has_at(&m.key) && !repeated => members,
                 // Not a set, a second key for one, or not an object: as written, for the
                 // engine to say what it says of them.
                 _ => {
@@ -229,58 +230,63 @@ impl Engine {
                 .filter(|_| readable(&m.key));
             let held_attrs = held.map_or(&[][..], SetAssignments::attributes);
             let held_key = |i: usize| held_attrs.get(i).map(|a| a.name());
-            let held_names = NameIndex::of(held_attrs.len(), held_key);
+            // Only an attribute the catalog does not define is looked up in what the object
+            // holds, so the index is built on the first such lookup.
+            let held_names = OnceCell::new();
             let held_value = |name: &str| {
                 held_names
+                    .get_or_init(|| NameIndex::of(held_attrs.len(), held_key))
                     .get(held_attrs.len(), held_key, name)
                     .and_then(|i| held_attrs.get(i))
                     .map(|a| a.value())
             };
-            let attr_key = |i: usize| members.get(i).map(|a| &*a.key).filter(|k| !k.contains('@'));
+            // Each member's key read once: an attribute, or the attribute an annotation names
+            // (`""` for the set's own type).
+            let targets: SmallVec<[Option<&str>; 16]> =
+                members.iter().map(|a| annotation_target(&a.key)).collect();
+            let is_attr = |i: usize| members.get(i).is_some_and(|a| !has_at(&a.key));
+            let attr_key = |i: usize| members.get(i).map(|a| &*a.key).filter(|_| is_attr(i));
             let attr_names = NameIndex::of(members.len(), attr_key);
             let named = |name: &str| attr_names.get(members.len(), attr_key, name);
-            let target_key = |i: usize| {
-                members
-                    .get(i)
-                    .and_then(|b| annotation_target(&b.key))
-                    .filter(|t| !t.is_empty())
-            };
+            let target_key = |i: usize| targets.get(i).copied().flatten().filter(|t| !t.is_empty());
             let target_names = NameIndex::of(members.len(), target_key);
             let annotated =
                 |name: &str| target_names.get(members.len(), target_key, name).is_some();
             let pos = catalog.set_position(&m.key);
             let defined = |name: &str| pos.and_then(|p| catalog.definition_in(p, name));
+            // The definition of each attribute member, looked up once.
+            let defs: SmallVec<[Option<&AttributeDefinition>; 16]> = (0..members.len())
+                .map(|i| attr_key(i).and_then(defined))
+                .collect();
             // An attribute the catalog does not define, given the value the object holds: it
             // stays as it is (docs/RULES.md, Catalog-dependent rules), so it is no change, and
             // sending it would be refused.
-            let unchanged = |a: &Member<'_>| {
+            let unchanged = |i: usize| {
                 held.is_some()
-                    && !a.key.contains('@')
-                    && defined(&a.key).is_none()
-                    && matches!(
-                        (stored_value(&a.value), held_value(&a.key)),
-                        (Ok(Some(want)), Some(have)) if want == *have
-                    )
+                    && is_attr(i)
+                    && defs.get(i).copied().flatten().is_none()
+                    && members.get(i).is_some_and(|a| {
+                        matches!(
+                            (stored_value(&a.value), held_value(&a.key)),
+                            (Ok(Some(want)), Some(have)) if want == *have
+                        )
+                    })
             };
-            let attrs = || members.iter().filter(|a| !a.key.contains('@'));
-            if pos.is_none() && held.is_some() && attrs().all(&unchanged) {
+            if pos.is_none()
+                && held.is_some()
+                && (0..members.len()).all(|i| !is_attr(i) || unchanged(i))
+            {
                 // A set the catalog does not define, repeated as the object holds it.
                 continue;
             }
             w.copy_key(m);
             w.open();
             let mut typed = false;
-            for a in members {
-                match annotation_target(&a.key) {
+            for (j, a) in members.iter().enumerate() {
+                match targets.get(j).copied().flatten() {
                     Some("") => typed = true,
-                    Some(attr)
-                        if named(attr)
-                            .and_then(|i| members.get(i))
-                            .is_some_and(&unchanged) =>
-                    {
-                        continue
-                    }
-                    _ if unchanged(a) => continue,
+                    Some(attr) if named(attr).is_some_and(&unchanged) => continue,
+                    _ if unchanged(j) => continue,
                     _ => {}
                 }
                 w.copy_member(a);
@@ -292,13 +298,14 @@ impl Engine {
             // The annotations Graph needs (a desired state in response form has no `#Int32`);
             // the canonical request leaves them off removals.
             for (j, a) in members.iter().enumerate() {
-                let first = !a.key.contains('@') && named(&a.key) == Some(j);
-                let needed = defined(&a.key)
+                let needed = defs
+                    .get(j)
+                    .copied()
+                    .flatten()
                     .and_then(|d| Annotation::for_type(d.attribute_type(), d.is_collection()))
                     .map(Annotation::as_str)
-                    .filter(|_| first);
-                let given = annotated(&a.key);
-                if let (Some(annotation), false) = (needed, given) {
+                    .filter(|_| named(&a.key) == Some(j));
+                if let Some(annotation) = needed.filter(|_| !annotated(&a.key)) {
                     w.key(&format!("{}@odata.type", a.key));
                     w.string(annotation);
                 }
@@ -365,10 +372,15 @@ fn about_desired_warning(w: &mut Warning) {
     }
 }
 
+/// Whether a key holds `@` (an annotation or other control information, not an attribute).
+fn has_at(key: &str) -> bool {
+    key.bytes().any(|b| b == b'@')
+}
+
 /// For a key `X@odata.type` (any case), the attribute it annotates (`""` for the set's own
 /// type); `None` for any other key. Split at the first `@`, as the body reader does.
 fn annotation_target(key: &str) -> Option<&str> {
-    let at = key.find('@')?;
+    let at = key.bytes().position(|b| b == b'@')?;
     let (attr, suffix) = key.split_at(at);
     suffix.eq_ignore_ascii_case("@odata.type").then_some(attr)
 }

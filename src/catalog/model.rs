@@ -9,7 +9,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::names::Name;
-use crate::text::bytes_eq;
+use crate::text::{bytes_eq, Text};
 use crate::value::check::int32;
 use crate::value::AttributeType;
 
@@ -81,7 +81,7 @@ impl Serialize for AttributeSet {
 /// A predefined value of a definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedValue {
-    pub(crate) id: String,
+    pub(crate) id: Text,
     pub(crate) is_active: bool,
 }
 
@@ -120,7 +120,7 @@ pub struct AttributeDefinition {
     pub(crate) use_predefined_values_only: bool,
     pub(crate) allowed_values: Vec<AllowedValue>,
     /// Allowed value id → index in `allowed_values` (case-sensitive; Integer ids are canonical).
-    pub(crate) value_index: HashMap<Box<str>, usize>,
+    pub(crate) value_index: HashMap<Text, usize>,
     /// For an Integer attribute, the entries of `value_index` whose id is a canonical Int32,
     /// by value (sorted): an integer is looked up without writing it in decimal and hashing it.
     pub(crate) int_index: Vec<(i32, usize)>,
@@ -204,7 +204,7 @@ impl AttributeDefinition {
             .allowed_values
             .iter()
             .enumerate()
-            .map(|(i, v)| (Box::from(v.id.as_str()), i))
+            .map(|(i, v)| (v.id.clone(), i))
             .collect();
         self.rebuild_int_index();
     }
@@ -231,8 +231,8 @@ impl AttributeDefinition {
 #[derive(Hash)]
 struct ExactRef<'a>(&'a str);
 
-impl hashbrown::Equivalent<Box<str>> for ExactRef<'_> {
-    fn equivalent(&self, key: &Box<str>) -> bool {
+impl hashbrown::Equivalent<Text> for ExactRef<'_> {
+    fn equivalent(&self, key: &Text) -> bool {
         bytes_eq(self.0.as_bytes(), key.as_bytes())
     }
 }
@@ -266,9 +266,21 @@ pub(crate) fn is_canonical_int32(s: &str) -> bool {
     parse_canonical_int32(s).is_some()
 }
 
-/// The Int32 `s` writes in canonical decimal ([`is_canonical_int32`]).
+/// The Int32 `s` writes in canonical decimal ([`is_canonical_int32`]): digits only, after an
+/// optional `-`, without a leading zero (but for `0` itself) and not `-0`. Checked on the text,
+/// so that reading a catalog's integer values writes nothing out.
 fn parse_canonical_int32(s: &str) -> Option<i32> {
-    int32(s).ok().filter(|v| v.to_string() == s)
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let canonical = match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == s.len(),
+        [first, rest @ ..] => (b'1'..=b'9').contains(first) && rest.iter().all(u8::is_ascii_digit),
+    };
+    if canonical {
+        int32(s).ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -327,5 +339,14 @@ mod tests {
         assert!(!is_canonical_int32("-0"));
         assert!(!is_canonical_int32("1.0"));
         assert!(!is_canonical_int32("2147483648"));
+        assert!(is_canonical_int32("2147483647"));
+        assert!(is_canonical_int32("-2147483648"));
+        assert!(!is_canonical_int32("-2147483649"));
+        assert!(!is_canonical_int32("-"));
+        assert!(!is_canonical_int32(""));
+        assert!(!is_canonical_int32("1e3"));
+        assert!(!is_canonical_int32("-012"));
+        assert!(!is_canonical_int32("12a"));
+        assert!(!is_canonical_int32(" 12"));
     }
 }

@@ -15,6 +15,7 @@ use crate::limits::{MAX_ALLOWED_VALUES, MAX_ALLOWED_VALUE_LEN, MAX_ATTRIBUTES_PE
 use crate::names::{names_eq, Name};
 use crate::policy::Policy;
 use crate::reader::{check_name_at, is_odata_key, span, Diag, Props};
+use crate::text::Text;
 use crate::value::check::{check_string, StringProblem};
 use crate::value::AttributeType;
 use crate::violation::{Code, Pointer, Violation, Warning, WarningCode};
@@ -454,9 +455,9 @@ fn parse_allowed_values(
     p: &Props<'_, '_>,
     ty: Option<AttributeType>,
     d: &mut Diag,
-) -> (Vec<AllowedValue>, HashMap<Box<str>, usize>) {
+) -> (Vec<AllowedValue>, HashMap<Text, usize>) {
     let mut out: Vec<AllowedValue> = Vec::new();
-    let mut index: HashMap<Box<str>, usize> = HashMap::new();
+    let mut index: HashMap<Text, usize> = HashMap::new();
     let Some(node) = p.get("allowedValues") else {
         return (out, index);
     };
@@ -493,22 +494,28 @@ fn parse_allowed_values(
             ),
         );
     }
-    index.reserve(items.len().min(MAX_ALLOWED_VALUES));
+    let room = items.len().min(MAX_ALLOWED_VALUES);
+    out.reserve(room);
+    index.reserve(room);
     for (i, item) in items.iter().enumerate() {
-        let ip = lp.index(i);
-        let Some(v) = parse_allowed_value(item, &ip, ty, d) else {
-            continue;
+        // A value's pointer is written only when something is said about it.
+        let v = match plain_allowed_value(item, ty) {
+            Some(v) => v,
+            None => match parse_allowed_value(item, &lp.index(i), ty, d) {
+                Some(v) => v,
+                None => continue,
+            },
         };
         if index.contains_key(v.id.as_str()) {
             d.err(
                 Code::DuplicateName,
-                &ip.key("id"),
+                &lp.index(i).key("id"),
                 span(item),
                 format!("the allowed value `{}` is defined twice", v.id),
             );
             continue;
         }
-        index.insert(Box::from(v.id.as_str()), out.len());
+        index.insert(v.id.clone(), out.len());
         out.push(v);
     }
     (out, index)
@@ -544,6 +551,27 @@ pub(crate) fn check_allowed_value_id(id: &str, ty: Option<AttributeType>) -> Res
     }
 }
 
+/// An allowed value in the form Graph writes it (`id` and `isActive`, in either order, nothing
+/// else) that no rule refuses, read without a pointer or a property reader; `None` for
+/// anything else, which [`parse_allowed_value`] reads and reports on. What both accept, they
+/// read alike.
+fn plain_allowed_value(node: &Node<'_>, ty: Option<AttributeType>) -> Option<AllowedValue> {
+    let [a, b] = node.as_object()? else {
+        return None;
+    };
+    let (id, active) = match (a.key.as_ref(), b.key.as_ref()) {
+        ("id", "isActive") => (a, b),
+        ("isActive", "id") => (b, a),
+        _ => return None,
+    };
+    let (id, is_active) = (id.value.as_str()?, active.value.as_bool()?);
+    check_allowed_value_id(id, ty).ok()?;
+    Some(AllowedValue {
+        id: Text::new(id),
+        is_active,
+    })
+}
+
 pub(crate) fn parse_allowed_value(
     node: &Node<'_>,
     ptr: &Pointer,
@@ -568,7 +596,7 @@ pub(crate) fn parse_allowed_value(
         return None;
     }
     Some(AllowedValue {
-        id: id.to_owned(),
+        id: Text::new(id),
         is_active: active?,
     })
 }
@@ -576,6 +604,49 @@ pub(crate) fn parse_allowed_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values in Graph's own form (read without a pointer) and in any other accepted form
+    /// (read by the property reader) give the same items, and a repeat is reported at its own
+    /// pointer either way.
+    #[test]
+    fn allowed_values_read_alike_in_every_form() {
+        let catalog = |values: &str| {
+            format!(
+                r#"{{"attributeSets":[{{"id":"Ops"}}],"customSecurityAttributeDefinitions":[{{"attributeSet":"Ops","name":"Level","type":"Integer","isCollection":true,"isSearchable":true,"status":"Available","usePreDefinedValuesOnly":true,"allowedValues":[{values}]}}]}}"#
+            )
+        };
+        let plain = catalog(r#"{"id":"1","isActive":true},{"isActive":false,"id":"2"}"#);
+        let other = catalog(
+            r#"{"id":"1","isActive":"true"},{"@odata.type":"x","isActive":false,"id":"2"}"#,
+        );
+        let read = |json: &str| {
+            let c = crate::catalog::Catalog::from_json(json.as_bytes()).unwrap();
+            c.definitions()[0].allowed_values().to_vec()
+        };
+        assert_eq!(read(&plain), read(&other));
+        assert_eq!(read(&plain).len(), 2);
+        for values in [
+            r#"{"id":"1","isActive":true},{"id":"7","isActive":true},{"id":"7","isActive":false}"#,
+            r#"{"id":"1","isActive":true},{"id":"7","isActive":true},{"id":"7","isActive":"false"}"#,
+        ] {
+            let err = crate::catalog::Catalog::from_json(catalog(values).as_bytes()).unwrap_err();
+            let v = &err.violations()[0];
+            assert_eq!(v.code(), Code::DuplicateName);
+            assert_eq!(
+                v.pointer(),
+                "/customSecurityAttributeDefinitions/0/allowedValues/2/id"
+            );
+        }
+        let err = crate::catalog::Catalog::from_json(
+            catalog(r#"{"id":"07","isActive":true}"#).as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(err.violations()[0].code(), Code::InvalidAllowedValue);
+        assert_eq!(
+            err.violations()[0].pointer(),
+            "/customSecurityAttributeDefinitions/0/allowedValues/0/id"
+        );
+    }
 
     /// The messages `invalid_allowed_value` carries, one per reason.
     #[test]

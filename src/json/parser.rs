@@ -20,6 +20,11 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     /// Maximum number of nested arrays/objects.
     max_depth: usize,
+    /// The elements of the arrays being built, innermost last: each array takes its own off
+    /// the end into a vector of exactly its length, so no vector grows one element at a time.
+    items: Vec<Node<'a>>,
+    /// Likewise for the members of the objects being built.
+    members: Vec<Member<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -34,6 +39,8 @@ impl<'a> Parser<'a> {
             bytes: input,
             pos: 0,
             max_depth,
+            items: Vec::new(),
+            members: Vec::new(),
         })
     }
 
@@ -296,15 +303,17 @@ impl<'a> Parser<'a> {
     /// Parses an array; the cursor is on `[`.
     fn array(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
         let start = self.pos;
-        let mut items = Vec::new();
+        let mark = self.items.len();
         if self.open_array(depth)? {
             loop {
-                items.push(self.value(depth + 1)?);
+                let item = self.value(depth + 1)?;
+                self.items.push(item);
                 if !self.next_item()? {
                     break;
                 }
             }
         }
+        let items: Vec<Node<'a>> = self.items.drain(mark..).collect();
         Ok(Node {
             start,
             end: self.pos,
@@ -315,12 +324,12 @@ impl<'a> Parser<'a> {
     /// Parses an object; the cursor is on `{`.
     fn object(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
         let start = self.pos;
-        let mut members = Vec::new();
+        let mark = self.members.len();
         if self.open_object(depth)? {
             loop {
                 let (key, key_start, key_end) = self.member_key()?;
                 let value = self.value(depth + 1)?;
-                members.push(Member {
+                self.members.push(Member {
                     key,
                     key_start,
                     key_end,
@@ -331,6 +340,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let members: Vec<Member<'a>> = self.members.drain(mark..).collect();
         Ok(Node {
             start,
             end: self.pos,

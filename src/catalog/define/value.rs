@@ -11,6 +11,7 @@ use crate::catalog::parse::parse_allowed_value;
 use crate::catalog::path::values_context;
 use crate::json::Node;
 use crate::limits::MAX_ALLOWED_VALUES;
+use crate::text::Text;
 use crate::violation::{Code, Document, Pointer, Violation};
 
 impl Define<'_> {
@@ -33,8 +34,8 @@ impl Define<'_> {
         };
         let ty = Some(def.attribute_type());
         // Hashed: a delta may list any number of values (the limit is checked after).
-        let mut seen: hashbrown::HashSet<String> = hashbrown::HashSet::new();
-        let mut at: hashbrown::HashMap<String, usize> = (def.allowed_values.iter())
+        let mut seen: hashbrown::HashSet<Text> = hashbrown::HashSet::new();
+        let mut at: hashbrown::HashMap<Text, usize> = (def.allowed_values.iter())
             .enumerate()
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
