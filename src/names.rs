@@ -88,14 +88,21 @@ pub fn names_eq(a: &str, b: &str) -> bool {
     if std::ptr::eq(x, y) {
         return true;
     }
-    // Two ASCII first characters that differ ignoring case settle most mismatches at once (an
-    // ASCII character folds to ASCII, and nothing outside ASCII folds to a different ASCII
-    // character's fold); same bytes settle most matches (catalog casing on both sides).
-    match (x.first(), y.first()) {
-        (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() && !p.eq_ignore_ascii_case(q) => false,
-        _ if bytes_eq(x, y) => true,
-        _ => names_eq_slow(x, y),
+    // Two ASCII first (or last) characters that differ ignoring case settle most mismatches at
+    // once: the fold maps character to character, so equal names have equal folds of their
+    // first and of their last characters, and an ASCII character folds to its ASCII
+    // uppercase. Names of one family (`Attr00`, `Attr01`, ...) share a first letter and differ
+    // at the end. Same bytes settle most matches (catalog casing on both sides).
+    if ascii_differ(x.first(), y.first()) || ascii_differ(x.last(), y.last()) {
+        return false;
     }
+    bytes_eq(x, y) || names_eq_slow(x, y)
+}
+
+/// Whether two bytes are both ASCII characters that differ ignoring case.
+#[inline]
+fn ascii_differ(p: Option<&u8>, q: Option<&u8>) -> bool {
+    matches!((p, q), (Some(p), Some(q)) if p.is_ascii() && q.is_ascii() && !p.eq_ignore_ascii_case(q))
 }
 
 fn names_eq_slow(x: &[u8], y: &[u8]) -> bool {
@@ -126,6 +133,12 @@ fn names_eq_slow(x: &[u8], y: &[u8]) -> bool {
 /// little-endian words of eight bytes, the last one zero-padded, and the result is handed to
 /// the hasher once. Both paths produce the same words for the same folded bytes, so they agree.
 pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
+    state.write_u64(folded_word(s));
+}
+
+/// The one word [`hash_folded`] hands to its hasher.
+#[inline]
+fn folded_word(s: &str) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     #[inline]
@@ -204,7 +217,7 @@ pub(crate) fn hash_folded<H: Hasher>(s: &str, state: &mut H) {
         }
         len = total;
     }
-    state.write_u64(h ^ len as u64);
+    h ^ len as u64
 }
 
 /// A validated attribute set or attribute name: case-preserving, compared case-insensitively.
@@ -429,18 +442,17 @@ where
 /// Lists up to this long are searched by scanning; longer ones get a [`NameIndex`].
 const SCAN_MAX: usize = 8;
 
-/// The folded hash of a name: equal for names `names_eq` calls equal.
+/// The folded hash of a name: equal for names `names_eq` calls equal. [`hash_folded`] already
+/// mixes every word of the folded name; a final avalanche (the finaliser of MurmurHash3's
+/// 64-bit hash) spreads it over every bit the table uses, in a few instructions rather than a
+/// second pass of a general-purpose hasher over the same word.
 fn name_hash(name: &str) -> u64 {
-    struct Folded<'a>(&'a str);
-    impl Hash for Folded<'_> {
-        fn hash<H: Hasher>(&self, state: &mut H) {
-            hash_folded(self.0, state);
-        }
-    }
-    // A fixed-key hasher: every call must hash alike (a random-state builder would not).
-    let mut h = std::hash::DefaultHasher::new();
-    Folded(name).hash(&mut h);
-    h.finish()
+    let mut x = folded_word(name);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 /// A hash index of a growing list of names, built only once the list is long (short lists
@@ -450,7 +462,8 @@ fn name_hash(name: &str) -> u64 {
 /// allocates nothing.
 #[derive(Debug, Default)]
 pub(crate) struct NameIndex {
-    map: Option<hashbrown::HashMap<u64, SmallVec<[usize; 1]>>>,
+    /// Each entry: a folded hash and the first position of each distinct name with it.
+    map: Option<hashbrown::HashTable<(u64, SmallVec<[usize; 1]>)>>,
     indexed: usize,
 }
 
@@ -490,21 +503,28 @@ impl NameIndex {
         let is_key = |p: usize| name_at(p).is_some_and(|n| names_eq(n, key));
         match &self.map {
             None => (0..len).find(|&i| is_key(i)),
-            Some(map) => map
-                .get(&name_hash(key))?
-                .iter()
-                .copied()
-                .find(|&p| is_key(p)),
+            Some(map) => {
+                let h = name_hash(key);
+                map.find(h, |(k, _)| *k == h)?
+                    .1
+                    .iter()
+                    .copied()
+                    .find(|&p| is_key(p))
+            }
         }
     }
 
     /// Hashes the names from the last one indexed up to `len`, keeping only each name's first
     /// position (later equal names are found through it).
     fn extend<'s>(&mut self, len: usize, name_at: &impl Fn(usize) -> Option<&'s str>) {
-        let map = self.map.get_or_insert_with(hashbrown::HashMap::new);
+        let map = self.map.get_or_insert_with(hashbrown::HashTable::new);
         for i in self.indexed..len {
             let Some(n) = name_at(i) else { continue };
-            let bucket = map.entry(name_hash(n)).or_default();
+            let h = name_hash(n);
+            let (_, bucket) = map
+                .entry(h, |(k, _)| *k == h, |(k, _)| *k)
+                .or_insert_with(|| (h, SmallVec::new()))
+                .into_mut();
             if !bucket
                 .iter()
                 .any(|&p| name_at(p).is_some_and(|o| names_eq(o, n)))
@@ -567,6 +587,12 @@ mod tests {
         assert!(names_eq("\u{17f}et", "SET"));
         assert_eq!(h(&Name::unchecked("\u{17f}et")), h(&Name::unchecked("SET")));
         assert!(!names_eq("Set", "Bet"));
+        // Last characters: ASCII ones settle a mismatch; a non-ASCII one takes the full fold.
+        assert!(!names_eq("Attr00", "Attr01"));
+        assert!(names_eq("Attr00", "aTTR00"));
+        assert!(names_eq("Se\u{17f}", "SES"));
+        assert!(names_eq("SES", "se\u{17f}"));
+        assert!(!names_eq("Se\u{17f}", "SET"));
         // Longer than one word, ASCII and not, in either casing: equal names hash alike.
         for (a, b) in [
             ("EngineeringProjectAlpha", "engineeringPROJECTalpha"),
