@@ -709,4 +709,28 @@ mod tests {
         assert_eq!(whole.get(names.len(), name_at, "Nobody"), None);
         assert_eq!(growing.first(names.len(), name_at, "nobody"), None);
     }
+
+    #[test]
+    fn index_of_thousands_of_names_finds_each_at_its_first_position() {
+        // Enough names that many share the hash table's probe groups: each must still be found
+        // under its own hash, and a repeat in another case at the first position.
+        let names: Vec<String> = (0..4000)
+            .map(|i| format!("Attribute{i}"))
+            .chain((0..4000).step_by(7).map(|i| format!("ATTRIBUTE{i}")))
+            .collect();
+        let name_at = |i: usize| names.get(i).map(String::as_str);
+        let whole = NameIndex::of(names.len(), name_at);
+        let mut growing = NameIndex::default();
+        for (i, name) in names.iter().enumerate() {
+            let first = if i < 4000 { i } else { (i - 4000) * 7 };
+            assert_eq!(whole.get(names.len(), name_at, name), Some(first), "{name}");
+            let earlier = growing.first(i, name_at, name);
+            assert_eq!(
+                earlier,
+                (i >= 4000).then_some(first),
+                "{name} among the first {i}"
+            );
+        }
+        assert_eq!(whole.get(names.len(), name_at, "Attribute4000"), None);
+    }
 }
