@@ -741,37 +741,9 @@ impl Pointer {
 /// The most digits a `usize` has in decimal.
 pub(crate) const MAX_DECIMAL: usize = 20;
 
-/// A `usize` written in decimal on the stack, for messages and pointers built without the
-/// formatting machinery.
-pub(crate) struct Decimal {
-    digits: [u8; MAX_DECIMAL],
-    start: usize,
-}
-
-impl Decimal {
-    pub(crate) fn of(mut n: usize) -> Self {
-        let mut digits = [b'0'; MAX_DECIMAL];
-        let mut start = MAX_DECIMAL;
-        for slot in digits.iter_mut().rev() {
-            *slot = b'0' + u8::try_from(n % 10).unwrap_or(0);
-            start -= 1;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        Self { digits, start }
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        let digits = self.digits.get(self.start..).unwrap_or_default();
-        std::str::from_utf8(digits).unwrap_or_default()
-    }
-}
-
-/// Appends `n` in decimal.
+/// Appends `n` in decimal, without the formatting machinery (messages and pointers).
 pub(crate) fn push_decimal(s: &mut String, n: usize) {
-    s.push_str(Decimal::of(n).as_str());
+    s.push_str(itoa::Buffer::new().format(n));
 }
 
 impl From<Pointer> for String {
@@ -801,7 +773,9 @@ mod tests {
         q.push_index(usize::MAX);
         assert_eq!(q.as_str(), format!("/x~1~0/0/1207/{}", usize::MAX));
         for n in [0, 7, 10, 64, 99, 100, 12_345, usize::MAX] {
-            assert_eq!(Decimal::of(n).as_str(), n.to_string());
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
         }
     }
 

@@ -9,7 +9,7 @@ use crate::limits::MAX_VALUE_LEN;
 use crate::text::Text;
 use crate::value::check::{self, IntProblem, StringProblem};
 use crate::value::{AttributeType, Value};
-use crate::violation::{cold, Code, Decimal, Violation};
+use crate::violation::{cold, Code, Violation};
 
 impl Cx<'_> {
     /// The typed value: `Some(None)` for a removal, `Some(Some(v))` for a value, `None` after
@@ -250,9 +250,9 @@ impl Cx<'_> {
                             "a value of `",
                             id,
                             "` is ",
-                            Decimal::of(units).as_str(),
+                            itoa::Buffer::new().format(units),
                             " UTF-16 code units long, more than ",
-                            Decimal::of(MAX_VALUE_LEN).as_str(),
+                            itoa::Buffer::new().format(MAX_VALUE_LEN),
                         ]
                         .concat(),
                     )
@@ -260,7 +260,7 @@ impl Cx<'_> {
                     .with_hint(
                         [
                             "shorten the value to at most ",
-                            Decimal::of(MAX_VALUE_LEN).as_str(),
+                            itoa::Buffer::new().format(MAX_VALUE_LEN),
                             " UTF-16 code units",
                         ]
                         .concat(),
