@@ -30,20 +30,11 @@ impl After {
         self.built.get_or_init(|| self.build(changes))
     }
 
-    /// The state before, copied with room for the additions, each change written in, in
-    /// order: replacements keep their place, additions go last in their set (a new set last),
-    /// and a set left empty disappears.
+    /// The state before with each change written in, in order ([`super::apply`]):
+    /// replacements keep their place, additions go last in their set (a new set last), and a
+    /// set left empty disappears.
     fn build(&self, changes: &[Change]) -> State {
-        let mut state = self.before.clone_with_room(changes.len());
-        for c in changes {
-            match &c.after {
-                Some(v) => state.insert(&c.attribute_set, &c.name, v.clone()),
-                None => {
-                    state.remove(&c.attribute_set, &c.name);
-                }
-            }
-        }
-        state
+        super::apply(&self.before, changes)
     }
 }
 

@@ -161,7 +161,8 @@ impl<V: Serialize> Serialize for Change<V> {
 /// Applies changes to a state: the new state. Changes name attributes case-insensitively.
 #[must_use]
 pub fn apply(state: &State, changes: &[Change]) -> State {
-    let mut out = state.clone();
+    // Room for every change, so that the additions do not reallocate.
+    let mut out = state.clone_with_room(changes.len());
     for c in changes {
         match &c.after {
             Some(v) => {

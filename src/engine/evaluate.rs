@@ -69,7 +69,7 @@ impl Engine {
             };
         }
         // The resulting state is built when first asked for, from the current one (shared, not
-        // copied) and where the check found each changed attribute. The actor's view leaves out
+        // copied) and the changes. The actor's view leaves out
         // the sets it may not read: those of the current state and of the changes (the
         // resulting state holds no other), named as the resulting state names them.
         let hidden = match actor {
